@@ -2,6 +2,8 @@
 
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
+
 use super::error::AudioError;
 use super::resample::MonoResampler;
 
@@ -44,29 +46,44 @@ impl FrameSpec {
     }
 }
 
-/// One frame for the agent: mono linear16 at the spec's rate.
+/// One frame for the agent: mono linear16 little-endian at the stream's rate. Same shape as the
+/// session's `Frame`, so the adapter is a field-for-field move.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AudioFrame {
-    pub samples: Vec<i16>,
-    pub sample_rate: u32,
-    /// 0, 1, 2… within one stream.
-    pub seq: u64,
-    /// When the frame became available to the consumer.
+pub struct Frame {
+    pub pcm: Bytes,
+    /// When the frame was complete and handed to the consumer's queue.
     pub ready_at: Instant,
 }
 
-impl AudioFrame {
-    /// The wire format of the agent's `linear16` input: little-endian 16-bit samples.
-    pub fn to_le_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.samples.len() * 2);
-        for s in &self.samples {
+impl Frame {
+    /// Encodes samples in the wire format of the agent's `linear16` input.
+    pub fn from_samples(samples: &[i16], ready_at: Instant) -> Self {
+        let mut out = Vec::with_capacity(samples.len() * 2);
+        for s in samples {
             out.extend_from_slice(&s.to_le_bytes());
         }
-        out
+        Frame {
+            pcm: Bytes::from(out),
+            ready_at,
+        }
     }
 
-    pub fn duration(&self) -> Duration {
-        Duration::from_secs_f64(self.samples.len() as f64 / f64::from(self.sample_rate.max(1)))
+    pub fn samples(&self) -> impl Iterator<Item = i16> + '_ {
+        self.pcm
+            .chunks_exact(2)
+            .map(|b| i16::from_le_bytes([b[0], b[1]]))
+    }
+
+    pub fn len(&self) -> usize {
+        self.pcm.len() / 2
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pcm.is_empty()
+    }
+
+    pub fn duration(&self, sample_rate: u32) -> Duration {
+        Duration::from_secs_f64(self.len() as f64 / f64::from(sample_rate.max(1)))
     }
 }
 
@@ -232,14 +249,10 @@ mod tests {
 
     #[test]
     fn frames_serialise_little_endian() {
-        let f = AudioFrame {
-            samples: vec![1, -2, 0x1234],
-            sample_rate: 16_000,
-            seq: 0,
-            ready_at: Instant::now(),
-        };
-        assert_eq!(f.to_le_bytes(), vec![1, 0, 0xfe, 0xff, 0x34, 0x12]);
-        assert_eq!(f.duration(), Duration::from_secs_f64(3.0 / 16_000.0));
+        let f = Frame::from_samples(&[1, -2, 0x1234], Instant::now());
+        assert_eq!(&f.pcm[..], &[1, 0, 0xfe, 0xff, 0x34, 0x12]);
+        assert_eq!(f.samples().collect::<Vec<_>>(), vec![1, -2, 0x1234]);
+        assert_eq!(f.duration(16_000), Duration::from_secs_f64(3.0 / 16_000.0));
     }
 
     #[test]

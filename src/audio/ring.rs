@@ -79,9 +79,19 @@ pub fn capture_ring(
     capacity: usize,
     wake: Option<Thread>,
 ) -> (CaptureCallbackState, CaptureConsumer) {
+    capture_ring_with(Arc::new(CaptureShared::default()), channels, capacity, wake)
+}
+
+/// Like `capture_ring`, but counting into existing counters: a stream reopened on another
+/// device gets a fresh ring and keeps its totals.
+pub fn capture_ring_with(
+    shared: Arc<CaptureShared>,
+    channels: u16,
+    capacity: usize,
+    wake: Option<Thread>,
+) -> (CaptureCallbackState, CaptureConsumer) {
     clock::init();
     let (prod, cons) = HeapRb::<f32>::new(capacity.max(1)).split();
-    let shared = Arc::new(CaptureShared::default());
     let state = CaptureCallbackState {
         prod,
         scratch: vec![0.0; SCRATCH_FRAMES],

@@ -10,9 +10,7 @@ pub fn format_utc(t: DateTime<Utc>) -> String {
 }
 
 pub fn parse_utc(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
 }
 
 /// Where "now" comes from. Rate limits and "today's tasks" depend on it, and tests need to move it.

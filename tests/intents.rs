@@ -21,9 +21,8 @@ impl Fixture {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_in(dir.path()).unwrap();
         let clock = Clock::manual(Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap());
-        let user = store
-            .write(|tx| users::ensure_user(tx, "u1", "Ana", "Europe/Madrid", clock.now()))
-            .unwrap();
+        let user =
+            store.write(|tx| users::ensure_user(tx, "u1", "Ana", "Europe/Madrid", clock.now())).unwrap();
         Fixture { _dir: dir, store, catalog: Catalog::builtin(), user, clock }
     }
 
@@ -41,7 +40,11 @@ impl Fixture {
 #[test]
 fn goal_is_created_with_seed_style_confirmation() {
     let f = Fixture::new();
-    let out = f.call("fc_1", "submit_goal_intent", json!({"goal_statement": "Learn Spanish", "timeline": "3 months"}));
+    let out = f.call(
+        "fc_1",
+        "submit_goal_intent",
+        json!({"goal_statement": "Learn Spanish", "timeline": "3 months"}),
+    );
     assert_eq!(out.status, CallStatus::Executed);
     assert!(out.result.starts_with("Goal created: Learn Spanish"), "{}", out.result);
     let all = f.store.read(|c| goals::list_goals(c)).unwrap();
@@ -52,18 +55,29 @@ fn goal_is_created_with_seed_style_confirmation() {
 #[test]
 fn create_list_reschedule_complete() {
     let f = Fixture::new();
-    let out = f.call("fc_1", "create_task", json!({"title": "Spanish lesson", "scheduled_at": "2026-11-24T18:00:00", "duration_minutes": 30}));
+    let out = f.call(
+        "fc_1",
+        "create_task",
+        json!({"title": "Spanish lesson", "scheduled_at": "2026-11-24T18:00:00", "duration_minutes": 30}),
+    );
     assert_eq!(out.status, CallStatus::Executed, "{}", out.result);
     assert_eq!(out.result, "Task created: Spanish lesson on Tuesday 24 November at 18:00 for 30 minutes.");
     let t = &f.tasks()[0];
-    assert_eq!(t.scheduled_at, "2026-11-24T18:00:00+01:00", "local time without offset is the user's timezone");
+    assert_eq!(
+        t.scheduled_at, "2026-11-24T18:00:00+01:00",
+        "local time without offset is the user's timezone"
+    );
 
     let out = f.call("fc_2", "list_tasks", json!({"day": "tomorrow"}));
     assert_eq!(out.result, "You have 1 task on Tuesday 24 November: 18:00 Spanish lesson.");
     let out = f.call("fc_3", "list_tasks", json!({}));
     assert_eq!(out.result, "You have no tasks on Monday 23 November.");
 
-    let out = f.call("fc_4", "reschedule_task", json!({"task": "spanish lessons", "new_time": "2026-11-25T09:00:00+01:00"}));
+    let out = f.call(
+        "fc_4",
+        "reschedule_task",
+        json!({"task": "spanish lessons", "new_time": "2026-11-25T09:00:00+01:00"}),
+    );
     assert_eq!(out.result, "Rescheduled Spanish lesson to Wednesday 25 November at 09:00.");
     assert_eq!(f.tasks()[0].scheduled_at, "2026-11-25T09:00:00+01:00");
 
@@ -85,10 +99,22 @@ fn validation_failures_change_nothing_and_say_why() {
         ("create_task", json!({"title": "Gym", "scheduled_at": "2026-11-24"}), "no time of day"),
         ("create_task", json!({"title": "Gym", "scheduled_at": "2020-01-01T10:00"}), "in the past"),
         ("create_task", json!({"title": "  ", "scheduled_at": "2026-11-24T07:00"}), "must not be empty"),
-        ("create_task", json!({"title": "Gym", "scheduled_at": "2026-11-24T07:00", "duration_minutes": -5}), "between 1 and 1440"),
-        ("create_task", json!({"title": "Gym", "scheduled_at": "2026-11-24T07:00", "colour": "red"}), "no argument 'colour'"),
+        (
+            "create_task",
+            json!({"title": "Gym", "scheduled_at": "2026-11-24T07:00", "duration_minutes": -5}),
+            "between 1 and 1440",
+        ),
+        (
+            "create_task",
+            json!({"title": "Gym", "scheduled_at": "2026-11-24T07:00", "colour": "red"}),
+            "no argument 'colour'",
+        ),
         ("create_task", json!("{not json"), "not valid JSON"),
-        ("reschedule_task", json!({"task": "dentist", "new_time": "2026-11-24T10:00"}), "couldn't find a task called 'dentist'"),
+        (
+            "reschedule_task",
+            json!({"task": "dentist", "new_time": "2026-11-24T10:00"}),
+            "couldn't find a task called 'dentist'",
+        ),
         ("reschedule_task", json!({"task": "gym", "new_time": "tomorrow-ish"}), "couldn't read the time"),
         ("complete_task", json!({}), "needs 'task'"),
         ("list_tasks", json!({"day": "someday"}), "couldn't read the day"),
@@ -144,10 +170,16 @@ fn cancelling_reverts_or_prevents() {
     let r = intents::cancel(&f.store, "c1", None, "create_task", &f.clock).unwrap();
     assert_eq!(r, CancelOutcome::Reverted);
     assert!(f.tasks().is_empty());
-    assert_eq!(intents::cancel(&f.store, "c1", None, "create_task", &f.clock).unwrap(), CancelOutcome::AlreadyCancelled);
+    assert_eq!(
+        intents::cancel(&f.store, "c1", None, "create_task", &f.clock).unwrap(),
+        CancelOutcome::AlreadyCancelled
+    );
 
     // Cancelled before it arrives: the late call does nothing.
-    assert_eq!(intents::cancel(&f.store, "c2", None, "create_task", &f.clock).unwrap(), CancelOutcome::Prevented);
+    assert_eq!(
+        intents::cancel(&f.store, "c2", None, "create_task", &f.clock).unwrap(),
+        CancelOutcome::Prevented
+    );
     let late = f.call("c2", "create_task", json!({"title": "Gym", "scheduled_at": "2026-11-24T07:00"}));
     assert_eq!(late.status, CallStatus::Cancelled);
     assert!(f.tasks().is_empty());

@@ -68,21 +68,27 @@ struct RawIntent {
 
 impl Catalog {
     pub fn parse(yaml: &str) -> Result<Self, ConfigError> {
-        let raw: RawCatalog =
-            serde_yaml::from_str(yaml).map_err(|e| ConfigError::Catalog(e.to_string()))?;
+        let raw: RawCatalog = serde_yaml::from_str(yaml).map_err(|e| ConfigError::Catalog(e.to_string()))?;
         let mut intents = Vec::with_capacity(raw.intents.len());
         for r in raw.intents {
             let mut params = Vec::with_capacity(r.parameters.len());
             for (k, v) in r.parameters {
                 let name = k
                     .as_str()
-                    .ok_or_else(|| ConfigError::Catalog(format!("{}: parameter names must be strings", r.name)))?
+                    .ok_or_else(|| {
+                        ConfigError::Catalog(format!("{}: parameter names must be strings", r.name))
+                    })?
                     .to_string();
                 let spec: ParamSpec = serde_yaml::from_value(v)
                     .map_err(|e| ConfigError::Catalog(format!("{}.{name}: {e}", r.name)))?;
                 params.push((name, spec));
             }
-            intents.push(IntentSpec { name: r.name, description: r.description, mutating: r.mutating, params });
+            intents.push(IntentSpec {
+                name: r.name,
+                description: r.description,
+                mutating: r.mutating,
+                params,
+            });
         }
         Ok(Catalog { intents })
     }
@@ -174,7 +180,9 @@ fn coerce(name: &str, spec: &ParamSpec, v: &Value) -> Result<Value, String> {
         },
         ParamType::Integer => {
             let n = match v {
-                Value::Number(n) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
+                Value::Number(n) => {
+                    n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+                }
                 Value::String(s) => s.trim().parse::<i64>().ok(),
                 _ => None,
             }
@@ -199,7 +207,10 @@ mod tests {
     fn builtin_catalogue_has_the_five_intents_with_their_parameters() {
         let c = Catalog::builtin();
         let names: Vec<_> = c.intents.iter().map(|i| i.name.as_str()).collect();
-        assert_eq!(names, ["submit_goal_intent", "create_task", "reschedule_task", "list_tasks", "complete_task"]);
+        assert_eq!(
+            names,
+            ["submit_goal_intent", "create_task", "reschedule_task", "list_tasks", "complete_task"]
+        );
         let defs = c.function_defs();
         let goal = &defs[0];
         assert_eq!(goal.parameters["required"], json!(["goal_statement", "timeline"]));
@@ -227,8 +238,14 @@ mod tests {
             .check_args(&json!({"title": "a", "scheduled_at": "x", "duration_minutes": 0}))
             .unwrap_err()
             .contains("between 1 and 1440"));
-        assert!(create.check_args(&json!({"title": "a", "scheduled_at": "x", "when": 1})).unwrap_err().contains("'when'"));
+        assert!(create
+            .check_args(&json!({"title": "a", "scheduled_at": "x", "when": 1}))
+            .unwrap_err()
+            .contains("'when'"));
         assert!(create.check_args(&json!([1])).unwrap_err().contains("object"));
-        assert!(create.check_args(&json!({"title": {"a": 1}, "scheduled_at": "x"})).unwrap_err().contains("text"));
+        assert!(create
+            .check_args(&json!({"title": {"a": 1}, "scheduled_at": "x"}))
+            .unwrap_err()
+            .contains("text"));
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod catalog;
 pub mod prompt;
+pub mod secret;
 mod settings;
 
 pub use settings::{AgentSettings, DeepgramSettings, Limits, Settings, UserSettings};
@@ -13,15 +14,9 @@ pub enum ConfigError {
     #[error("no data directory: pass --data-dir or set COMPANION_DATA_DIR")]
     NoDataDir,
     #[error("cannot read {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("cannot write {path}: {source}")]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Write { path: PathBuf, source: std::io::Error },
     #[error("{path} is not valid settings: {detail}")]
     Invalid { path: PathBuf, detail: String },
     #[error("the intent catalogue is invalid: {0}")]
@@ -36,9 +31,7 @@ pub fn resolve_data_dir(flag: Option<&Path>) -> Result<PathBuf, ConfigError> {
     if let Some(dir) = std::env::var_os("COMPANION_DATA_DIR").filter(|v| !v.is_empty()) {
         return Ok(PathBuf::from(dir));
     }
-    dirs::data_dir()
-        .map(|d| d.join("flux-companion"))
-        .ok_or(ConfigError::NoDataDir)
+    dirs::data_dir().map(|d| d.join("flux-companion")).ok_or(ConfigError::NoDataDir)
 }
 
 /// The persona prompt: the user's edited copy in the data dir if there is one, else the default.

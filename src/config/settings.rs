@@ -2,6 +2,7 @@ use super::ConfigError;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
+#[cfg(test)]
 const DEFAULTS: &str = include_str!("../../config/settings.yaml");
 
 /// Everything a user can change. Every section and field falls back to `config/settings.yaml`,
@@ -60,26 +61,54 @@ pub struct Limits {
     pub open_sessions_per_user: u32,
 }
 
-fn defaults() -> Settings {
-    // The embedded defaults are part of the binary and covered by a test; parsing them cannot fail
-    // at run time unless the build itself is broken.
-    serde_yaml::from_str(DEFAULTS).expect("config/settings.yaml is valid")
+// The defaults live here and, documented, in `config/settings.yaml`; a test keeps the two equal.
+// (They cannot be parsed from the file at run time: `#[serde(default)]` calls `Default` while
+// deserialising, which would recurse.)
+impl Default for UserSettings {
+    fn default() -> Self {
+        UserSettings { id: "local".into(), display_name: String::new(), timezone: "UTC".into() }
+    }
 }
 
-macro_rules! default_from_file {
-    ($($ty:ident => $field:ident),*) => {$(
-        impl Default for $ty {
-            fn default() -> Self {
-                defaults().$field
-            }
+impl Default for AgentSettings {
+    fn default() -> Self {
+        AgentSettings {
+            voice_model: "aura-2-thalia-en".into(),
+            listen_model: "nova-3".into(),
+            llm_provider: "open_ai".into(),
+            llm_model: "gpt-4o-mini".into(),
+            greeting: "Hey! What can I help you with today?".into(),
+            input_sample_rate: 16000,
+            output_sample_rate: 24000,
         }
-    )*};
+    }
 }
-default_from_file!(UserSettings => user, AgentSettings => agent, DeepgramSettings => deepgram, Limits => limits);
+
+impl Default for DeepgramSettings {
+    fn default() -> Self {
+        DeepgramSettings {
+            api_url: "https://api.deepgram.com".into(),
+            agent_url: "wss://agent.deepgram.com/v1/agent/converse".into(),
+            token_ttl_seconds: 300,
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { sessions_per_10_minutes: 5, sessions_per_day: 20, open_sessions_per_user: 1 }
+    }
+}
 
 impl Default for Settings {
     fn default() -> Self {
-        defaults()
+        Settings {
+            user: UserSettings::default(),
+            agent: AgentSettings::default(),
+            deepgram: DeepgramSettings::default(),
+            audio: AudioSettings::default(),
+            limits: Limits::default(),
+        }
     }
 }
 
@@ -90,10 +119,8 @@ impl Settings {
         let path = data_dir.join("settings.yaml");
         let mut settings = match std::fs::read_to_string(&path) {
             Ok(text) if text.trim().is_empty() => Settings::default(),
-            Ok(text) => serde_yaml::from_str(&text).map_err(|e| ConfigError::Invalid {
-                path: path.clone(),
-                detail: e.to_string(),
-            })?,
+            Ok(text) => serde_yaml::from_str(&text)
+                .map_err(|e| ConfigError::Invalid { path: path.clone(), detail: e.to_string() })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
             Err(source) => return Err(ConfigError::Read { path, source }),
         };
@@ -104,10 +131,8 @@ impl Settings {
 
     pub fn save(&self, data_dir: &Path) -> Result<(), ConfigError> {
         let path = data_dir.join("settings.yaml");
-        let text = serde_yaml::to_string(self).map_err(|e| ConfigError::Invalid {
-            path: path.clone(),
-            detail: e.to_string(),
-        })?;
+        let text = serde_yaml::to_string(self)
+            .map_err(|e| ConfigError::Invalid { path: path.clone(), detail: e.to_string() })?;
         // Write then rename, so a crash or a full disk never leaves half a settings file.
         let tmp = data_dir.join("settings.yaml.tmp");
         std::fs::write(&tmp, text)
@@ -126,7 +151,10 @@ impl Settings {
 
     pub fn validate(&self) -> Result<(), String> {
         if self.user.timezone.parse::<chrono_tz::Tz>().is_err() {
-            return Err(format!("unknown timezone {:?} (use an IANA name such as Europe/Berlin)", self.user.timezone));
+            return Err(format!(
+                "unknown timezone {:?} (use an IANA name such as Europe/Berlin)",
+                self.user.timezone
+            ));
         }
         if self.user.id.trim().is_empty() {
             return Err("user.id must not be empty".into());
@@ -155,6 +183,8 @@ mod tests {
         assert_eq!(s.agent.voice_model, "aura-2-thalia-en");
         assert_eq!(s.agent.greeting, "Hey! What can I help you with today?");
         s.validate().unwrap();
+        let documented: Settings = serde_yaml::from_str(DEFAULTS).unwrap();
+        assert_eq!(documented, s, "config/settings.yaml and Settings::default() disagree");
     }
 
     #[test]

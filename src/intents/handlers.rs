@@ -26,7 +26,13 @@ type Outcome = Result<(String, Effect), Refusal>;
 
 const MAX_LIST_DAYS: i64 = 31;
 
-pub(super) fn dispatch(tx: &Connection, actor: &Actor<'_>, call: &IntentCall<'_>, args: &Map<String, Value>, now: DateTime<Utc>) -> Outcome {
+pub(super) fn dispatch(
+    tx: &Connection,
+    actor: &Actor<'_>,
+    call: &IntentCall<'_>,
+    args: &Map<String, Value>,
+    now: DateTime<Utc>,
+) -> Outcome {
     let text = |k: &str| args.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
     match call.name {
         "submit_goal_intent" => {
@@ -56,7 +62,10 @@ pub(super) fn dispatch(tx: &Connection, actor: &Actor<'_>, call: &IntentCall<'_>
             };
             tasks::insert_task(tx, &task, now)?;
             let dur = duration.map(|m| format!(" for {m} minutes")).unwrap_or_default();
-            Ok((format!("Task created: {title} on {}{dur}.", speak_time(&at, actor.tz)), Effect::TaskCreated { task_id: id }))
+            Ok((
+                format!("Task created: {title} on {}{dur}.", speak_time(&at, actor.tz)),
+                Effect::TaskCreated { task_id: id },
+            ))
         }
         "reschedule_task" => {
             let task = find_task(tx, actor, &text("task"))?;
@@ -71,7 +80,10 @@ pub(super) fn dispatch(tx: &Connection, actor: &Actor<'_>, call: &IntentCall<'_>
                 return Ok((format!("{} was already marked as done.", task.title), Effect::None));
             }
             tasks::set_status(tx, &task.id, TaskStatus::Done, now)?;
-            Ok((format!("Marked {} as done. Nice work!", task.title), Effect::TaskCompleted { task_id: task.id }))
+            Ok((
+                format!("Marked {} as done. Nice work!", task.title),
+                Effect::TaskCompleted { task_id: task.id },
+            ))
         }
         "list_tasks" => list(tx, actor, args, now).map(|s| (s, Effect::None)),
         other => Err(Refusal::Said(format!("I can't run {other} yet."))),
@@ -99,18 +111,33 @@ fn find_task(tx: &Connection, actor: &Actor<'_>, query: &str) -> Result<TaskRow,
             let list: Vec<String> = many
                 .iter()
                 .map(|t| {
-                    let at = DateTime::parse_from_rfc3339(&t.scheduled_at).map(|d| speak_time(&d, actor.tz)).unwrap_or_default();
+                    let at = DateTime::parse_from_rfc3339(&t.scheduled_at)
+                        .map(|d| speak_time(&d, actor.tz))
+                        .unwrap_or_default();
                     format!("{} on {at}", t.title)
                 })
                 .collect();
-            Err(Refusal::Said(format!("'{query}' matches {} tasks: {}. Which one?", many.len(), list.join("; "))))
+            Err(Refusal::Said(format!(
+                "'{query}' matches {} tasks: {}. Which one?",
+                many.len(),
+                list.join("; ")
+            )))
         }
     }
 }
 
-fn list(tx: &Connection, actor: &Actor<'_>, args: &Map<String, Value>, now: DateTime<Utc>) -> Result<String, Refusal> {
+fn list(
+    tx: &Connection,
+    actor: &Actor<'_>,
+    args: &Map<String, Value>,
+    now: DateTime<Utc>,
+) -> Result<String, Refusal> {
     let day = |k: &str| args.get(k).and_then(Value::as_str).map(|s| parse_day(s, actor.tz, now)).transpose();
-    let (from, to) = match (day("day").map_err(Refusal::Said)?, day("from").map_err(Refusal::Said)?, day("to").map_err(Refusal::Said)?) {
+    let (from, to) = match (
+        day("day").map_err(Refusal::Said)?,
+        day("from").map_err(Refusal::Said)?,
+        day("to").map_err(Refusal::Said)?,
+    ) {
         (Some(d), None, None) => (d, d),
         (None, Some(f), Some(t)) => (f, t),
         (None, Some(f), None) => (f, f),
@@ -125,10 +152,21 @@ fn list(tx: &Connection, actor: &Actor<'_>, args: &Map<String, Value>, now: Date
         return Err(Refusal::Said(format!("The range ends ({to}) before it starts ({from}).")));
     }
     if (to - from).num_days() >= MAX_LIST_DAYS {
-        return Err(Refusal::Said(format!("That range is too long; ask for at most {MAX_LIST_DAYS} days at a time.")));
+        return Err(Refusal::Said(format!(
+            "That range is too long; ask for at most {MAX_LIST_DAYS} days at a time."
+        )));
     }
-    let found = tasks::tasks_between(tx, &actor.user.id, start_of_day(from, actor.tz), start_of_day(to + Duration::days(1), actor.tz))?;
-    let span = if from == to { format!("on {}", speak_day(from)) } else { format!("from {} to {}", speak_day(from), speak_day(to)) };
+    let found = tasks::tasks_between(
+        tx,
+        &actor.user.id,
+        start_of_day(from, actor.tz),
+        start_of_day(to + Duration::days(1), actor.tz),
+    )?;
+    let span = if from == to {
+        format!("on {}", speak_day(from))
+    } else {
+        format!("from {} to {}", speak_day(from), speak_day(to))
+    };
     if found.is_empty() {
         return Ok(format!("You have no tasks {span}."));
     }

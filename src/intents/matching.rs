@@ -25,10 +25,8 @@ fn score(query: &[String], title: &[String]) -> u32 {
         return 80;
     }
     // Word by word, with typos forgiven: "spanish lessons" ~ "spanish lesson".
-    let hits = query
-        .iter()
-        .filter(|q| title.iter().any(|t| strsim::normalized_levenshtein(q, t) >= 0.75))
-        .count();
+    let hits =
+        query.iter().filter(|q| title.iter().any(|t| strsim::normalized_levenshtein(q, t) >= 0.75)).count();
     let coverage = hits * 100 / query.len().max(title.len());
     if hits == query.len() {
         60 + (coverage as u32) / 10
@@ -53,7 +51,8 @@ pub fn find<'a>(tasks: &'a [TaskRow], query: &str) -> Match<'a> {
         return Match::One(t);
     }
     let words = normalise(q);
-    let rank = |t: &TaskRow| score(&words, &normalise(&t.title)) * 2 + u32::from(t.status == TaskStatus::Pending);
+    let rank =
+        |t: &TaskRow| score(&words, &normalise(&t.title)) * 2 + u32::from(t.status == TaskStatus::Pending);
     let best = tasks.iter().map(rank).max().unwrap_or(0);
     if best < 2 {
         return Match::None;

@@ -58,7 +58,12 @@ impl Actor<'_> {
     }
 }
 
-pub fn execute(store: &Store, catalog: &Catalog, actor: &Actor<'_>, call: &IntentCall<'_>) -> Result<IntentOutcome, StoreError> {
+pub fn execute(
+    store: &Store,
+    catalog: &Catalog,
+    actor: &Actor<'_>,
+    call: &IntentCall<'_>,
+) -> Result<IntentOutcome, StoreError> {
     let now = actor.clock.now();
     store.write(|tx| {
         if let Some(prev) = calls::get_call(tx, call.call_id)? {
@@ -91,7 +96,13 @@ pub fn execute(store: &Store, catalog: &Catalog, actor: &Actor<'_>, call: &Inten
 
 /// Cancels a call (the agent's `FunctionCallCancelled`, or the user's undo): reverts what it did,
 /// or makes sure it never runs if it has not yet.
-pub fn cancel(store: &Store, call_id: &str, conversation_id: Option<&str>, name: &str, clock: &Clock) -> Result<CancelOutcome, StoreError> {
+pub fn cancel(
+    store: &Store,
+    call_id: &str,
+    conversation_id: Option<&str>,
+    name: &str,
+    clock: &Clock,
+) -> Result<CancelOutcome, StoreError> {
     let now = clock.now();
     store.write(|tx| match calls::get_call(tx, call_id)? {
         Some(row) if row.status == CallStatus::Cancelled => Ok(CancelOutcome::AlreadyCancelled),
@@ -145,8 +156,9 @@ fn run(
     let parsed;
     let args = match call.arguments {
         Value::String(s) => {
-            parsed = serde_json::from_str::<Value>(s)
-                .map_err(|_| Refusal::Said(format!("The arguments for {} were not valid JSON.", call.name)))?;
+            parsed = serde_json::from_str::<Value>(s).map_err(|_| {
+                Refusal::Said(format!("The arguments for {} were not valid JSON.", call.name))
+            })?;
             &parsed
         }
         other => other,

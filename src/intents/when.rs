@@ -3,13 +3,8 @@
 use chrono::{DateTime, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
-const NAIVE_FORMATS: &[&str] = &[
-    "%Y-%m-%dT%H:%M:%S%.f",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-];
+const NAIVE_FORMATS: &[&str] =
+    &["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"];
 
 /// Parses an ISO 8601 date-time. With an offset (`Z`, `+01:00`) it is taken as given; without
 /// one it is read in `tz`. Errors are sentences the agent can repeat to the user.
@@ -23,10 +18,8 @@ pub fn parse_time(input: &str, tz: Tz) -> Result<DateTime<FixedOffset>, String> 
             return Ok(t);
         }
     }
-    let naive = NAIVE_FORMATS
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-        .ok_or_else(|| {
+    let naive =
+        NAIVE_FORMATS.iter().find_map(|f| NaiveDateTime::parse_from_str(s, f).ok()).ok_or_else(|| {
             if NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() {
                 format!("'{s}' has a date but no time of day; I need both, like 2026-03-14T09:30.")
             } else {
@@ -57,9 +50,9 @@ pub fn parse_day(input: &str, tz: Tz, now: DateTime<Utc>) -> Result<NaiveDate, S
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         return Ok(d);
     }
-    parse_time(s, tz)
-        .map(|t| t.with_timezone(&tz).date_naive())
-        .map_err(|_| format!("I couldn't read the day '{s}'; it should look like 2026-03-14, or say today or tomorrow."))
+    parse_time(s, tz).map(|t| t.with_timezone(&tz).date_naive()).map_err(|_| {
+        format!("I couldn't read the day '{s}'; it should look like 2026-03-14, or say today or tomorrow.")
+    })
 }
 
 /// The instant a local day starts (midnight, or the first valid time if a DST gap eats it).

@@ -68,9 +68,8 @@ pub fn get_call(conn: &Connection, id: &str) -> Result<Option<FunctionCallRow>> 
 }
 
 pub fn calls_of_conversation(conn: &Connection, conversation_id: &str) -> Result<Vec<FunctionCallRow>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM function_calls WHERE conversation_id = ?1 ORDER BY created_at, rowid"
-    );
+    let sql =
+        format!("SELECT {COLUMNS} FROM function_calls WHERE conversation_id = ?1 ORDER BY created_at, rowid");
     let mut stmt = conn.prepare_cached(&sql).map_err(db)?;
     let rows = stmt.query_map([conversation_id], from_row).map_err(db)?;
     rows.collect::<rusqlite::Result<_>>().map_err(db)

@@ -21,7 +21,6 @@ impl ConversationStatus {
             ConversationStatus::Interrupted => "interrupted",
         }
     }
-
 }
 
 impl FromSql for ConversationStatus {
@@ -60,12 +59,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ConversationRow> {
     })
 }
 
-pub fn insert_conversation(
-    conn: &Connection,
-    id: &str,
-    user_id: &str,
-    now: DateTime<Utc>,
-) -> Result<()> {
+pub fn insert_conversation(conn: &Connection, id: &str, user_id: &str, now: DateTime<Utc>) -> Result<()> {
     conn.execute(
         "INSERT INTO conversations (id, user_id, status, started_at) VALUES (?1, ?2, 'open', ?3)",
         params![id, user_id, format_utc(now)],
@@ -100,7 +94,11 @@ pub fn open_conversations_of(conn: &Connection, user_id: &str) -> Result<Vec<Str
 }
 
 /// How many conversations the user started at or after `since` (rate limits).
-pub fn count_started_since(conn: &Connection, user_id: &str, since: DateTime<Utc>) -> Result<(i64, Option<String>)> {
+pub fn count_started_since(
+    conn: &Connection,
+    user_id: &str,
+    since: DateTime<Utc>,
+) -> Result<(i64, Option<String>)> {
     conn.query_row(
         "SELECT count(*), min(started_at) FROM conversations WHERE user_id = ?1 AND started_at >= ?2",
         params![user_id, format_utc(since)],
@@ -138,19 +136,13 @@ pub fn interrupt_all_open(conn: &Connection, reason: &str, now: DateTime<Utc>) -
 }
 
 pub fn set_provider_request_id(conn: &Connection, id: &str, request_id: &str) -> Result<()> {
-    conn.execute(
-        "UPDATE conversations SET provider_request_id = ?2 WHERE id = ?1",
-        params![id, request_id],
-    )
-    .map_err(db)?;
+    conn.execute("UPDATE conversations SET provider_request_id = ?2 WHERE id = ?1", params![id, request_id])
+        .map_err(db)?;
     Ok(())
 }
 
 pub fn delete_conversation(conn: &Connection, id: &str) -> Result<bool> {
-    Ok(conn
-        .execute("DELETE FROM conversations WHERE id = ?1", [id])
-        .map_err(db)?
-        > 0)
+    Ok(conn.execute("DELETE FROM conversations WHERE id = ?1", [id]).map_err(db)? > 0)
 }
 
 pub fn delete_all_conversations(conn: &Connection) -> Result<usize> {

@@ -3,7 +3,8 @@
 use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 
-const STEPS: &[&str] = &[include_str!("../../migrations/0001_initial.sql")];
+const STEPS: &[&str] =
+    &[include_str!("../../migrations/0001_initial.sql"), include_str!("../../migrations/0002_metrics.sql")];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<(), rusqlite_migration::Error> {
     let steps: Vec<M<'static>> = STEPS.iter().map(|sql| M::up(sql)).collect();

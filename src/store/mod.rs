@@ -6,6 +6,7 @@ pub mod calls;
 pub mod conversations;
 pub mod goals;
 pub mod messages;
+pub mod metrics;
 mod migrations;
 pub mod search;
 pub mod tasks;
@@ -34,10 +35,7 @@ pub enum StoreError {
     #[error("the disk is full; nothing was written")]
     DiskFull,
     #[error("cannot create the data directory {path}: {source}")]
-    DataDir {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    DataDir { path: PathBuf, source: std::io::Error },
     #[error("corrupt row in {table}: {detail}")]
     Corrupt { table: &'static str, detail: String },
 }
@@ -66,10 +64,8 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) `companion.db` in `data_dir`, migrating it to the newest schema.
     pub fn open_in(data_dir: &Path) -> Result<Self> {
-        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
-            path: data_dir.to_path_buf(),
-            source,
-        })?;
+        std::fs::create_dir_all(data_dir)
+            .map_err(|source| StoreError::DataDir { path: data_dir.to_path_buf(), source })?;
         Self::open(&data_dir.join("companion.db"))
     }
 
@@ -99,7 +95,10 @@ impl Store {
     }
 
     /// Runs `f` in one IMMEDIATE transaction on the single writer; commits only if `f` succeeds.
-    pub fn write<T, E>(&self, f: impl FnOnce(&Transaction<'_>) -> std::result::Result<T, E>) -> std::result::Result<T, E>
+    pub fn write<T, E>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E>
     where
         E: From<StoreError>,
     {
@@ -141,11 +140,4 @@ fn configure(conn: &Connection) -> Result<()> {
 /// Maps a failed statement into the store's error, keeping "disk full" distinct.
 pub(crate) fn db(e: rusqlite::Error) -> StoreError {
     StoreError::classify(e)
-}
-
-#[cfg(test)]
-pub(crate) fn temp_store() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open_in(dir.path()).expect("open store");
-    (dir, store)
 }

@@ -37,7 +37,8 @@ pub struct TaskRow {
     pub created_at: String,
 }
 
-const COLUMNS: &str = "id, user_id, goal_id, title, notes, scheduled_at, duration_minutes, status, completed_at, created_at";
+const COLUMNS: &str =
+    "id, user_id, goal_id, title, notes, scheduled_at, duration_minutes, status, completed_at, created_at";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TaskRow> {
     Ok(TaskRow {

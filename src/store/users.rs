@@ -34,17 +34,9 @@ pub fn ensure_user(
 }
 
 pub fn get_user(conn: &Connection, id: &str) -> Result<Option<UserRow>> {
-    conn.query_row(
-        "SELECT id, display_name, timezone FROM users WHERE id = ?1",
-        [id],
-        |r| {
-            Ok(UserRow {
-                id: r.get(0)?,
-                display_name: r.get(1)?,
-                timezone: r.get(2)?,
-            })
-        },
-    )
+    conn.query_row("SELECT id, display_name, timezone FROM users WHERE id = ?1", [id], |r| {
+        Ok(UserRow { id: r.get(0)?, display_name: r.get(1)?, timezone: r.get(2)? })
+    })
     .optional()
     .map_err(db)
 }

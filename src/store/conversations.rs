@@ -100,7 +100,7 @@ pub fn count_started_since(
     since: DateTime<Utc>,
 ) -> Result<(i64, Option<String>)> {
     conn.query_row(
-        "SELECT count(*), min(started_at) FROM conversations WHERE user_id = ?1 AND started_at >= ?2",
+        "SELECT count(*), min(started_at) FROM conversations WHERE user_id = ?1 AND started_at > ?2",
         params![user_id, format_utc(since)],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )

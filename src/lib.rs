@@ -2,3 +2,10 @@
 //! whole core builds and tests headless (`cargo test -p companion`).
 
 pub mod audio;
+pub mod backend;
+pub mod cli;
+pub mod config;
+pub mod export;
+pub mod intents;
+pub mod store;
+pub mod time;

@@ -57,21 +57,13 @@ impl AudioError {
         match err.kind() {
             K::PermissionDenied => AudioError::PermissionDenied { device, detail },
             K::HostUnavailable => AudioError::HostUnavailable(detail),
-            K::UnsupportedConfig | K::InvalidInput => {
-                AudioError::UnsupportedConfig { device, detail }
-            }
-            K::DeviceNotAvailable => AudioError::DeviceNotFound {
-                direction,
-                name: device,
-            },
+            K::UnsupportedConfig | K::InvalidInput => AudioError::UnsupportedConfig { device, detail },
+            K::DeviceNotAvailable => AudioError::DeviceNotFound { direction, name: device },
             _ => AudioError::Device { device, detail },
         }
     }
 
     pub(crate) fn wav(path: impl Into<PathBuf>, source: hound::Error) -> Self {
-        AudioError::Wav {
-            path: path.into(),
-            source,
-        }
+        AudioError::Wav { path: path.into(), source }
     }
 }

@@ -39,11 +39,7 @@ pub struct WavFeed {
 /// hound's per-sample iterator is the slowest step of a file run otherwise.
 enum Reader {
     Hound(hound::WavReader<BufReader<File>>),
-    Pcm16 {
-        inner: BufReader<File>,
-        samples_left: u64,
-        bytes: Vec<u8>,
-    },
+    Pcm16 { inner: BufReader<File>, samples_left: u64, bytes: Vec<u8> },
 }
 
 impl WavFeed {
@@ -65,25 +61,14 @@ impl WavFeed {
                 spec.sample_format
             )));
         }
-        let duration =
-            Duration::from_secs_f64(f64::from(reader.duration()) / f64::from(spec.sample_rate));
-        let reader = if spec.sample_format == hound::SampleFormat::Int && spec.bits_per_sample == 16
-        {
+        let duration = Duration::from_secs_f64(f64::from(reader.duration()) / f64::from(spec.sample_rate));
+        let reader = if spec.sample_format == hound::SampleFormat::Int && spec.bits_per_sample == 16 {
             let samples_left = u64::from(reader.len());
-            Reader::Pcm16 {
-                inner: reader.into_inner(),
-                samples_left,
-                bytes: Vec::new(),
-            }
+            Reader::Pcm16 { inner: reader.into_inner(), samples_left, bytes: Vec::new() }
         } else {
             Reader::Hound(reader)
         };
-        Ok(WavFeed {
-            path,
-            reader,
-            spec,
-            duration,
-        })
+        Ok(WavFeed { path, reader, spec, duration })
     }
 
     /// Length of the file in time.
@@ -106,11 +91,7 @@ impl Feed for WavFeed {
         let want = out.len() / ch * ch;
         let path = &self.path;
         let n = match &mut self.reader {
-            Reader::Pcm16 {
-                inner,
-                samples_left,
-                bytes,
-            } => {
+            Reader::Pcm16 { inner, samples_left, bytes } => {
                 let n = want.min(usize::try_from(*samples_left).unwrap_or(usize::MAX));
                 bytes.resize(n * 2, 0);
                 // A file cut short ends the stream where the data ends.
@@ -171,12 +152,7 @@ pub struct Signal {
 
 impl Signal {
     pub fn tone(sample_rate: u32, freq: f32, amp: f32, duration: Duration) -> Self {
-        Signal {
-            sample_rate,
-            channels: 1,
-            tones: vec![(freq, amp)],
-            duration: Some(duration),
-        }
+        Signal { sample_rate, channels: 1, tones: vec![(freq, amp)], duration: Some(duration) }
     }
 
     pub fn feed(self) -> Result<SignalFeed, AudioError> {
@@ -184,21 +160,13 @@ impl Signal {
         if self.channels == 0 {
             return Err(AudioError::InvalidFormat("a signal needs a channel".into()));
         }
-        let total = self
-            .duration
-            .map(|d| (d.as_secs_f64() * f64::from(self.sample_rate)).round() as u64);
-        Ok(SignalFeed {
-            signal: self,
-            pos: 0,
-            total,
-        })
+        let total = self.duration.map(|d| (d.as_secs_f64() * f64::from(self.sample_rate)).round() as u64);
+        Ok(SignalFeed { signal: self, pos: 0, total })
     }
 
     /// The signal's mono samples (all of them; for tests and fixtures).
     pub fn render(&self) -> Vec<f32> {
-        let n = self
-            .duration
-            .map_or(0, |d| (d.as_secs_f64() * f64::from(self.sample_rate)).round() as u64);
+        let n = self.duration.map_or(0, |d| (d.as_secs_f64() * f64::from(self.sample_rate)).round() as u64);
         (0..n).map(|i| self.at(i)).collect()
     }
 
@@ -251,21 +219,13 @@ pub fn read_wav_mono(path: impl AsRef<Path>) -> Result<(Vec<f32>, u32), AudioErr
         if n == 0 {
             break;
         }
-        out.extend(
-            buf[..n]
-                .chunks_exact(ch)
-                .map(|f| f.iter().sum::<f32>() / ch as f32),
-        );
+        out.extend(buf[..n].chunks_exact(ch).map(|f| f.iter().sum::<f32>() / ch as f32));
     }
     Ok((out, feed.sample_rate()))
 }
 
 /// Writes mono 16-bit PCM.
-pub fn write_wav_i16(
-    path: impl AsRef<Path>,
-    sample_rate: u32,
-    samples: &[i16],
-) -> Result<(), AudioError> {
+pub fn write_wav_i16(path: impl AsRef<Path>, sample_rate: u32, samples: &[i16]) -> Result<(), AudioError> {
     let path = path.as_ref();
     let spec = hound::WavSpec {
         channels: 1,

@@ -1,5 +1,5 @@
 //! `companion-bench`: prints the figures the issues set targets for. Run with
-//! `cargo run --release --bin companion-bench -- [store|http|all] [--messages N]`.
+//! `cargo run --release --bin companion-bench -- [store|http|audio|all] [--messages N]`.
 
 mod corpus;
 mod http;
@@ -24,6 +24,9 @@ fn main() -> ExitCode {
         }
         if run("http") {
             http::run()?;
+        }
+        if run("audio") {
+            print!("{}", companion::audio::bench::run());
         }
         Ok(())
     })();

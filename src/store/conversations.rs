@@ -145,6 +145,7 @@ pub fn delete_conversation(conn: &Connection, id: &str) -> Result<bool> {
     Ok(conn.execute("DELETE FROM conversations WHERE id = ?1", [id]).map_err(db)? > 0)
 }
 
-pub fn delete_all_conversations(conn: &Connection) -> Result<usize> {
-    conn.execute("DELETE FROM conversations", []).map_err(db)
+/// Everything but live (open) conversations; their messages, calls and metrics go with them.
+pub fn delete_finished_conversations(conn: &Connection) -> Result<usize> {
+    conn.execute("DELETE FROM conversations WHERE status != 'open'", []).map_err(db)
 }

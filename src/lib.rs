@@ -2,4 +2,4 @@
 //! whole core builds and tests headless (`cargo test -p companion`).
 
 pub mod agent;
-// pub mod session;
+pub mod session;

@@ -18,6 +18,8 @@ pub use protocol::{
     ServerMessage,
 };
 pub use settings::{AgentSetup, FunctionDef, HistoryItem, Settings};
+/// Audio payloads travel as `Bytes` end to end (no copies between reader, session and writer).
+pub use tokio_tungstenite::tungstenite::Bytes;
 
 /// Where the agent lives unless `COMPANION_DEEPGRAM_AGENT_URL` says otherwise.
 pub const DEFAULT_AGENT_URL: &str = "wss://agent.deepgram.com/v1/agent/converse";

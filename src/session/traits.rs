@@ -7,12 +7,29 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::events::{SessionStats, TurnMetrics};
-use crate::agent::{FunctionDef, HistoryItem};
+use crate::agent::FunctionDef;
 
-/// A control-plane failure; the message must not contain credentials.
+/// A control-plane failure; messages never contain credentials.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct ControlError(pub String);
+pub enum ControlError {
+    /// No Deepgram API key is configured.
+    #[error("no Deepgram API key is set: {0}")]
+    NoKey(String),
+    /// Deepgram refused the key when minting a token (401/403).
+    #[error("Deepgram refused the API key: {0}")]
+    KeyRefused(String),
+    /// Deepgram or the store could not be reached; trying again later may work.
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl ControlError {
+    pub fn other(message: impl Into<String>) -> Self {
+        ControlError::Other(message.into())
+    }
+}
 
 /// What the control plane decides for a conversation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -51,7 +68,7 @@ pub trait ControlPlane: Send + Sync + 'static {
     /// Creates the conversation, mints a token and builds prompt, context and functions.
     fn start_session(&self, user_id: &str) -> Result<SessionStart, ControlError>;
     /// A fresh token for reconnecting the same conversation (tokens only live ~30 s).
-    fn mint_token(&self, session_id: &str) -> Result<String, ControlError>;
+    fn mint_token(&self) -> Result<String, ControlError>;
     fn save_message(&self, session_id: &str, role: &str, content: &str) -> Result<(), ControlError>;
     /// Runs a client-side function call as an intent, idempotent by `call_id`. `Ok` carries the
     /// speakable result, including validation failures; `Err` is an internal failure.
@@ -63,13 +80,11 @@ pub trait ControlPlane: Send + Sync + 'static {
         arguments: serde_json::Value,
     ) -> Result<String, ControlError>;
     /// Marks the call cancelled and undoes its effect if it already ran.
-    fn cancel_intent(&self, session_id: &str, call_id: &str) -> Result<(), ControlError>;
+    fn cancel_intent(&self, session_id: &str, call_id: &str, name: &str) -> Result<(), ControlError>;
     fn record_turn_metrics(&self, session_id: &str, metrics: &TurnMetrics) -> Result<(), ControlError>;
     fn record_session_stats(&self, session_id: &str, stats: &SessionStats) -> Result<(), ControlError>;
     fn close_session(&self, session_id: &str) -> Result<(), ControlError>;
     fn mark_interrupted(&self, session_id: &str, reason: &str) -> Result<(), ControlError>;
-    /// The conversation so far, oldest first, replayed as context after a reconnect.
-    fn history(&self, session_id: &str) -> Result<Vec<HistoryItem>, ControlError>;
 }
 
 /// One 20 ms frame of captured audio, already framed and resampled by the audio path.
@@ -84,6 +99,9 @@ pub struct Frame {
 /// The capture side. `next_frame` must be cancel-safe (like `mpsc::Receiver::recv`).
 pub trait FrameSource: Send + 'static {
     fn sample_rate(&self) -> u32;
+    /// Called once the agent is ready for audio (after the first `SettingsApplied`); a source
+    /// that buffered while the session connected should drop that backlog here.
+    fn start(&mut self) {}
     /// The next frame; `None` when the input has ended for good. While muted, it simply
     /// does not resolve.
     fn next_frame(&mut self) -> impl Future<Output = Option<Frame>> + Send;

@@ -34,6 +34,8 @@ pub struct MemoryControl {
     intent: Box<IntentFn>,
     /// Artificial store latency per call (to prove the audio path does not wait on it).
     pub store_delay: Duration,
+    /// What `mint_token` hands out (defaults to `token`).
+    pub minted_token: Option<String>,
 }
 
 impl MemoryControl {
@@ -45,6 +47,7 @@ impl MemoryControl {
             log: Mutex::new(ControlLog::default()),
             intent: Box::new(|name, _| Ok(format!("{name} done"))),
             store_delay: Duration::ZERO,
+            minted_token: None,
         }
     }
 
@@ -77,7 +80,7 @@ impl ControlPlane for MemoryControl {
     }
     fn mint_token(&self) -> Result<String, ControlError> {
         self.lock().tokens_minted += 1;
-        Ok(self.token.clone())
+        Ok(self.minted_token.clone().unwrap_or_else(|| self.token.clone()))
     }
     fn save_message(&self, _sid: &str, role: &str, content: &str) -> Result<(), ControlError> {
         self.delay();

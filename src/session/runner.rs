@@ -269,6 +269,10 @@ impl Runner {
                 if let Some(sender) = &self.sender {
                     let _ = sender.send_audio(self.silence.clone(), now);
                 }
+                // The VAD hears what is sent, so speech that ran to the end of the input ends.
+                if let Some(super::vad::VadEvent::SpeechEnd(at)) = self.vad.push(super::vad::SILENCE_DBFS, now) {
+                    self.turns.speech_ended(at);
+                }
                 self.next_silence_at += FRAME;
             }
         }

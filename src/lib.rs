@@ -2,4 +2,11 @@
 //! whole core builds and tests headless (`cargo test -p companion`).
 
 pub mod agent;
+pub mod backend;
+pub mod cli;
+pub mod config;
+pub mod export;
+pub mod intents;
 pub mod session;
+pub mod store;
+pub mod time;

@@ -1,0 +1,17 @@
+//! The control plane of seed 000, embedded: session lifecycle, messages, intents and review,
+//! callable in-process (`Service`) and over HTTP on 127.0.0.1 (`http`).
+
+pub mod api_token;
+mod error;
+pub mod host_lock;
+pub mod http;
+mod limits;
+pub mod openapi;
+mod review;
+pub mod schemas;
+mod service;
+pub mod token;
+
+pub use error::{ApiError, ErrorBody};
+pub use review::SessionDetail;
+pub use service::{Service, ServiceParts};

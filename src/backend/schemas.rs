@@ -1,0 +1,84 @@
+//! Request and response bodies of the control plane, exactly as seed 000 shapes them. Unknown
+//! request fields are ignored, as the FastAPI original does.
+
+use crate::config::catalog::FunctionDef;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct CreateSessionRequest {
+    pub user_id: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct SessionConfig {
+    pub system_prompt: String,
+    pub functions: Vec<FunctionDef>,
+    pub voice_model: String,
+    pub listen_model: String,
+    pub llm_model: String,
+    pub greeting: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct SessionCreated {
+    pub session_id: String,
+    pub deepgram_token: String,
+    pub config: SessionConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct SaveMessageRequest {
+    pub session_id: String,
+    pub role: String,
+    pub content: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct MessageSaved {
+    pub message_id: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct MessageOut {
+    pub id: String,
+    pub role: String,
+    pub content: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct SessionMessages {
+    pub session_id: String,
+    pub messages: Vec<MessageOut>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct IntentRequest {
+    pub session_id: String,
+    pub function_call_id: String,
+    pub function_name: String,
+    /// An object; a string holding a JSON object (as Deepgram's `arguments`) is accepted too.
+    pub input: Value,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct IntentResponse {
+    pub function_call_id: String,
+    pub result: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct SessionClosed {
+    pub session_id: String,
+    pub status: String,
+    pub message_count: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct Health {
+    pub status: String,
+    pub service: String,
+    pub version: String,
+}

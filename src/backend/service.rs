@@ -1,0 +1,310 @@
+//! The in-process control plane. The desktop shell and the CLI call it directly; the HTTP
+//! server is a thin layer over it. Store work is synchronous (SQLite, one writer); only token
+//! minting talks to the network.
+
+use super::schemas::*;
+use super::token::{KeySource, MintError, TokenMinter};
+use super::{limits, ApiError};
+use crate::config::catalog::Catalog;
+use crate::config::secret::Secret;
+use crate::config::{prompt, Settings};
+use crate::intents::{self, Actor, CancelOutcome, IntentCall};
+use crate::store::{conversations, messages, metrics, tasks, users, ConversationStatus, Store, UserRow};
+use crate::time::Clock;
+use chrono::{Duration, TimeZone};
+use std::sync::{Arc, RwLock};
+
+/// Largest message the API stores; a spoken turn is far smaller.
+pub const MAX_MESSAGE_BYTES: usize = 32 * 1024;
+
+pub struct ServiceParts {
+    pub store: Arc<Store>,
+    pub settings: Settings,
+    pub catalog: Catalog,
+    pub prompt_template: String,
+    pub key: KeySource,
+    pub clock: Clock,
+}
+
+#[derive(Clone)]
+pub struct Service {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<Store>,
+    settings: RwLock<Settings>,
+    catalog: Catalog,
+    template: RwLock<String>,
+    minter: TokenMinter,
+    clock: Clock,
+}
+
+impl Service {
+    pub fn new(p: ServiceParts) -> Self {
+        Service {
+            inner: Arc::new(Inner {
+                store: p.store,
+                settings: RwLock::new(p.settings),
+                catalog: p.catalog,
+                template: RwLock::new(p.prompt_template),
+                minter: TokenMinter::new(p.key),
+                clock: p.clock,
+            }),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.inner.catalog
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.inner.settings.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn set_settings(&self, s: Settings) {
+        *self.inner.settings.write().unwrap_or_else(|p| p.into_inner()) = s;
+    }
+
+    pub fn set_prompt_template(&self, t: String) {
+        *self.inner.template.write().unwrap_or_else(|p| p.into_inner()) = t;
+    }
+
+    pub fn has_key(&self) -> bool {
+        self.inner.minter.has_key()
+    }
+
+    /// Seed 000's session start: rate limits, a short-lived Deepgram token, then the conversation
+    /// and its prompt. A failed mint leaves no conversation behind.
+    pub async fn create_session(&self, user_id: &str) -> Result<SessionCreated, ApiError> {
+        let user_id = check_user_id(user_id)?;
+        let settings = self.settings();
+        let now = self.inner.clock.now();
+        self.inner.store.read(|c| Ok(limits::check(c, &settings.limits, &user_id, now)))??;
+        let token = self.mint_token().await?;
+        let now = self.inner.clock.now();
+        let session_id = uuid::Uuid::new_v4().to_string();
+        let (user, today) = self.inner.store.write(|tx| {
+            limits::check(tx, &settings.limits, &user_id, now)?;
+            let (name, tz) = if user_id == settings.user.id {
+                (settings.user.display_name.as_str(), settings.user.timezone.as_str())
+            } else {
+                ("", settings.user.timezone.as_str())
+            };
+            let user = users::ensure_user(tx, &user_id, name, tz, now)?;
+            conversations::insert_conversation(tx, &session_id, &user_id, now)?;
+            let tz = Actor::tz_of(&user);
+            let day = now.with_timezone(&tz).date_naive();
+            let start = tz
+                .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
+                .earliest()
+                .map(|d| d.to_utc())
+                .unwrap_or(now);
+            let today = tasks::tasks_between(tx, &user_id, start, start + Duration::days(1))?;
+            Ok::<_, ApiError>((user, today))
+        })?;
+        let template = self.inner.template.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let system_prompt = prompt::render(&template, &user, Actor::tz_of(&user), now, &today);
+        tracing::info!(session_id, user_id, "session created");
+        Ok(SessionCreated {
+            session_id,
+            deepgram_token: token.expose().to_string(),
+            config: SessionConfig {
+                system_prompt,
+                functions: self.inner.catalog.function_defs(),
+                voice_model: settings.agent.voice_model,
+                listen_model: settings.agent.listen_model,
+                llm_model: settings.agent.llm_model,
+                greeting: settings.agent.greeting,
+            },
+        })
+    }
+
+    /// A fresh short-lived token (reconnects need one: the first may have expired).
+    pub async fn mint_token(&self) -> Result<Secret, ApiError> {
+        let s = self.settings();
+        self.inner.minter.mint(&s.deepgram.api_url, s.deepgram.token_ttl_seconds).await.map_err(|e| match e {
+            MintError::NoKey => ApiError::Upstream(e.to_string()),
+            other => ApiError::Upstream(format!("Could not get a Deepgram token: {other}")),
+        })
+    }
+
+    pub fn save_message(&self, req: &SaveMessageRequest) -> Result<MessageSaved, ApiError> {
+        if req.role != "user" && req.role != "assistant" {
+            return Err(ApiError::Invalid(format!(
+                "role must be \"user\" or \"assistant\", not {:?}",
+                req.role
+            )));
+        }
+        if req.content.trim().is_empty() {
+            return Err(ApiError::Invalid("content must not be empty".into()));
+        }
+        if req.content.len() > MAX_MESSAGE_BYTES {
+            return Err(ApiError::Invalid(format!("content is longer than {MAX_MESSAGE_BYTES} bytes")));
+        }
+        let now = self.inner.clock.now();
+        let id = uuid::Uuid::new_v4().to_string();
+        self.inner.store.write(|tx| {
+            require_open(tx, &req.session_id)?;
+            messages::append_message(tx, &id, &req.session_id, &req.role, &req.content, now)?;
+            Ok::<_, ApiError>(())
+        })?;
+        Ok(MessageSaved { message_id: id, status: "saved".into() })
+    }
+
+    pub fn messages(&self, session_id: &str) -> Result<SessionMessages, ApiError> {
+        let rows = self.inner.store.read(|c| {
+            Ok(match conversations::get_conversation(c, session_id)? {
+                None => None,
+                Some(_) => Some(messages::list_messages(c, session_id)?),
+            })
+        })?;
+        let rows = rows.ok_or_else(|| ApiError::unknown_session(session_id))?;
+        Ok(SessionMessages {
+            session_id: session_id.to_string(),
+            messages: rows
+                .into_iter()
+                .map(|m| MessageOut { id: m.id, role: m.role, content: m.content, created_at: m.created_at })
+                .collect(),
+        })
+    }
+
+    /// Runs a function call as a local intent. A call the intent refuses still answers 200:
+    /// its `result` tells the agent what went wrong, so it can say so.
+    pub fn run_intent(&self, req: &IntentRequest) -> Result<IntentResponse, ApiError> {
+        if req.function_call_id.trim().is_empty() || req.function_name.trim().is_empty() {
+            return Err(ApiError::Invalid("function_call_id and function_name must not be empty".into()));
+        }
+        if !(req.input.is_object() || req.input.is_string()) {
+            return Err(ApiError::Invalid("input must be an object of arguments".into()));
+        }
+        let conv = self.conversation(&req.session_id)?;
+        if conv.status != ConversationStatus::Open {
+            return Err(closed(&req.session_id, conv.status));
+        }
+        let user = self.user(&conv.user_id)?;
+        let actor = Actor { user: &user, tz: Actor::tz_of(&user), clock: &self.inner.clock };
+        let call = IntentCall {
+            call_id: &req.function_call_id,
+            conversation_id: Some(&req.session_id),
+            name: &req.function_name,
+            arguments: &req.input,
+        };
+        let out = intents::execute(&self.inner.store, &self.inner.catalog, &actor, &call)?;
+        Ok(IntentResponse { function_call_id: out.function_call_id, result: out.result })
+    }
+
+    /// The agent withdrew a call, or the user pressed undo: its effect is reverted.
+    pub fn cancel_intent(
+        &self,
+        session_id: &str,
+        call_id: &str,
+        name: &str,
+    ) -> Result<CancelOutcome, ApiError> {
+        self.conversation(session_id)?;
+        Ok(intents::cancel(&self.inner.store, call_id, Some(session_id), name, &self.inner.clock)?)
+    }
+
+    pub fn close_session(&self, session_id: &str) -> Result<SessionClosed, ApiError> {
+        self.end(session_id, ConversationStatus::Closed, None)
+    }
+
+    /// The conversation could not go on (agent gone, retries exhausted); the reason is kept.
+    pub fn mark_interrupted(&self, session_id: &str, reason: &str) -> Result<SessionClosed, ApiError> {
+        self.end(session_id, ConversationStatus::Interrupted, Some(reason))
+    }
+
+    fn end(
+        &self,
+        id: &str,
+        status: ConversationStatus,
+        reason: Option<&str>,
+    ) -> Result<SessionClosed, ApiError> {
+        let now = self.inner.clock.now();
+        let count = self.inner.store.write(|tx| {
+            let conv = require_open(tx, id)?;
+            conversations::end_conversation(tx, id, status, reason, now)?;
+            Ok::<_, ApiError>(conv.message_count)
+        })?;
+        Ok(SessionClosed { session_id: id.to_string(), status: status.as_str().into(), message_count: count })
+    }
+
+    pub fn set_provider_request_id(&self, session_id: &str, request_id: &str) -> Result<(), ApiError> {
+        self.conversation(session_id)?;
+        self.inner.store.write(|tx| conversations::set_provider_request_id(tx, session_id, request_id))?;
+        Ok(())
+    }
+
+    pub fn record_turn_metrics(
+        &self,
+        session_id: &str,
+        turn: i64,
+        figures: &serde_json::Value,
+    ) -> Result<(), ApiError> {
+        let now = self.inner.clock.now();
+        self.conversation(session_id)?;
+        Ok(self.inner.store.write(|tx| metrics::record_turn(tx, session_id, turn, figures, now))?)
+    }
+
+    pub fn record_session_stats(&self, session_id: &str, stats: &serde_json::Value) -> Result<(), ApiError> {
+        let now = self.inner.clock.now();
+        self.conversation(session_id)?;
+        Ok(self.inner.store.write(|tx| metrics::set_session_stats(tx, session_id, stats, now))?)
+    }
+
+    /// Conversations left open by a process that died are marked interrupted. Only the process
+    /// holding the data dir's host lock may call this (see `host_lock`).
+    pub fn sweep_interrupted(&self) -> Result<usize, ApiError> {
+        let now = self.inner.clock.now();
+        Ok(self.inner.store.write(|tx| {
+            conversations::interrupt_all_open(tx, "the app stopped while the session was open", now)
+        })?)
+    }
+
+    pub(super) fn conversation(&self, id: &str) -> Result<conversations::ConversationRow, ApiError> {
+        self.inner
+            .store
+            .read(|c| conversations::get_conversation(c, id))?
+            .ok_or_else(|| ApiError::unknown_session(id))
+    }
+
+    pub(super) fn user(&self, id: &str) -> Result<UserRow, ApiError> {
+        let s = self.settings();
+        Ok(self.inner.store.read(|c| users::get_user(c, id))?.unwrap_or(UserRow {
+            id: id.to_string(),
+            display_name: String::new(),
+            timezone: s.user.timezone,
+        }))
+    }
+}
+
+fn require_open(tx: &rusqlite::Connection, id: &str) -> Result<conversations::ConversationRow, ApiError> {
+    let conv = conversations::get_conversation(tx, id)?.ok_or_else(|| ApiError::unknown_session(id))?;
+    if conv.status != ConversationStatus::Open {
+        return Err(closed(id, conv.status));
+    }
+    Ok(conv)
+}
+
+fn closed(id: &str, status: ConversationStatus) -> ApiError {
+    ApiError::Conflict(format!("Session {id} is {}; start a new session", status.as_str()))
+}
+
+fn check_user_id(raw: &str) -> Result<String, ApiError> {
+    let id = raw.trim();
+    if id.is_empty() {
+        return Err(ApiError::Invalid("user_id must not be empty".into()));
+    }
+    if id.len() > 128 || id.chars().any(char::is_control) {
+        return Err(ApiError::Invalid("user_id must be at most 128 printable characters".into()));
+    }
+    Ok(id.to_string())
+}

@@ -1,0 +1,71 @@
+//! The `companion` command line. Each room adds its subcommands in a file of its own here; this
+//! file only parses and dispatches. Errors become one clear line on stderr and a non-zero exit.
+
+mod context;
+mod review;
+mod serve;
+mod table;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "companion",
+    version,
+    about = "Flux Companion: a voice companion that keeps your goals and tasks"
+)]
+pub struct Cli {
+    /// Where sessions, settings and tasks live (default: the OS data dir).
+    #[arg(long, global = true, env = "COMPANION_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Serve the control-plane REST API on 127.0.0.1.
+    Serve(serve::ServeArgs),
+    /// Past conversations.
+    #[command(subcommand)]
+    Sessions(review::SessionsCmd),
+    /// Full-text search across every conversation.
+    Search(review::SearchArgs),
+    /// Export one conversation as Markdown, JSON, SRT or VTT.
+    Export(review::ExportArgs),
+    /// Tasks the assistant keeps for you.
+    #[command(subcommand)]
+    Tasks(review::TasksCmd),
+    /// Goals you set.
+    #[command(subcommand)]
+    Goals(review::GoalsCmd),
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let result = match cli.command {
+        Command::Serve(args) => serve::run(cli.data_dir.as_deref(), args),
+        Command::Sessions(cmd) => review::sessions(cli.data_dir.as_deref(), cmd),
+        Command::Search(args) => review::search(cli.data_dir.as_deref(), args),
+        Command::Export(args) => review::export(cli.data_dir.as_deref(), args),
+        Command::Tasks(cmd) => review::tasks(cli.data_dir.as_deref(), cmd),
+        Command::Goals(cmd) => review::goals(cli.data_dir.as_deref(), cmd),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs go to stderr (stdout is for results and `--json`); `RUST_LOG` tunes them.
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,companion=info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}

@@ -1,0 +1,61 @@
+//! `companion serve`: the REST API on 127.0.0.1 until Ctrl-C or SIGTERM.
+
+use crate::backend::host_lock::HostLock;
+use crate::backend::{api_token, http};
+use anyhow::Context;
+use std::path::Path;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1 (0 picks a free one; the chosen port is printed).
+    #[arg(long, default_value_t = 8765)]
+    pub port: u16,
+}
+
+pub fn run(data_dir: Option<&Path>, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let opened = super::context::open(data_dir)?;
+    let token = api_token::load_or_create(&opened.data_dir)?;
+    // Holding the lock for the life of the server: only then may open sessions be declared dead.
+    let _host = HostLock::try_acquire(&opened.data_dir).context("cannot take the session lock")?;
+    if _host.is_some() {
+        let n = opened.service.sweep_interrupted()?;
+        if n > 0 {
+            tracing::warn!("{n} session(s) left open by an earlier run were marked interrupted");
+        }
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port))
+            .await
+            .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
+        let addr = listener.local_addr()?;
+        println!("Listening on http://{addr}");
+        println!(
+            "Bearer token: ${} or the file {}",
+            api_token::ENV,
+            api_token::path_in(&opened.data_dir).display()
+        );
+        http::serve(listener, opened.service, token, shutdown_signal()).await?;
+        Ok::<_, anyhow::Error>(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

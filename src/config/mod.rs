@@ -1,0 +1,46 @@
+//! Settings, the data directory, the persona prompt and the intent catalogue.
+
+pub mod catalog;
+pub mod prompt;
+pub mod secret;
+mod settings;
+
+pub use settings::{AgentSettings, DeepgramSettings, Limits, Settings, UserSettings};
+
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("no data directory: pass --data-dir or set COMPANION_DATA_DIR")]
+    NoDataDir,
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("cannot write {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("{path} is not valid settings: {detail}")]
+    Invalid { path: PathBuf, detail: String },
+    #[error("the intent catalogue is invalid: {0}")]
+    Catalog(String),
+}
+
+/// `--data-dir`, else `COMPANION_DATA_DIR`, else the OS data dir (`~/.local/share/flux-companion`).
+pub fn resolve_data_dir(flag: Option<&Path>) -> Result<PathBuf, ConfigError> {
+    if let Some(dir) = flag {
+        return Ok(dir.to_path_buf());
+    }
+    if let Some(dir) = std::env::var_os("COMPANION_DATA_DIR").filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    dirs::data_dir().map(|d| d.join("flux-companion")).ok_or(ConfigError::NoDataDir)
+}
+
+/// The persona prompt: the user's edited copy in the data dir if there is one, else the default.
+pub fn load_prompt_template(data_dir: &Path) -> Result<String, ConfigError> {
+    let path = data_dir.join("voice_prompt.md");
+    match std::fs::read_to_string(&path) {
+        Ok(text) if !text.trim().is_empty() => Ok(text),
+        Ok(_) => Ok(prompt::DEFAULT_TEMPLATE.to_string()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(prompt::DEFAULT_TEMPLATE.to_string()),
+        Err(source) => Err(ConfigError::Read { path, source }),
+    }
+}

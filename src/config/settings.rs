@@ -1,0 +1,216 @@
+use super::ConfigError;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+#[cfg(test)]
+const DEFAULTS: &str = include_str!("../../config/settings.yaml");
+
+/// Everything a user can change. Every section and field falls back to `config/settings.yaml`,
+/// so an old or partial settings file keeps working.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Settings {
+    pub user: UserSettings,
+    pub agent: AgentSettings,
+    pub deepgram: DeepgramSettings,
+    pub audio: AudioSettings,
+    pub limits: Limits,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct UserSettings {
+    pub id: String,
+    pub display_name: String,
+    pub timezone: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct AgentSettings {
+    pub voice_model: String,
+    pub listen_model: String,
+    pub llm_provider: String,
+    pub llm_model: String,
+    pub greeting: String,
+    pub input_sample_rate: u32,
+    pub output_sample_rate: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct DeepgramSettings {
+    pub api_url: String,
+    pub agent_url: String,
+    pub token_ttl_seconds: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default)]
+pub struct AudioSettings {
+    /// Empty means "system default", which follows the OS default device.
+    pub input_device: String,
+    pub output_device: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Limits {
+    pub sessions_per_10_minutes: u32,
+    pub sessions_per_day: u32,
+    pub open_sessions_per_user: u32,
+}
+
+// The defaults live here and, documented, in `config/settings.yaml`; a test keeps the two equal.
+// (They cannot be parsed from the file at run time: `#[serde(default)]` calls `Default` while
+// deserialising, which would recurse.)
+impl Default for UserSettings {
+    fn default() -> Self {
+        UserSettings { id: "local".into(), display_name: String::new(), timezone: "UTC".into() }
+    }
+}
+
+impl Default for AgentSettings {
+    fn default() -> Self {
+        AgentSettings {
+            voice_model: "aura-2-thalia-en".into(),
+            listen_model: "nova-3".into(),
+            llm_provider: "open_ai".into(),
+            llm_model: "gpt-4o-mini".into(),
+            greeting: "Hey! What can I help you with today?".into(),
+            input_sample_rate: 16000,
+            output_sample_rate: 24000,
+        }
+    }
+}
+
+impl Default for DeepgramSettings {
+    fn default() -> Self {
+        DeepgramSettings {
+            api_url: "https://api.deepgram.com".into(),
+            agent_url: "wss://agent.deepgram.com/v1/agent/converse".into(),
+            token_ttl_seconds: 300,
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { sessions_per_10_minutes: 5, sessions_per_day: 20, open_sessions_per_user: 1 }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            user: UserSettings::default(),
+            agent: AgentSettings::default(),
+            deepgram: DeepgramSettings::default(),
+            audio: AudioSettings::default(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+impl Settings {
+    /// Reads `settings.yaml` from the data dir (defaults where absent), then applies the
+    /// environment overrides `COMPANION_DEEPGRAM_API_URL` and `COMPANION_DEEPGRAM_AGENT_URL`.
+    pub fn load(data_dir: &Path) -> Result<Self, ConfigError> {
+        let path = data_dir.join("settings.yaml");
+        let mut settings = match std::fs::read_to_string(&path) {
+            Ok(text) if text.trim().is_empty() => Settings::default(),
+            Ok(text) => serde_yaml::from_str(&text)
+                .map_err(|e| ConfigError::Invalid { path: path.clone(), detail: e.to_string() })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
+            Err(source) => return Err(ConfigError::Read { path, source }),
+        };
+        settings.apply_env();
+        settings.validate().map_err(|detail| ConfigError::Invalid { path, detail })?;
+        Ok(settings)
+    }
+
+    pub fn save(&self, data_dir: &Path) -> Result<(), ConfigError> {
+        let path = data_dir.join("settings.yaml");
+        let text = serde_yaml::to_string(self)
+            .map_err(|e| ConfigError::Invalid { path: path.clone(), detail: e.to_string() })?;
+        // Write then rename, so a crash or a full disk never leaves half a settings file.
+        let tmp = data_dir.join("settings.yaml.tmp");
+        std::fs::write(&tmp, text)
+            .and_then(|_| std::fs::rename(&tmp, &path))
+            .map_err(|source| ConfigError::Write { path, source })
+    }
+
+    fn apply_env(&mut self) {
+        if let Some(url) = env_nonempty("COMPANION_DEEPGRAM_API_URL") {
+            self.deepgram.api_url = url;
+        }
+        if let Some(url) = env_nonempty("COMPANION_DEEPGRAM_AGENT_URL") {
+            self.deepgram.agent_url = url;
+        }
+    }
+
+    pub fn validate(&self) -> Result<(), String> {
+        if self.user.timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(format!(
+                "unknown timezone {:?} (use an IANA name such as Europe/Berlin)",
+                self.user.timezone
+            ));
+        }
+        if self.user.id.trim().is_empty() {
+            return Err("user.id must not be empty".into());
+        }
+        if !(8000..=48000).contains(&self.agent.input_sample_rate) {
+            return Err("agent.input_sample_rate must be between 8000 and 48000".into());
+        }
+        if !(1..=3600).contains(&self.deepgram.token_ttl_seconds) {
+            return Err("deepgram.token_ttl_seconds must be between 1 and 3600".into());
+        }
+        Ok(())
+    }
+}
+
+fn env_nonempty(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_parse_and_validate() {
+        let s = Settings::default();
+        assert_eq!(s.agent.voice_model, "aura-2-thalia-en");
+        assert_eq!(s.agent.greeting, "Hey! What can I help you with today?");
+        s.validate().unwrap();
+        let documented: Settings = serde_yaml::from_str(DEFAULTS).unwrap();
+        assert_eq!(documented, s, "config/settings.yaml and Settings::default() disagree");
+    }
+
+    #[test]
+    fn partial_file_keeps_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("settings.yaml"), "agent:\n  llm_model: gpt-4.1-mini\n").unwrap();
+        let s = Settings::load(dir.path()).unwrap();
+        assert_eq!(s.agent.llm_model, "gpt-4.1-mini");
+        assert_eq!(s.agent.listen_model, "nova-3");
+        assert_eq!(s.limits.sessions_per_day, 20);
+    }
+
+    #[test]
+    fn bad_timezone_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("settings.yaml"), "user:\n  timezone: Mars/Base\n").unwrap();
+        let err = Settings::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("Mars/Base"), "{err}");
+    }
+
+    #[test]
+    fn save_then_load_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Settings::default();
+        s.user.display_name = "Ana".into();
+        s.save(dir.path()).unwrap();
+        assert_eq!(Settings::load(dir.path()).unwrap().user.display_name, "Ana");
+    }
+}

@@ -1,0 +1,185 @@
+//! Function calls from the agent, executed locally against the store. Every call is checked
+//! first (schema, then meaning); a bad one changes nothing and answers with a sentence the agent
+//! can say. Each call id runs at most once: a repeat returns the first result.
+
+mod handlers;
+pub mod matching;
+pub mod when;
+
+use crate::config::catalog::Catalog;
+use crate::store::calls::{self, FunctionCallRow};
+use crate::store::{CallStatus, Store, StoreError, UserRow};
+use crate::time::Clock;
+use chrono::DateTime;
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub use handlers::Effect;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct IntentOutcome {
+    pub function_call_id: String,
+    pub name: String,
+    /// What the agent says back (`FunctionCallResponse.content`).
+    pub result: String,
+    pub status: CallStatus,
+    /// True when this call id had already run and its first result was returned.
+    pub replayed: bool,
+}
+
+pub struct IntentCall<'a> {
+    pub call_id: &'a str,
+    pub conversation_id: Option<&'a str>,
+    pub name: &'a str,
+    /// An object, or (as Deepgram sends it) a string holding a JSON object.
+    pub arguments: &'a Value,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub enum CancelOutcome {
+    /// The call had run; its effect was reverted.
+    Reverted,
+    /// The call had not run (or had failed); it never will now.
+    Prevented,
+    AlreadyCancelled,
+}
+
+/// Who the intents act for, and in which timezone their times are read.
+pub struct Actor<'a> {
+    pub user: &'a UserRow,
+    pub tz: Tz,
+    pub clock: &'a Clock,
+}
+
+impl Actor<'_> {
+    pub fn tz_of(user: &UserRow) -> Tz {
+        user.timezone.parse().unwrap_or(Tz::UTC)
+    }
+}
+
+pub fn execute(
+    store: &Store,
+    catalog: &Catalog,
+    actor: &Actor<'_>,
+    call: &IntentCall<'_>,
+) -> Result<IntentOutcome, StoreError> {
+    let now = actor.clock.now();
+    store.write(|tx| {
+        if let Some(prev) = calls::get_call(tx, call.call_id)? {
+            let result = if prev.status == CallStatus::Cancelled {
+                "That request was cancelled, so nothing was changed.".to_string()
+            } else {
+                prev.result
+            };
+            return Ok(outcome(call, result, prev.status, true));
+        }
+        let (status, result, effect) = match run(tx, catalog, actor, call, now) {
+            Ok((result, effect)) => (CallStatus::Executed, result, Some(effect)),
+            Err(Refusal::Said(why)) => (CallStatus::Failed, why, None),
+            Err(Refusal::Store(e)) => return Err(e),
+        };
+        let row = FunctionCallRow {
+            id: call.call_id.to_string(),
+            conversation_id: call.conversation_id.map(str::to_string),
+            name: call.name.to_string(),
+            arguments: args_text(call.arguments),
+            status,
+            result: result.clone(),
+            effect: effect.map(|e| serde_json::to_string(&e).unwrap_or_default()),
+            created_at: String::new(),
+        };
+        calls::insert_call(tx, &row, now)?;
+        Ok(outcome(call, result, status, false))
+    })
+}
+
+/// Cancels a call (the agent's `FunctionCallCancelled`, or the user's undo): reverts what it did,
+/// or makes sure it never runs if it has not yet.
+pub fn cancel(
+    store: &Store,
+    call_id: &str,
+    conversation_id: Option<&str>,
+    name: &str,
+    clock: &Clock,
+) -> Result<CancelOutcome, StoreError> {
+    let now = clock.now();
+    store.write(|tx| match calls::get_call(tx, call_id)? {
+        Some(row) if row.status == CallStatus::Cancelled => Ok(CancelOutcome::AlreadyCancelled),
+        Some(row) => {
+            let effect = row.effect.as_deref().and_then(|e| serde_json::from_str::<Effect>(e).ok());
+            if let Some(effect) = &effect {
+                handlers::revert(tx, effect, now)?;
+            }
+            calls::mark_cancelled(tx, call_id, now)?;
+            Ok(if effect.is_some() { CancelOutcome::Reverted } else { CancelOutcome::Prevented })
+        }
+        None => {
+            let row = FunctionCallRow {
+                id: call_id.to_string(),
+                conversation_id: conversation_id.map(str::to_string),
+                name: name.to_string(),
+                arguments: String::new(),
+                status: CallStatus::Cancelled,
+                result: "cancelled before it ran".into(),
+                effect: None,
+                created_at: String::new(),
+            };
+            calls::insert_call(tx, &row, now)?;
+            Ok(CancelOutcome::Prevented)
+        }
+    })
+}
+
+pub(crate) enum Refusal {
+    Said(String),
+    Store(StoreError),
+}
+
+impl From<StoreError> for Refusal {
+    fn from(e: StoreError) -> Self {
+        Refusal::Store(e)
+    }
+}
+
+fn run(
+    tx: &rusqlite::Connection,
+    catalog: &Catalog,
+    actor: &Actor<'_>,
+    call: &IntentCall<'_>,
+    now: DateTime<chrono::Utc>,
+) -> Result<(String, Effect), Refusal> {
+    let spec = catalog.get(call.name).ok_or_else(|| {
+        let known: Vec<&str> = catalog.intents.iter().map(|i| i.name.as_str()).collect();
+        Refusal::Said(format!("I don't have a function called {}; I have {}.", call.name, known.join(", ")))
+    })?;
+    let parsed;
+    let args = match call.arguments {
+        Value::String(s) => {
+            parsed = serde_json::from_str::<Value>(s).map_err(|_| {
+                Refusal::Said(format!("The arguments for {} were not valid JSON.", call.name))
+            })?;
+            &parsed
+        }
+        other => other,
+    };
+    let args = spec.check_args(args).map_err(Refusal::Said)?;
+    handlers::dispatch(tx, actor, call, &args, now)
+}
+
+fn outcome(call: &IntentCall<'_>, result: String, status: CallStatus, replayed: bool) -> IntentOutcome {
+    IntentOutcome {
+        function_call_id: call.call_id.to_string(),
+        name: call.name.to_string(),
+        result,
+        status,
+        replayed,
+    }
+}
+
+fn args_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}

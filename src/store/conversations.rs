@@ -1,0 +1,150 @@
+use super::{db, Result};
+use crate::time::format_utc;
+use chrono::{DateTime, Utc};
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ConversationStatus {
+    Open,
+    Closed,
+    Interrupted,
+}
+
+impl ConversationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConversationStatus::Open => "open",
+            ConversationStatus::Closed => "closed",
+            ConversationStatus::Interrupted => "interrupted",
+        }
+    }
+}
+
+impl FromSql for ConversationStatus {
+    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+        match v.as_str()? {
+            "open" => Ok(ConversationStatus::Open),
+            "closed" => Ok(ConversationStatus::Closed),
+            "interrupted" => Ok(ConversationStatus::Interrupted),
+            other => Err(FromSqlError::Other(format!("unknown status {other:?}").into())),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ConversationRow {
+    pub id: String,
+    pub user_id: String,
+    pub status: ConversationStatus,
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    pub end_reason: Option<String>,
+    pub message_count: i64,
+}
+
+const COLUMNS: &str = "id, user_id, status, started_at, ended_at, end_reason, message_count";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<ConversationRow> {
+    Ok(ConversationRow {
+        id: r.get(0)?,
+        user_id: r.get(1)?,
+        status: r.get(2)?,
+        started_at: r.get(3)?,
+        ended_at: r.get(4)?,
+        end_reason: r.get(5)?,
+        message_count: r.get(6)?,
+    })
+}
+
+pub fn insert_conversation(conn: &Connection, id: &str, user_id: &str, now: DateTime<Utc>) -> Result<()> {
+    conn.execute(
+        "INSERT INTO conversations (id, user_id, status, started_at) VALUES (?1, ?2, 'open', ?3)",
+        params![id, user_id, format_utc(now)],
+    )
+    .map_err(db)?;
+    Ok(())
+}
+
+pub fn get_conversation(conn: &Connection, id: &str) -> Result<Option<ConversationRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM conversations WHERE id = ?1");
+    conn.query_row(&sql, [id], from_row).optional().map_err(db)
+}
+
+/// Newest first.
+pub fn list_conversations(conn: &Connection, limit: i64) -> Result<Vec<ConversationRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM conversations ORDER BY started_at DESC, id LIMIT ?1");
+    let mut stmt = conn.prepare_cached(&sql).map_err(db)?;
+    let rows = stmt.query_map([limit], from_row).map_err(db)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(db)
+}
+
+pub fn open_conversations_of(conn: &Connection, user_id: &str) -> Result<Vec<String>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT id FROM conversations WHERE user_id = ?1 AND status = 'open'")
+        .map_err(db)?;
+    let ids = stmt
+        .query_map([user_id], |r| r.get(0))
+        .map_err(db)?
+        .collect::<rusqlite::Result<Vec<String>>>()
+        .map_err(db)?;
+    Ok(ids)
+}
+
+/// How many conversations the user started at or after `since` (rate limits).
+pub fn count_started_since(
+    conn: &Connection,
+    user_id: &str,
+    since: DateTime<Utc>,
+) -> Result<(i64, Option<String>)> {
+    conn.query_row(
+        "SELECT count(*), min(started_at) FROM conversations WHERE user_id = ?1 AND started_at > ?2",
+        params![user_id, format_utc(since)],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .map_err(db)
+}
+
+/// Ends an open conversation; returns false if it was not open.
+pub fn end_conversation(
+    conn: &Connection,
+    id: &str,
+    status: ConversationStatus,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let n = conn
+        .execute(
+            "UPDATE conversations SET status = ?2, ended_at = ?3, end_reason = ?4
+             WHERE id = ?1 AND status = 'open'",
+            params![id, status.as_str(), format_utc(now), reason],
+        )
+        .map_err(db)?;
+    Ok(n > 0)
+}
+
+/// A conversation still open at start-up was left behind by a crash.
+pub fn interrupt_all_open(conn: &Connection, reason: &str, now: DateTime<Utc>) -> Result<usize> {
+    conn.execute(
+        "UPDATE conversations SET status = 'interrupted', ended_at = ?1, end_reason = ?2
+         WHERE status = 'open'",
+        params![format_utc(now), reason],
+    )
+    .map_err(db)
+}
+
+pub fn set_provider_request_id(conn: &Connection, id: &str, request_id: &str) -> Result<()> {
+    conn.execute("UPDATE conversations SET provider_request_id = ?2 WHERE id = ?1", params![id, request_id])
+        .map_err(db)?;
+    Ok(())
+}
+
+pub fn delete_conversation(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn.execute("DELETE FROM conversations WHERE id = ?1", [id]).map_err(db)? > 0)
+}
+
+pub fn delete_all_conversations(conn: &Connection) -> Result<usize> {
+    conn.execute("DELETE FROM conversations", []).map_err(db)
+}

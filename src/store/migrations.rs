@@ -1,0 +1,21 @@
+//! The numbered SQL files in `migrations/`, embedded into the binary in order.
+
+use rusqlite::Connection;
+use rusqlite_migration::{Migrations, M};
+
+const STEPS: &[&str] =
+    &[include_str!("../../migrations/0001_initial.sql"), include_str!("../../migrations/0002_metrics.sql")];
+
+pub(super) fn apply(conn: &mut Connection) -> Result<(), rusqlite_migration::Error> {
+    let steps: Vec<M<'static>> = STEPS.iter().map(|sql| M::up(sql)).collect();
+    Migrations::new(steps).to_latest(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_validate() {
+        let steps: Vec<_> = super::STEPS.iter().map(|s| super::M::up(s)).collect();
+        super::Migrations::new(steps).validate().unwrap();
+    }
+}

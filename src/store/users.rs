@@ -1,0 +1,58 @@
+use super::{db, Result};
+use crate::time::format_utc;
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct UserRow {
+    pub id: String,
+    pub display_name: String,
+    pub timezone: String,
+}
+
+/// Returns the user, creating it with the given defaults the first time it is seen.
+pub fn ensure_user(
+    conn: &Connection,
+    id: &str,
+    display_name: &str,
+    timezone: &str,
+    now: DateTime<Utc>,
+) -> Result<UserRow> {
+    let ts = format_utc(now);
+    conn.execute(
+        "INSERT INTO users (id, display_name, timezone, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (id) DO NOTHING",
+        params![id, display_name, timezone, ts],
+    )
+    .map_err(db)?;
+    Ok(get_user(conn, id)?.unwrap_or(UserRow {
+        id: id.to_string(),
+        display_name: display_name.to_string(),
+        timezone: timezone.to_string(),
+    }))
+}
+
+pub fn get_user(conn: &Connection, id: &str) -> Result<Option<UserRow>> {
+    conn.query_row("SELECT id, display_name, timezone FROM users WHERE id = ?1", [id], |r| {
+        Ok(UserRow { id: r.get(0)?, display_name: r.get(1)?, timezone: r.get(2)? })
+    })
+    .optional()
+    .map_err(db)
+}
+
+pub fn update_profile(
+    conn: &Connection,
+    id: &str,
+    display_name: &str,
+    timezone: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let n = conn
+        .execute(
+            "UPDATE users SET display_name = ?2, timezone = ?3, updated_at = ?4 WHERE id = ?1",
+            params![id, display_name, timezone, format_utc(now)],
+        )
+        .map_err(db)?;
+    Ok(n > 0)
+}

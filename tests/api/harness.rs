@@ -1,0 +1,124 @@
+#![allow(dead_code)] // shared by several test binaries, each using a part
+//! An in-process control plane on 127.0.0.1:0 with a manual clock, and a local fake of
+//! Deepgram's `POST /v1/auth/grant` that behaves like the real one (Token auth, ttl body).
+
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use axum::{Json, Router};
+use chrono::{TimeZone, Utc};
+use companion::backend::{http, Service, ServiceParts};
+use companion::config::catalog::Catalog;
+use companion::config::secret::Secret;
+use companion::config::Settings;
+use companion::store::Store;
+use companion::time::Clock;
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+pub const KEY: &str = "dg-test-key-0123456789";
+pub const API_TOKEN: &str = "local-api-token-abcdef";
+
+#[derive(Default)]
+pub struct GrantLog {
+    pub calls: AtomicUsize,
+    pub ttl: Mutex<Vec<Value>>,
+}
+
+/// Starts the fake grant endpoint; `status` other than 200 makes it refuse like Deepgram does.
+pub async fn fake_grant(status: u16) -> (String, Arc<GrantLog>) {
+    let log = Arc::new(GrantLog::default());
+    let l = log.clone();
+    let app = Router::new().route(
+        "/v1/auth/grant",
+        post(move |headers: HeaderMap, Json(body): Json<Value>| {
+            let l = l.clone();
+            async move {
+                let n = l.calls.fetch_add(1, Ordering::SeqCst) + 1;
+                l.ttl.lock().unwrap().push(body);
+                let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
+                if status != 200 || auth != format!("Token {KEY}") {
+                    let code = if status != 200 { status } else { 401 };
+                    return (
+                        StatusCode::from_u16(code).unwrap(),
+                        Json(json!({"err_code": "INVALID_AUTH", "err_msg": "Invalid credentials."})),
+                    );
+                }
+                (StatusCode::OK, Json(json!({"access_token": format!("temp-token-{n}"), "expires_in": 30})))
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, log)
+}
+
+/// A URL where nothing listens (Deepgram down).
+pub async fn dead_url() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", l.local_addr().unwrap());
+    drop(l);
+    url
+}
+
+pub struct Api {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub service: Service,
+    pub clock: Clock,
+    pub dir: tempfile::TempDir,
+}
+
+impl Api {
+    pub async fn start(api_url: &str, key: Option<&'static str>) -> Api {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Clock::manual(Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap());
+        let mut settings = Settings::default();
+        settings.deepgram.api_url = api_url.to_string();
+        settings.user.timezone = "Europe/Madrid".into();
+        let service = Service::new(ServiceParts {
+            store: Arc::new(Store::open_in(dir.path()).unwrap()),
+            settings,
+            catalog: Catalog::builtin(),
+            prompt_template: companion::config::prompt::DEFAULT_TEMPLATE.to_string(),
+            key: Arc::new(move || key.and_then(Secret::new)),
+            clock: clock.clone(),
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let svc = service.clone();
+        tokio::spawn(async move {
+            http::serve(listener, svc, Secret::new(API_TOKEN).unwrap(), std::future::pending()).await.unwrap()
+        });
+        Api { base, http: reqwest::Client::new(), service, clock, dir }
+    }
+
+    pub async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self.http.request(m, format!("{}{path}", self.base)).bearer_auth(API_TOKEN);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        decode(req.send().await.unwrap()).await
+    }
+
+    pub async fn create(&self, user: &str) -> (u16, Value) {
+        self.call("POST", "/api/v1/voice/session", Some(json!({"user_id": user}))).await
+    }
+
+    pub async fn close(&self, id: &str) -> (u16, Value) {
+        self.call("DELETE", &format!("/api/v1/voice/session/{id}"), None).await
+    }
+}
+
+pub async fn decode(r: reqwest::Response) -> (u16, Value) {
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    let v = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text:?}"));
+    (status, v)
+}
+
+pub fn detail(v: &Value) -> &str {
+    v["detail"].as_str().unwrap_or_else(|| panic!("no detail in {v}"))
+}

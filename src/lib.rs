@@ -2,6 +2,7 @@
 //! whole core builds and tests headless (`cargo test -p companion`).
 
 pub mod agent;
+pub mod audio;
 pub mod backend;
 pub mod cli;
 pub mod config;

@@ -1,0 +1,32 @@
+//! The real-time audio path: capture (cpal input → lock-free ring → framer → async frames) and
+//! playback (linear16 → ring → cpal output), with WAV and generated sources and a WAV sink for
+//! headless runs. Nothing here imports Tauri; the real-time callbacks (`ring::on_input`,
+//! `playout::on_output`) never allocate, lock, log or block (see `tests/audio_no_alloc.rs`).
+//!
+//! Public surface for the session adapter: `CaptureStream` (`sample_rate`, `next_frame`,
+//! `dropped_frames`) yields `Frame { pcm, ready_at }`; `Player` (`sample_rate`,
+//! `push_linear16`, `begin_reply`, `flush`, `first_sample_played_at`, `is_drained`, `stats`).
+
+pub mod bench;
+pub mod capture;
+pub mod clock;
+pub mod device;
+pub mod error;
+pub mod framer;
+pub mod level;
+mod mic;
+pub mod player;
+pub mod playout;
+pub mod resample;
+pub mod ring;
+pub mod sink;
+pub mod source;
+mod supervise;
+
+pub use capture::{CaptureOptions, CaptureStream, SourceSpec};
+pub use device::{AudioEvent, DeviceInfo, DeviceSel, EventTx};
+pub use error::{AudioError, Direction};
+pub use framer::{Frame, FrameSpec, Framer};
+pub use level::{Level, LevelMeter};
+pub use player::{PlaybackStats, Player, PlayerOptions, SinkSpec};
+pub use source::{Pace, Signal};

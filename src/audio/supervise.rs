@@ -1,0 +1,116 @@
+//! Keeps a device stream alive: when it faults (cpal error callback) or stalls (no callback for
+//! too long), the stream is dropped and the system default is opened instead, with a short,
+//! bounded backoff. When nothing can be opened any more the worker stops with a clear error
+//! instead of retrying forever (screenpipe logged 1450+ retries a day before it learned this).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use super::clock;
+use super::device::{emit, AudioEvent, DeviceSel, EventTx};
+use super::error::{AudioError, Direction};
+
+/// Consecutive failed opens of the default before giving up (backoff 0.25, 0.5, 1 s).
+const MAX_REOPEN_ATTEMPTS: u32 = 4;
+/// Extra time allowed before the very first callback: PulseAudio often stalls 0.8–2.5 s.
+pub const STARTUP_GRACE: Duration = Duration::from_secs(5);
+
+/// Classifies cpal stream errors: over/underruns and reroutes are not reasons to reopen.
+pub fn is_fatal(kind: cpal::ErrorKind) -> bool {
+    use cpal::ErrorKind as K;
+    !matches!(kind, K::Xrun | K::DeviceChanged | K::RealtimeDenied)
+}
+
+/// Why the stream in use looks dead, if it does. `last_callback_ns` is 0 before the first.
+pub fn health(
+    fault: bool,
+    last_callback_ns: u64,
+    opened: Instant,
+    stall: Duration,
+) -> Option<String> {
+    if fault {
+        return Some("the device reported an error".into());
+    }
+    match clock::from_ns(last_callback_ns) {
+        None if opened.elapsed() > stall + STARTUP_GRACE => {
+            Some(format!("no audio callback within {:?} of opening", stall + STARTUP_GRACE))
+        }
+        Some(at) if at.elapsed() > stall => Some(format!("no audio for {:?}", at.elapsed())),
+        _ => None,
+    }
+}
+
+pub struct Supervisor<'a> {
+    pub direction: Direction,
+    pub events: &'a EventTx,
+    pub stop: &'a AtomicBool,
+    pub error: &'a Mutex<Option<String>>,
+}
+
+impl Supervisor<'_> {
+    /// Runs `run` on the open stream `first` (named `name`) until it returns `None` (stopped)
+    /// or a fault reason; then reopens the default with `open` and goes on.
+    pub fn run<S>(
+        &self,
+        first: S,
+        name: String,
+        mut open: impl FnMut(&DeviceSel) -> Result<(S, String), AudioError>,
+        mut run: impl FnMut(&mut S) -> Option<String>,
+    ) -> Result<(), AudioError> {
+        let (mut stream, mut name) = (first, name);
+        loop {
+            let Some(reason) = run(&mut stream) else {
+                return Ok(());
+            };
+            tracing::warn!(direction = %self.direction, device = %name, %reason, "audio stream failed; falling back to the default device");
+            drop(stream);
+            let mut attempt = 0;
+            let (next, next_name) = loop {
+                if self.stop.load(Ordering::Acquire) {
+                    return Ok(());
+                }
+                match open(&DeviceSel::Default) {
+                    Ok(x) => break x,
+                    Err(e) => {
+                        attempt += 1;
+                        if attempt >= MAX_REOPEN_ATTEMPTS {
+                            return Err(self.fail(e));
+                        }
+                        self.sleep(Duration::from_millis(125 << attempt));
+                    }
+                }
+            };
+            emit(
+                self.events,
+                AudioEvent::FellBack {
+                    direction: self.direction,
+                    from: name,
+                    to: next_name.clone(),
+                    reason,
+                },
+            );
+            (stream, name) = (next, next_name);
+        }
+    }
+
+    fn fail(&self, e: AudioError) -> AudioError {
+        let msg = e.to_string();
+        *self.error.lock().unwrap_or_else(PoisonError::into_inner) = Some(msg.clone());
+        emit(
+            self.events,
+            AudioEvent::Failed {
+                direction: self.direction,
+                error: msg,
+            },
+        );
+        e
+    }
+
+    fn sleep(&self, d: Duration) {
+        let end = Instant::now() + d;
+        while Instant::now() < end && !self.stop.load(Ordering::Acquire) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}

@@ -6,6 +6,7 @@
 //! and metrics off the audio path, answers function calls, reconnects when the socket drops,
 //! and returns a [`SessionReport`].
 
+pub mod adapters;
 mod handlers;
 mod link;
 pub mod memory;
@@ -28,6 +29,8 @@ pub use traits::{
     ControlError, ControlPlane, Frame, FrameSource, Playback, PlaybackStats, SessionConfig,
     SessionStart,
 };
+
+pub use adapters::ServiceControl;
 
 use crate::agent::AgentError;
 

@@ -240,6 +240,7 @@ impl Runner {
             request_id: conn.request_id.clone(),
         });
         self.report.request_ids.push(conn.request_id.clone());
+        self.worker.push(super::worker::Job::RequestId(conn.request_id.clone()));
         self.sender = Some(conn.sender());
         self.conn = Some(conn);
         self.last_server_activity = Instant::now();

@@ -84,17 +84,16 @@ pub trait ControlPlane: Send + Sync + 'static {
     fn record_turn_metrics(&self, session_id: &str, metrics: &TurnMetrics) -> Result<(), ControlError>;
     fn record_session_stats(&self, session_id: &str, stats: &SessionStats) -> Result<(), ControlError>;
     fn close_session(&self, session_id: &str) -> Result<(), ControlError>;
+    /// Remembers the agent's request id of the (latest) connection, for support requests.
+    fn set_request_id(&self, _session_id: &str, _request_id: &str) -> Result<(), ControlError> {
+        Ok(())
+    }
     fn mark_interrupted(&self, session_id: &str, reason: &str) -> Result<(), ControlError>;
 }
 
-/// One 20 ms frame of captured audio, already framed and resampled by the audio path.
-#[derive(Debug, Clone)]
-pub struct Frame {
-    /// Mono linear16 little-endian at the source's sample rate.
-    pub pcm: crate::agent::Bytes,
-    /// When the frame was complete and ready to send (start of the overhead measurement).
-    pub ready_at: Instant,
-}
+/// One 20 ms frame of captured audio (mono linear16 LE at the source's rate), already framed
+/// and resampled by the audio path; `ready_at` starts the overhead measurement.
+pub use crate::audio::Frame;
 
 /// The capture side. `next_frame` must be cancel-safe (like `mpsc::Receiver::recv`).
 pub trait FrameSource: Send + 'static {

@@ -32,6 +32,7 @@ pub enum Job {
     RunIntent { call_id: String, name: String, arguments: String },
     CancelIntent { call_id: String, name: String },
     TurnMetrics(TurnMetrics),
+    RequestId(String),
     /// Records the counters and ends the conversation record; the last job.
     Finish { stats: SessionStats, finish: Finish, done: oneshot::Sender<Vec<ControlError>> },
 }
@@ -90,6 +91,11 @@ fn run(
             Job::CancelIntent { call_id, name } => {
                 if let Err(e) = control.cancel_intent(sid, &call_id, &name) {
                     tracing::warn!(error = %e, %call_id, "could not cancel a function call");
+                }
+            }
+            Job::RequestId(id) => {
+                if let Err(e) = control.set_request_id(sid, &id) {
+                    tracing::warn!(error = %e, "could not record the agent request id");
                 }
             }
             Job::TurnMetrics(metrics) => {

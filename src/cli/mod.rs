@@ -5,6 +5,7 @@ mod context;
 mod review;
 mod serve;
 mod table;
+mod talk;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -41,6 +42,8 @@ pub enum Command {
     /// Goals you set.
     #[command(subcommand)]
     Goals(review::GoalsCmd),
+    /// Talk with Flux: microphone and speakers (or WAV files) until Ctrl-C.
+    Talk(talk::TalkArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -53,6 +56,7 @@ pub fn main() -> ExitCode {
         Command::Export(args) => review::export(cli.data_dir.as_deref(), args),
         Command::Tasks(cmd) => review::tasks(cli.data_dir.as_deref(), cmd),
         Command::Goals(cmd) => review::goals(cli.data_dir.as_deref(), cmd),
+        Command::Talk(args) => talk::run_talk(cli.data_dir.as_deref(), args),
     };
     match result {
         Ok(code) => code,

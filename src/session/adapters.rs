@@ -164,3 +164,27 @@ impl ControlPlane for ServiceControl {
         self.service.mark_interrupted(session_id, reason).map(|_| ()).map_err(other)
     }
 }
+
+/// A live microphone: frames captured while the session was connecting are stale by the time
+/// the agent is ready, so they are dropped at `start` (pitfall 13).
+pub struct MicCapture(pub CaptureStream);
+
+impl FrameSource for MicCapture {
+    fn sample_rate(&self) -> u32 {
+        self.0.sample_rate()
+    }
+    fn start(&mut self) {
+        use futures_util::FutureExt;
+        let mut stale = 0u32;
+        while let Some(Some(_)) = self.0.next_frame().now_or_never() {
+            stale += 1;
+        }
+        tracing::debug!(stale, "dropped frames captured before the agent was ready");
+    }
+    async fn next_frame(&mut self) -> Option<Frame> {
+        self.0.next_frame().await
+    }
+    fn dropped_frames(&self) -> u64 {
+        self.0.dropped_frames()
+    }
+}

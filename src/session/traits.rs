@@ -13,10 +13,10 @@ use crate::agent::FunctionDef;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ControlError {
     /// No Deepgram API key is configured.
-    #[error("no Deepgram API key is set: {0}")]
+    #[error("{0}")]
     NoKey(String),
     /// Deepgram refused the key when minting a token (401/403).
-    #[error("Deepgram refused the API key: {0}")]
+    #[error("{0}")]
     KeyRefused(String),
     /// Deepgram or the store could not be reached; trying again later may work.
     #[error("{0}")]

@@ -143,8 +143,8 @@ async fn five_intents_end_to_end() {
             "assistant: Well done.",
         ]
     );
-    assert_eq!(s["conversation"]["status"], "closed");
-    assert_eq!(s["conversation"]["message_count"], 11);
+    assert_eq!(s["status"], "closed");
+    assert_eq!(s["message_count"], 11);
     // Every function response the agent got is the stored result of that call.
     let calls = s["function_calls"].as_array().unwrap();
     assert_eq!(calls.len(), 5);
@@ -202,7 +202,7 @@ async fn barge_in_cuts_the_output_and_is_recorded() {
     let s = env.session(run.json()["session_id"].as_str().unwrap()).await;
     assert_eq!(s["stats"]["barge_ins"], 1);
     assert!(s["turn_metrics"].as_array().unwrap().iter().any(|t| t["barged_in"] == true));
-    assert_eq!(s["conversation"]["message_count"], 5);
+    assert_eq!(s["message_count"], 5);
     // The output has what was sent before the barge-in, minus at most a short queue.
     let voiced = env.voiced_samples() as i64;
     let sent = (log.audio_bytes_out / 2) as i64;
@@ -282,7 +282,7 @@ async fn dropped_socket_keeps_one_session_and_the_whole_transcript() {
         messages(&s),
         vec![GREETING, "user: My name is Sam", "assistant: Nice to meet you Sam.", "user: What is my name", "assistant: Sam."]
     );
-    assert_eq!(s["conversation"]["status"], "closed");
+    assert_eq!(s["status"], "closed");
     assert_eq!(s["stats"]["reconnects"], 1);
 }
 
@@ -300,8 +300,8 @@ async fn server_error_interrupts_the_session_with_its_code() {
     assert!(run.stderr.contains("INTERNAL_SERVER_ERROR"), "{}", run.stderr);
     let summary = run.json();
     let s = env.session(summary["session_id"].as_str().unwrap()).await;
-    assert_eq!(s["conversation"]["status"], "interrupted");
-    assert_eq!(s["conversation"]["message_count"], 2);
+    assert_eq!(s["status"], "interrupted");
+    assert_eq!(s["message_count"], 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -314,5 +314,5 @@ async fn typed_turns_and_max_seconds() {
     assert_eq!(summary["end"]["kind"], "stopped");
     let s = env.session(summary["session_id"].as_str().unwrap()).await;
     assert_eq!(messages(&s), vec![GREETING, "user: Hello from the keyboard", "assistant: Hi typist."]);
-    assert_eq!(s["conversation"]["status"], "closed");
+    assert_eq!(s["status"], "closed");
 }

@@ -140,7 +140,8 @@ pub(super) async fn run<S: FrameSource>(
         says: VecDeque::new(),
         typed_echo: VecDeque::new(),
         reply_active: false,
-        awaiting_reply: false,
+        // A greeting is a reply the agent owes us before any typed turn goes in.
+        awaiting_reply: start.config.greeting.is_some(),
         last_server_activity: Instant::now(),
         input_ended: false,
         next_silence_at: Instant::now(),
@@ -313,7 +314,9 @@ impl Runner {
     }
 
     fn dispatch_say(&mut self, now: Instant) {
-        if self.says.is_empty() || !self.agent_idle() || self.awaiting_reply || self.vad.in_speech() {
+        let owed = self.awaiting_reply
+            && now.saturating_duration_since(self.last_server_activity) < self.opts.reply_timeout;
+        if self.says.is_empty() || !self.agent_idle() || owed || self.vad.in_speech() {
             return;
         }
         let Some(text) = self.says.pop_front() else { return };

@@ -1,7 +1,7 @@
 //! Deepgram Voice Agent (V1) client: wire types, the Settings builder and the WebSocket
 //! connection. The session room drives it; nothing here knows about the store or audio devices.
 
-// pub mod bench;
+pub mod bench;
 pub mod connection;
 mod connection_io;
 pub mod protocol;

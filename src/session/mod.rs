@@ -122,6 +122,9 @@ pub struct SessionReport {
     pub stats: SessionStats,
     pub errors: Vec<ErrorRecord>,
     pub warnings: Vec<ErrorRecord>,
+    /// Frame ready → written to the socket, µs (only with `record_write_latency`).
+    #[serde(skip)]
+    pub write_latencies_us: Vec<u32>,
 }
 
 /// Why a session could not get going.

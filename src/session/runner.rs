@@ -157,6 +157,7 @@ pub(super) async fn run<S: FrameSource>(
             stats: SessionStats::default(),
             errors: Vec::new(),
             warnings: Vec::new(),
+            write_latencies_us: Vec::new(),
         },
     };
 
@@ -255,6 +256,10 @@ impl Runner {
             self.stats.frames_sent += s.frames_sent();
             self.stats.keepalives_sent += s.keepalives_sent();
             self.stats.frames_unsent += s.frames_dropped();
+            let latencies = s.take_write_latencies();
+            self.report.write_latencies_us.extend(
+                latencies.into_iter().map(|d| u32::try_from(d.as_micros()).unwrap_or(u32::MAX)),
+            );
         }
         self.conn = None;
     }

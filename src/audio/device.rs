@@ -42,6 +42,8 @@ impl std::fmt::Display for DeviceSel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeviceInfo {
     pub name: String,
+    /// The host's identifier (the ALSA PCM name on Linux, e.g. `pulse`); also selectable.
+    pub id: Option<String>,
     pub direction: Direction,
     pub is_default: bool,
     /// The device's default stream config, if it reports one.
@@ -76,10 +78,15 @@ pub enum AudioEvent {
 pub type EventTx = Option<tokio::sync::mpsc::UnboundedSender<AudioEvent>>;
 
 pub(crate) fn emit(tx: &EventTx, ev: AudioEvent) {
-    tracing::info!(event = ?ev, "audio event");
+    tracing::debug!(event = ?ev, "audio event");
     if let Some(tx) = tx {
         let _ = tx.send(ev);
     }
+}
+
+/// The host-specific id, e.g. `default` or `pulse` for ALSA.
+pub fn device_id(d: &cpal::Device) -> Option<String> {
+    d.id().ok().map(|id| id.id().to_owned())
 }
 
 pub fn device_name(d: &cpal::Device) -> String {
@@ -122,13 +129,15 @@ pub fn default_config(
 
 /// Lists the devices of one direction with their default configs.
 pub fn list(direction: Direction) -> Result<Vec<DeviceInfo>, AudioError> {
-    let default_name = default_device(direction).map(|d| device_name(&d));
+    let default_id = default_device(direction).and_then(|d| device_id(&d));
     let mut out = Vec::new();
     for d in devices(direction)? {
         let name = device_name(&d);
+        let id = device_id(&d);
         let cfg = default_config(&d, direction).ok();
         out.push(DeviceInfo {
-            is_default: default_name.as_deref() == Some(name.as_str()),
+            is_default: default_id.is_some() && id == default_id,
+            id,
             sample_rate: cfg.as_ref().map(|c| c.sample_rate()),
             channels: cfg.as_ref().map(|c| c.channels()),
             sample_format: cfg.as_ref().map(|c| c.sample_format().to_string()),
@@ -139,8 +148,9 @@ pub fn list(direction: Direction) -> Result<Vec<DeviceInfo>, AudioError> {
     Ok(out)
 }
 
-/// Resolves a selection to a device: the default, an exact name, a case-insensitive name, or a
-/// unique case-insensitive substring (so "USB" finds "USB Audio Device" if nothing else matches).
+/// Resolves a selection to a device: the default, an exact id or name, a case-insensitive name,
+/// or a unique case-insensitive substring (so "USB" finds "USB Audio Device" if nothing else
+/// matches).
 pub fn find(sel: &DeviceSel, direction: Direction) -> Result<cpal::Device, AudioError> {
     let name = match sel {
         DeviceSel::Default => {
@@ -151,9 +161,10 @@ pub fn find(sel: &DeviceSel, direction: Direction) -> Result<cpal::Device, Audio
     let all = devices(direction)?;
     let names: Vec<String> = all.iter().map(device_name).collect();
     let lower = name.to_lowercase();
-    let pick = names
+    let pick = all
         .iter()
-        .position(|n| n == name)
+        .position(|d| device_id(d).as_deref() == Some(name.as_str()))
+        .or_else(|| names.iter().position(|n| n == name))
         .or_else(|| names.iter().position(|n| n.to_lowercase() == lower))
         .or_else(|| {
             let hits: Vec<usize> = (0..names.len())

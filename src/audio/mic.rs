@@ -14,7 +14,7 @@ use super::device::{self, device_name, emit, AudioEvent, DeviceSel, EventTx};
 use super::error::{AudioError, Direction};
 use super::framer::{Frame, Framer};
 use super::ring::{capture_ring_with, on_input, CaptureConsumer, CaptureShared};
-use super::supervise::{health, is_fatal, Supervisor};
+use super::supervise::{health, fault_code, Supervisor};
 
 /// How long the worker sleeps when no callback wakes it (it is normally unparked per callback).
 const IDLE_WAIT: Duration = Duration::from_millis(20);
@@ -103,7 +103,7 @@ fn run_input(
             return Some(e.to_string());
         }
         let s = &link.shared;
-        let fault = s.fault.load(Ordering::Acquire) != 0;
+        let fault = s.fault.load(Ordering::Acquire);
         if let Some(why) = health(fault, s.last_callback_ns.load(Ordering::Acquire), inp.opened, stall)
         {
             let _ = pump.drain(&mut inp.cons, link);
@@ -129,8 +129,9 @@ fn open_input(
     shared.last_callback_ns.store(0, Ordering::Release);
     let fault = shared.clone();
     let on_err = move |e: cpal::Error| {
-        if is_fatal(e.kind()) {
-            fault.fault.store(2, Ordering::Release);
+        let code = fault_code(e.kind());
+        if code != 0 {
+            fault.fault.store(code, Ordering::Release);
         }
     };
     let config = supported.config();

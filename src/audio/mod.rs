@@ -30,3 +30,8 @@ pub use framer::{Frame, FrameSpec, Framer};
 pub use level::{Level, LevelMeter};
 pub use player::{PlaybackStats, Player, PlayerOptions, SinkSpec};
 pub use source::{Pace, Signal};
+
+#[cfg(test)]
+mod capture_tests;
+#[cfg(test)]
+mod playout_tests;

@@ -213,7 +213,8 @@ where
 
     if let Some(mark) = state.first_mark {
         if state.out_written > mark && shared.reply_armed.swap(false, Ordering::AcqRel) {
-            shared.first_played_ns.store(now, Ordering::Release);
+            // Read the clock again: the samples left when the callback returns, not when it began.
+            shared.first_played_ns.store(clock::now_ns(), Ordering::Release);
         }
     }
     if let Some((mark, pos)) = state.played_mark {

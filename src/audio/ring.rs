@@ -26,31 +26,8 @@ pub struct CaptureShared {
     /// `clock::now_ns()` of the last callback and of the last successful push.
     pub last_callback_ns: AtomicU64,
     pub last_push_ns: AtomicU64,
-    /// Set by the stream's error callback: a non-zero `FaultKind`.
+    /// Set by the stream's error callback: a non-zero `supervise::fault_code`.
     pub fault: AtomicU32,
-}
-
-/// Why a capture stream is considered broken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u32)]
-pub enum FaultKind {
-    None = 0,
-    DeviceGone = 1,
-    StreamError = 2,
-}
-
-impl CaptureShared {
-    pub fn fault(&self) -> FaultKind {
-        match self.fault.load(Ordering::Acquire) {
-            0 => FaultKind::None,
-            1 => FaultKind::DeviceGone,
-            _ => FaultKind::StreamError,
-        }
-    }
-
-    pub fn set_fault(&self, kind: FaultKind) {
-        self.fault.store(kind as u32, Ordering::Release);
-    }
 }
 
 /// Everything the input callback touches. Built before the stream starts; never reallocated.

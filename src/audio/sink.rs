@@ -17,7 +17,7 @@ use super::device::{self, device_name, emit, AudioEvent, DeviceSel, EventTx};
 use super::error::{AudioError, Direction};
 use super::player::{lock, PlayerOptions, SinkLink, SinkSpec};
 use super::playout::{on_output, PlaybackCallbackState};
-use super::supervise::{health, is_fatal, Supervisor};
+use super::supervise::{health, fault_code, Supervisor};
 
 /// How often the worker moves backlog into the ring and checks the stream's health.
 const TICK: Duration = Duration::from_millis(5);
@@ -143,7 +143,7 @@ fn run_speaker(
         std::thread::sleep(TICK);
         lock(&link.feed).top_up();
         let s = &link.shared;
-        let fault = s.fault.load(Ordering::Acquire) != 0;
+        let fault = s.fault.load(Ordering::Acquire);
         if let Some(why) = health(fault, s.last_callback_ns.load(Ordering::Acquire), r.opened, stall)
         {
             return Some(why);
@@ -177,8 +177,9 @@ fn open_output(
     link.shared.last_callback_ns.store(0, Ordering::Release);
     let fault = link.shared.clone();
     let on_err = move |e: cpal::Error| {
-        if is_fatal(e.kind()) {
-            fault.fault.store(1, Ordering::Release);
+        let code = fault_code(e.kind());
+        if code != 0 {
+            fault.fault.store(code, Ordering::Release);
         }
     };
     let ch = usize::from(channels);

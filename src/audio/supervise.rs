@@ -16,21 +16,38 @@ const MAX_REOPEN_ATTEMPTS: u32 = 4;
 /// Extra time allowed before the very first callback: PulseAudio often stalls 0.8–2.5 s.
 pub const STARTUP_GRACE: Duration = Duration::from_secs(5);
 
-/// Classifies cpal stream errors: over/underruns and reroutes are not reasons to reopen.
-pub fn is_fatal(kind: cpal::ErrorKind) -> bool {
+/// Classifies a cpal stream error for the error callback: 0 for over/underruns, reroutes and
+/// refused real-time priority (no reason to reopen), else a non-zero code `fault_reason` reads.
+pub fn fault_code(kind: cpal::ErrorKind) -> u32 {
     use cpal::ErrorKind as K;
-    !matches!(kind, K::Xrun | K::DeviceChanged | K::RealtimeDenied)
+    match kind {
+        K::Xrun | K::DeviceChanged | K::RealtimeDenied => 0,
+        K::DeviceNotAvailable => 1,
+        K::StreamInvalidated => 2,
+        K::PermissionDenied => 3,
+        K::DeviceBusy => 4,
+        K::HostUnavailable => 5,
+        K::BackendError => 6,
+        _ => 7,
+    }
+}
+
+fn fault_reason(code: u32) -> &'static str {
+    match code {
+        1 => "the device is no longer available",
+        2 => "the stream was invalidated",
+        3 => "permission denied",
+        4 => "the device is busy",
+        5 => "the audio server went away",
+        6 => "the audio backend reported an error",
+        _ => "the device reported an error",
+    }
 }
 
 /// Why the stream in use looks dead, if it does. `last_callback_ns` is 0 before the first.
-pub fn health(
-    fault: bool,
-    last_callback_ns: u64,
-    opened: Instant,
-    stall: Duration,
-) -> Option<String> {
-    if fault {
-        return Some("the device reported an error".into());
+pub fn health(fault: u32, last_callback_ns: u64, opened: Instant, stall: Duration) -> Option<String> {
+    if fault != 0 {
+        return Some(fault_reason(fault).into());
     }
     match clock::from_ns(last_callback_ns) {
         None if opened.elapsed() > stall + STARTUP_GRACE => {

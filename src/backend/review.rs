@@ -73,11 +73,11 @@ impl Service {
     }
 
     pub fn tasks(&self) -> Result<Vec<TaskRow>, ApiError> {
-        Ok(self.store().read(|c| tasks::all_tasks(c))?)
+        Ok(self.store().read(tasks::all_tasks)?)
     }
 
     pub fn goals(&self) -> Result<Vec<GoalRow>, ApiError> {
-        Ok(self.store().read(|c| goals::list_goals(c))?)
+        Ok(self.store().read(goals::list_goals)?)
     }
 
     /// Deletes a finished session and everything said in it. An open one must be closed first.

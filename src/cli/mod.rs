@@ -1,6 +1,7 @@
 //! The `companion` command line. Each room adds its subcommands in a file of its own here; this
 //! file only parses and dispatches. Errors become one clear line on stderr and a non-zero exit.
 
+mod audio;
 mod context;
 mod review;
 mod serve;
@@ -42,6 +43,12 @@ pub enum Command {
     /// Goals you set.
     #[command(subcommand)]
     Goals(review::GoalsCmd),
+    /// List audio input and output devices with their default formats.
+    Devices(audio::DevicesArgs),
+    /// Record from a microphone through the capture path into a WAV file.
+    Record(audio::RecordArgs),
+    /// Play a WAV file through the playback path (waits until it has been heard).
+    Play(audio::PlayArgs),
     /// Talk with Flux: microphone and speakers (or WAV files) until Ctrl-C.
     Talk(talk::TalkArgs),
 }
@@ -56,6 +63,9 @@ pub fn main() -> ExitCode {
         Command::Export(args) => review::export(cli.data_dir.as_deref(), args),
         Command::Tasks(cmd) => review::tasks(cli.data_dir.as_deref(), cmd),
         Command::Goals(cmd) => review::goals(cli.data_dir.as_deref(), cmd),
+        Command::Devices(args) => audio::devices(args),
+        Command::Record(args) => audio::record(args),
+        Command::Play(args) => audio::play(args),
         Command::Talk(args) => talk::run_talk(cli.data_dir.as_deref(), args),
     };
     match result {

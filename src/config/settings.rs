@@ -7,7 +7,7 @@ const DEFAULTS: &str = include_str!("../../config/settings.yaml");
 
 /// Everything a user can change. Every section and field falls back to `config/settings.yaml`,
 /// so an old or partial settings file keeps working.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[serde(default)]
 pub struct Settings {
     pub user: UserSettings,
@@ -97,18 +97,6 @@ impl Default for DeepgramSettings {
 impl Default for Limits {
     fn default() -> Self {
         Limits { sessions_per_10_minutes: 5, sessions_per_day: 20, open_sessions_per_user: 1 }
-    }
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            user: UserSettings::default(),
-            agent: AgentSettings::default(),
-            deepgram: DeepgramSettings::default(),
-            audio: AudioSettings::default(),
-            limits: Limits::default(),
-        }
     }
 }
 

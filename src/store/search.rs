@@ -47,10 +47,13 @@ pub fn search_messages(
     };
     let mut stmt = conn
         .prepare_cached(
-            "SELECT m.conversation_id, m.id, m.role, m.created_at,
-                    snippet(messages_fts, 0, ?2, ?3, '…', 12), bm25(messages_fts)
-             FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
-             WHERE messages_fts MATCH ?1 ORDER BY rank LIMIT ?4",
+            // Ranking and snippets run inside the FTS query on the top rows only; joining first
+            // would make SQLite sort every match.
+            "WITH top AS (
+                 SELECT rowid, rank, snippet(messages_fts, 0, ?2, ?3, '…', 12) AS snip
+                 FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rank LIMIT ?4)
+             SELECT m.conversation_id, m.id, m.role, m.created_at, top.snip, top.rank
+             FROM top JOIN messages m ON m.rowid = top.rowid ORDER BY top.rank",
         )
         .map_err(db)?;
     let rows = stmt

@@ -1,0 +1,43 @@
+//! `companion-bench`: prints the figures the issues set targets for. Run with
+//! `cargo run --release --bin companion-bench -- [store|http|audio|agent|all] [--messages N]`.
+
+mod corpus;
+mod http;
+mod stats;
+mod store;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let what = args.first().map(String::as_str).unwrap_or("all");
+    let messages = args
+        .iter()
+        .position(|a| a == "--messages")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100_000usize);
+    let run = |name: &str| what == name || what == "all";
+    let result = (|| -> anyhow::Result<()> {
+        if run("store") {
+            store::run(messages)?;
+        }
+        if run("http") {
+            http::run()?;
+        }
+        if run("audio") {
+            print!("{}", companion::audio::bench::run());
+        }
+        if run("agent") {
+            print!("{}", companion::agent::bench::run());
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -111,24 +111,20 @@ export async function confirm(page) {
   await page.waitForSelector("dialog.confirm", { state: "detached" });
 }
 
-/** Waits until the element matching `sel` contains `text` (string) or matches it (RegExp). */
+/** Waits until the first element matching `sel` (a Playwright selector) contains `text` (string) or matches it (RegExp). */
 export async function expectText(page, sel, text, timeout = 5000) {
-  const isRe = text instanceof RegExp;
-  try {
-    await page.waitForFunction(
-      ([s, t, re]) => {
-        const el = document.querySelector(s);
-        if (!el) return false;
-        const c = el.textContent ?? "";
-        return re ? new RegExp(t[0], t[1]).test(c) : c.includes(t);
-      },
-      [sel, isRe ? [text.source, text.flags] : text, isRe],
-      { timeout },
-    );
-  } catch {
-    const actual = await page.evaluate((s) => document.querySelector(s)?.textContent ?? "<missing>", sel);
-    throw new Error(`expected ${sel} to contain ${text}, got: ${JSON.stringify(actual)}`);
+  const loc = page.locator(sel).first();
+  const deadline = Date.now() + timeout;
+  let actual = "<missing>";
+  for (;;) {
+    if ((await loc.count()) > 0) {
+      actual = (await loc.textContent({ timeout: 1000 }).catch(() => null)) ?? "<missing>";
+      if (text instanceof RegExp ? text.test(actual) : actual.includes(text)) return;
+    }
+    if (Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 25));
   }
+  throw new Error(`expected ${sel} to contain ${text}, got: ${JSON.stringify(actual)}`);
 }
 
 /** Waits until `fn(arg)` in the page returns truthy, with a readable failure. */

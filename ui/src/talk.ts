@@ -41,6 +41,7 @@ export function mountTalk(root: HTMLElement) {
   let pttPressed = false;
   let lastLevelAt = 0;
   let bargeIns = 0;
+  let freshLog = false; // the log was just cleared for a session this view started
   const callEntries = new Map<string, HTMLElement>();
 
   // ---- elements ----
@@ -179,6 +180,16 @@ export function mountTalk(root: HTMLElement) {
     emptyLog.hidden = log.childElementCount > 0;
   }
 
+  function resetLog() {
+    log.replaceChildren();
+    callEntries.clear();
+    bargeIns = 0;
+    bargeBadge.hidden = true;
+    latency.textContent = "Last turn latency: –";
+    delete latency.dataset.ms;
+    render();
+  }
+
   function setDisplay(d: Display, det = "") {
     display = d;
     detail = det;
@@ -205,11 +216,8 @@ export function mountTalk(root: HTMLElement) {
       }
       return;
     }
-    log.replaceChildren();
-    callEntries.clear();
-    bargeIns = 0;
-    bargeBadge.hidden = true;
-    latency.textContent = "Last turn latency: –";
+    resetLog();
+    freshLog = true;
     setDisplay("starting");
     try {
       sessionId = await commands.startTalk(mode);
@@ -274,6 +282,9 @@ export function mountTalk(root: HTMLElement) {
   function onEvent(ev: SessionEvent) {
     switch (ev.event) {
       case "started":
+        // A session started elsewhere (tray, shortcut) gets a fresh transcript too.
+        if (!freshLog) resetLog();
+        freshLog = false;
         sessionId = ev.session_id;
         talking = true;
         if (display === "idle" || display === "starting" || display === "error" || display === "closed") {

@@ -37,6 +37,20 @@ test("idle talk screen", async () => {
   assert.equal(await page.isVisible("#onboarding"), false);
   await expectText(page, "#receiving", "No audio");
   await shot(page, "talk-idle");
+
+  // Keyboard: Alt+digit switches screens; the tabs mark the current one.
+  await page.keyboard.press("Alt+3");
+  await page.waitForSelector("#screen-tasks:not([hidden])");
+  assert.equal(await page.getAttribute("#tab-tasks", "aria-current"), "page");
+  assert.equal(await page.isVisible("#screen-talk"), false);
+  await page.keyboard.press("Alt+1");
+  await page.waitForSelector("#screen-talk:not([hidden])");
+  // Tab order reaches the Start button and Enter activates it.
+  await page.focus("#mode-hands_free");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "talk-start");
+  await page.keyboard.press("Enter");
+  await expectText(page, "#talk-state", "Connecting");
 });
 
 test("a hands-free conversation: states, transcript, level, function result with undo, barge-in, latency, errors, stop", async () => {
@@ -207,4 +221,9 @@ test("app-status from the tray starts the talk view", async () => {
   await expectText(page, "#talk-state-label", "Listening");
   assert.equal(await page.isChecked("#mode-push_to_talk"), true);
   await expectText(page, "#side-state", "Listening");
+  // The tray-started session's events show up; a later session starts with a fresh transcript.
+  await emit(page, { event: "transcript", role: "user", content: "first session line", typed: false });
+  await expectText(page, "#transcript", "first session line");
+  await emit(page, { event: "started", session_id: "tray-2", request_id: "r2" });
+  await until(page, () => !document.querySelector("#transcript").textContent.includes("first session line"), null, "transcript cleared for a new session");
 });

@@ -5,6 +5,7 @@ pub mod agent;
 pub mod audio;
 pub mod backend;
 pub mod cli;
+pub mod desktop;
 pub mod config;
 pub mod export;
 pub mod intents;

@@ -17,6 +17,19 @@ const FORMATS: { f: ExportFormat; label: string }[] = [
   { f: "vtt", label: "VTT" },
 ];
 
+function statsLine(stats: unknown): HTMLElement {
+  const r = stats as Record<string, unknown>;
+  const n = (k: string) => (typeof r[k] === "number" ? (r[k] as number) : 0);
+  const parts = [
+    `${n("turns")} turns`,
+    `${n("barge_ins")} barge-ins`,
+    `${n("reconnects")} reconnects`,
+    `${n("capture_drops")} dropped mic samples`,
+    `${n("playback_underruns")} playback underruns`,
+  ];
+  return h("p", { class: "muted small", id: "detail-stats" }, `Diagnostics: ${parts.join(" · ")}`);
+}
+
 export function mountReview(root: HTMLElement) {
   let sessions: Conversation[] = [];
   let openId: string | null = null;
@@ -209,6 +222,7 @@ export function mountReview(root: HTMLElement) {
         ),
         h("div", { class: "row wrap" }, h("span", { class: "muted small" }, "Export:"), exportBtns, del),
       ),
+      d.stats ? statsLine(d.stats) : null,
       exportOut,
       items.length
         ? h("ol", { class: "transcript", id: "detail-transcript" }, items.map((i) => i.node))

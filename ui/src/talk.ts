@@ -26,6 +26,31 @@ const HINTS: Partial<Record<Display, string>> = {
   agent_speaking: "Start speaking to interrupt.",
 };
 
+const TURN_FIELDS: [string, string][] = [
+  ["speech_end_to_played_ms", "Voice to voice"],
+  ["speech_end_to_first_audio_ms", "Speech end → first audio"],
+  ["first_audio_to_played_ms", "First audio → played"],
+];
+const STAT_FIELDS: [string, string][] = [
+  ["turns", "Turns"],
+  ["barge_ins", "Barge-ins"],
+  ["reconnects", "Reconnects"],
+  ["capture_drops", "Dropped mic samples"],
+  ["playback_underruns", "Playback underruns"],
+  ["frames_unsent", "Unsent audio frames"],
+];
+
+/** Key/value rows for the diagnostics panel; unknown numeric fields are shown too. */
+function diagRows(obj: unknown, known: [string, string][], unit = ""): HTMLElement[] {
+  const rec = (obj ?? {}) as Record<string, unknown>;
+  const rows: HTMLElement[] = [];
+  for (const [k, label] of known) {
+    const v = rec[k];
+    rows.push(h("dt", null, label), h("dd", { "data-key": k }, typeof v === "number" ? `${Math.round(v)}${unit}` : "–"));
+  }
+  return rows;
+}
+
 /** Calls whose results change data and can be undone. Lookups cannot. */
 function undoable(name: string): boolean {
   return !/^(list|get|search|find|lookup|read)_/.test(name);
@@ -103,6 +128,15 @@ export function mountTalk(root: HTMLElement) {
   const latency = h("span", { class: "latency", id: "latency" }, "Last turn latency: –");
   const mutedNote = h("span", { class: "badge badge-warn", id: "muted-note", hidden: true }, "Mic muted");
 
+  const turnDiag = h("dl", { class: "diag", id: "diag-turn" }, diagRows(null, TURN_FIELDS));
+  const statDiag = h("dl", { class: "diag", id: "diag-stats" }, diagRows(null, STAT_FIELDS));
+  const diagnostics = h(
+    "details",
+    { class: "card diagnostics", id: "diagnostics" },
+    h("summary", null, "Diagnostics"),
+    h("div", { class: "diag-grid" }, h("div", null, h("h3", null, "Last turn"), turnDiag), h("div", null, h("h3", null, "Session"), statDiag)),
+  );
+
   const log = h("ol", { class: "transcript", id: "transcript", "aria-live": "polite", "aria-label": "Live transcript" });
   const emptyLog = h("p", { class: "empty", id: "transcript-empty" }, "The conversation will appear here.");
 
@@ -148,6 +182,7 @@ export function mountTalk(root: HTMLElement) {
       ),
     ),
     h("section", { class: "card transcript-card", "aria-label": "Transcript" }, emptyLog, log, composer),
+    diagnostics,
   );
 
   // ---- rendering ----
@@ -187,6 +222,8 @@ export function mountTalk(root: HTMLElement) {
     bargeBadge.hidden = true;
     latency.textContent = "Last turn latency: –";
     delete latency.dataset.ms;
+    turnDiag.replaceChildren(...diagRows(null, TURN_FIELDS));
+    statDiag.replaceChildren(...diagRows(null, STAT_FIELDS));
     render();
   }
 
@@ -386,6 +423,7 @@ export function mountTalk(root: HTMLElement) {
         break;
       }
       case "turn_metrics": {
+        turnDiag.replaceChildren(...diagRows(ev.metrics, TURN_FIELDS, " ms"));
         const ms = ev.metrics?.speech_end_to_played_ms;
         if (typeof ms === "number") {
           latency.textContent = `Last turn latency: ${Math.round(ms)} ms`;
@@ -394,6 +432,7 @@ export function mountTalk(root: HTMLElement) {
         break;
       }
       case "session_stats":
+        statDiag.replaceChildren(...diagRows(ev.stats, STAT_FIELDS));
         break;
       case "warning":
         note(`Warning: ${ev.description}`, "warning");

@@ -53,6 +53,7 @@ test("session list is newest first with status, and a transcript opens", async (
   await expectText(page, "#session-detail", "I want to learn Spanish in three months.");
   await expectText(page, "#detail-transcript", "create_task: Task created: Spanish lesson");
   await expectText(page, "#session-detail", "median latency 910 ms");
+  await expectText(page, "#detail-stats", "2 turns · 1 barge-ins · 1 reconnects · 0 dropped mic samples · 2 playback underruns");
   const roles = await page.$$eval("#detail-transcript .msg", (els) => els.map((e) => e.dataset.role));
   assert.deepEqual(roles, ["user", "assistant", "user", "assistant"]);
 

@@ -115,8 +115,20 @@ test("a hands-free conversation: states, transcript, level, function result with
   assert.equal(await page.isVisible("#barge-in"), true, "barge-in badge shown");
   await expectText(page, "#transcript [data-kind=barge-in]", "You interrupted Flux");
 
-  await emit(page, { event: "turn_metrics", metrics: { turn: 1, speech_end_to_played_ms: 642.4 } });
+  await emit(page, {
+    event: "turn_metrics",
+    metrics: { turn: 1, typed: false, speech_end_to_first_audio_ms: 512.2, first_audio_to_played_ms: 130.2, speech_end_to_played_ms: 642.4, agent_audio_bytes: 48000, barged_in: false },
+  });
   await expectText(page, "#latency", "642 ms");
+  await page.click("#diagnostics summary");
+  await expectText(page, "#diag-turn [data-key=speech_end_to_first_audio_ms]", "512 ms");
+  await expectText(page, "#diag-turn [data-key=first_audio_to_played_ms]", "130 ms");
+  await emit(page, {
+    event: "session_stats",
+    stats: { frames_sent: 900, frames_unsent: 0, capture_drops: 3, playback_underruns: 1, barge_ins: 1, reconnects: 0, keepalives_sent: 2, agent_audio_bytes: 48000, turns: 1 },
+  });
+  await expectText(page, "#diag-stats [data-key=capture_drops]", "3");
+  await expectText(page, "#diag-stats [data-key=playback_underruns]", "1");
 
   // Typed turn.
   await page.fill("#talk-text", "Also remind me to stretch");

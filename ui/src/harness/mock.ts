@@ -113,7 +113,7 @@ export function installMock(init: MockInit = {}) {
           ? [{ id: id("call"), name: "create_task", arguments: { title: "Spanish lesson" }, status: "executed", result: "Task created: Spanish lesson", created_at: new Date(start.getTime() + 6000).toISOString() }]
           : [],
       turn_metrics: [{ turn: 1, speech_end_to_played_ms: 780 }, { turn: 2, speech_end_to_played_ms: 910 }],
-      stats: null,
+      stats: daysAgo === 2 ? { frames_sent: 3000, frames_unsent: 0, capture_drops: 0, playback_underruns: 2, barge_ins: 1, reconnects: 1, keepalives_sent: 4, agent_audio_bytes: 96000, turns: 2 } : null,
     });
   }
   if (!init.empty) {

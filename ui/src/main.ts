@@ -66,6 +66,7 @@ async function boot() {
 
   const onboarding = h("section", { class: "onboarding", id: "onboarding", hidden: true, role: "dialog", "aria-modal": "true", "aria-labelledby": "onb-title" });
   let onboardingDismissed = false;
+  let onboardingKey = "";
 
   clear(app, h("div", { class: "shell" }, nav, main), onboarding);
   app.removeAttribute("aria-busy");
@@ -99,9 +100,17 @@ async function boot() {
     const needKey = !st.has_key;
     const needMic = !st.has_microphone;
     const visible = (needKey || needMic) && !onboardingDismissed;
+    const wasHidden = onboarding.hidden;
     onboarding.hidden = !visible;
     document.body.classList.toggle("onboarding-open", visible);
-    if (!visible) return;
+    if (!visible) {
+      onboardingKey = "";
+      return;
+    }
+    // Re-render only when what it shows changed, so a half-typed key survives other status updates.
+    const memo = JSON.stringify([st.has_key, st.key_hint, st.has_microphone, st.microphone_error]);
+    if (memo === onboardingKey) return;
+    onboardingKey = memo;
     const steps: HTMLElement[] = [];
     if (needKey) {
       steps.push(
@@ -175,7 +184,7 @@ async function boot() {
               id: "onb-skip",
               onclick: () => {
                 onboardingDismissed = true;
-                renderOnboarding(st);
+                renderOnboarding(status.value ?? st);
               },
             },
             "Skip for now",
@@ -183,6 +192,7 @@ async function boot() {
         ),
       ),
     );
+    if (wasHidden) (onboarding.querySelector<HTMLElement>("#onboarding-key") ?? onboarding.querySelector<HTMLElement>("button"))?.focus();
   }
 
   let liveState: string | null = null;

@@ -110,6 +110,7 @@ export function mountTalk(root: HTMLElement) {
     "Hold to talk",
   );
 
+  const pttHint = h("span", { class: "muted small", id: "ptt-hint" }, "Hold the button, or Ctrl+Shift+Space from any app");
   const meterFill = h("div", { class: "meter-fill" });
   const meter = h(
     "div",
@@ -169,7 +170,7 @@ export function mountTalk(root: HTMLElement) {
     h(
       "section",
       { class: "card talk-controls", "aria-label": "Conversation controls" },
-      h("div", { class: "row wrap" }, modeGroup, startBtn, muteBtn, pttBtn),
+      h("div", { class: "row wrap" }, modeGroup, startBtn, muteBtn, pttBtn, pttHint),
       h(
         "div",
         { class: "row wrap meter-row" },
@@ -208,6 +209,7 @@ export function mountTalk(root: HTMLElement) {
     }
     pttBtn.disabled = !(talking && mode === "push_to_talk");
     pttBtn.hidden = mode !== "push_to_talk";
+    pttHint.hidden = mode !== "push_to_talk";
     pttBtn.textContent = pttPressed ? "Release to send" : "Hold to talk";
     pttBtn.setAttribute("aria-pressed", String(pttPressed));
     textInput.disabled = !talking;

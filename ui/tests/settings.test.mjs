@@ -46,6 +46,14 @@ test("with no key, onboarding explains how to get one; saving it calls set_api_k
   assert.equal(await page.$("#onb-mic"), null, "no microphone step when the mic is fine");
   await shot(page, "onboarding");
 
+  assert.equal(await page.evaluate(() => document.activeElement.id), "onboarding-key", "the key field has focus");
+  // A status update while typing keeps what was typed.
+  await page.fill("#onboarding-key", "half-typed");
+  await page.evaluate(() => window.__flux.pushStatus({ muted: true }));
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
+  assert.equal(await page.inputValue("#onboarding-key"), "half-typed");
+  await page.fill("#onboarding-key", "");
+
   // Empty and rejected keys show an inline error and keep onboarding.
   await page.click("#onboarding-key-form button[type=submit]");
   await expectText(page, "#onboarding-key-error", "Paste a key first.");

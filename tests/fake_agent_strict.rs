@@ -117,5 +117,9 @@ async fn closes_an_idle_socket_with_client_message_timeout() {
     let fake = FakeAgent::start(cfg).await;
     let msgs = send_settings(&fake, &[good_settings()]).await;
     assert_eq!(codes(&msgs), vec!["CLIENT_MESSAGE_TIMEOUT"]);
-    assert_eq!(FakeConfig::new(TOKEN, vec![]).idle_timeout, Duration::from_secs(10), "default like the service");
+    assert_eq!(
+        FakeConfig::new(TOKEN, vec![]).idle_timeout,
+        Duration::from_secs(10),
+        "default like the service"
+    );
 }

@@ -1,1 +1,3 @@
-pub fn run() -> String { String::new() }
+pub fn run() -> String {
+    String::new()
+}

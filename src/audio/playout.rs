@@ -123,9 +123,7 @@ impl PlaybackCallbackState {
         self.starved_in_reply = false;
         self.had_audio_in_reply = false;
         if self.played_mark.take().is_some() || stale > 0 {
-            self.shared
-                .played_through
-                .fetch_max(self.consumed, Ordering::AcqRel);
+            self.shared.played_through.fetch_max(self.consumed, Ordering::AcqRel);
         }
     }
 

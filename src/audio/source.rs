@@ -108,12 +108,7 @@ pub struct Signal {
 
 impl Signal {
     pub fn tone(sample_rate: u32, freq: f32, amp: f32, duration: Duration) -> Self {
-        Signal {
-            sample_rate,
-            channels: 1,
-            tones: vec![(freq, amp)],
-            duration: Some(duration),
-        }
+        Signal { sample_rate, channels: 1, tones: vec![(freq, amp)], duration: Some(duration) }
     }
 
     pub fn feed(self) -> Result<SignalFeed, AudioError> {
@@ -121,21 +116,13 @@ impl Signal {
         if self.channels == 0 {
             return Err(AudioError::InvalidFormat("a signal needs a channel".into()));
         }
-        let total = self
-            .duration
-            .map(|d| (d.as_secs_f64() * f64::from(self.sample_rate)).round() as u64);
-        Ok(SignalFeed {
-            signal: self,
-            pos: 0,
-            total,
-        })
+        let total = self.duration.map(|d| (d.as_secs_f64() * f64::from(self.sample_rate)).round() as u64);
+        Ok(SignalFeed { signal: self, pos: 0, total })
     }
 
     /// The signal's mono samples (all of them; for tests and fixtures).
     pub fn render(&self) -> Vec<f32> {
-        let n = self
-            .duration
-            .map_or(0, |d| (d.as_secs_f64() * f64::from(self.sample_rate)).round() as u64);
+        let n = self.duration.map_or(0, |d| (d.as_secs_f64() * f64::from(self.sample_rate)).round() as u64);
         (0..n).map(|i| self.at(i)).collect()
     }
 
@@ -188,21 +175,13 @@ pub fn read_wav_mono(path: impl AsRef<Path>) -> Result<(Vec<f32>, u32), AudioErr
         if n == 0 {
             break;
         }
-        out.extend(
-            buf[..n]
-                .chunks_exact(ch)
-                .map(|f| f.iter().sum::<f32>() / ch as f32),
-        );
+        out.extend(buf[..n].chunks_exact(ch).map(|f| f.iter().sum::<f32>() / ch as f32));
     }
     Ok((out, feed.sample_rate()))
 }
 
 /// Writes mono 16-bit PCM.
-pub fn write_wav_i16(
-    path: impl AsRef<Path>,
-    sample_rate: u32,
-    samples: &[i16],
-) -> Result<(), AudioError> {
+pub fn write_wav_i16(path: impl AsRef<Path>, sample_rate: u32, samples: &[i16]) -> Result<(), AudioError> {
     let path = path.as_ref();
     let spec = hound::WavSpec {
         channels: 1,

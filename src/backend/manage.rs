@@ -21,14 +21,18 @@ impl Service {
     fn local_user(&self) -> Result<(String, chrono_tz::Tz), ApiError> {
         let s = self.settings();
         let now = self.clock().now();
-        let user = self.store().write(|tx| {
-            users::ensure_user(tx, &s.user.id, &s.user.display_name, &s.user.timezone, now)
-        })?;
+        let user = self
+            .store()
+            .write(|tx| users::ensure_user(tx, &s.user.id, &s.user.display_name, &s.user.timezone, now))?;
         let tz = Actor::tz_of(&user);
         Ok((user.id, tz))
     }
 
-    fn check_task(&self, t: &TaskInput, tz: chrono_tz::Tz) -> Result<chrono::DateTime<chrono::FixedOffset>, ApiError> {
+    fn check_task(
+        &self,
+        t: &TaskInput,
+        tz: chrono_tz::Tz,
+    ) -> Result<chrono::DateTime<chrono::FixedOffset>, ApiError> {
         if t.title.trim().is_empty() {
             return Err(ApiError::Invalid("A task needs a title.".into()));
         }
@@ -109,8 +113,9 @@ impl Service {
         let (user_id, _) = self.local_user()?;
         let id = uuid::Uuid::new_v4().to_string();
         let now = self.clock().now();
-        self.store()
-            .write(|tx| goals::insert_goal(tx, &id, &user_id, statement.trim(), timeline.trim(), None, now))?;
+        self.store().write(|tx| {
+            goals::insert_goal(tx, &id, &user_id, statement.trim(), timeline.trim(), None, now)
+        })?;
         self.goal(&id)
     }
 

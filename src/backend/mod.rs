@@ -15,5 +15,5 @@ pub mod token;
 
 pub use error::{ApiError, ErrorBody};
 pub use manage::TaskInput;
-pub use review::SessionDetail;
+pub use review::{CallView, SessionDetail};
 pub use service::{Service, ServiceParts};

@@ -143,7 +143,8 @@ pub fn record(args: RecordArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn play(args: PlayArgs) -> anyhow::Result<ExitCode> {
-    let (samples, rate) = read_wav_mono(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
+    let (samples, rate) =
+        read_wav_mono(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
     let sink = match args.to_wav {
         Some(path) => SinkSpec::Wav { path, sample_rate: None },
         None => SinkSpec::Speaker(DeviceSel::parse(args.device.as_deref())),

@@ -50,6 +50,7 @@ pub enum AppEvent {
 
 pub type Notify = Arc<dyn Fn(AppEvent) + Send + Sync>;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct AppStatus {
     pub has_key: bool,
@@ -65,6 +66,7 @@ pub struct AppStatus {
     pub version: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Devices {
     pub inputs: Vec<audio::DeviceInfo>,
@@ -72,6 +74,7 @@ pub struct Devices {
     pub error: Option<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Exported {
     pub path: String,
@@ -91,7 +94,8 @@ impl App {
     /// Opens the data dir as the session host: conversations a crash left open are marked
     /// interrupted (only if no other process hosts sessions here).
     pub fn open(data_dir: &Path, keys: Arc<dyn KeyStore>, notify: Notify) -> Result<App, DesktopError> {
-        std::fs::create_dir_all(data_dir).map_err(|e| DesktopError::Io(format!("{}: {e}", data_dir.display())))?;
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| DesktopError::Io(format!("{}: {e}", data_dir.display())))?;
         let settings = Settings::load(data_dir)?;
         let store = Store::open_in(data_dir).map_err(ApiError::from)?;
         let service = Service::new(ServiceParts {
@@ -124,7 +128,9 @@ impl App {
         let key = self.keys.get().ok().flatten().or_else(|| Secret::from_env("DEEPGRAM_API_KEY"));
         let (has_microphone, microphone_error) = match audio::device::list(Direction::Input) {
             Ok(list) if !list.is_empty() => (true, None),
-            Ok(_) => (false, Some("No microphone was found. Plug one in or check the sound settings.".into())),
+            Ok(_) => {
+                (false, Some("No microphone was found. Plug one in or check the sound settings.".into()))
+            }
             Err(e) => (false, Some(e.to_string())),
         };
         let t = self.lock_talk();

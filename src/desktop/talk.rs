@@ -4,9 +4,11 @@
 
 use super::gate::Gated;
 use super::{App, AppEvent, DesktopError, Gate, TalkMode};
-use crate::audio::{CaptureOptions, CaptureStream, DeviceSel, FrameSpec, Player, PlayerOptions, SinkSpec, SourceSpec};
+use crate::audio::{
+    CaptureOptions, CaptureStream, DeviceSel, FrameSpec, Player, PlayerOptions, SinkSpec, SourceSpec,
+};
 use crate::session::adapters::MicCapture;
-use crate::session::{self, SessionCommand, SessionEvent, SessionOptions, SessionState, ServiceControl};
+use crate::session::{self, ServiceControl, SessionCommand, SessionEvent, SessionOptions, SessionState};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
@@ -63,7 +65,8 @@ impl App {
             }
             t.gate.set_mode(mode);
             t.gate.hold(false);
-            t.running = Some(Running { session_id: None, state: Some(SessionState::Connecting), commands: cmd_tx });
+            t.running =
+                Some(Running { session_id: None, state: Some(SessionState::Connecting), commands: cmd_tx });
             t.gate.clone()
         };
         let opened = open_devices(&settings);
@@ -192,7 +195,9 @@ impl App {
         let outcome = self.service.cancel_intent(session_id, call_id, &call.name)?;
         Ok(match outcome {
             crate::intents::CancelOutcome::Reverted => format!("Undone: {}", call.result),
-            crate::intents::CancelOutcome::Prevented => "Nothing had changed, so there was nothing to undo.".into(),
+            crate::intents::CancelOutcome::Prevented => {
+                "Nothing had changed, so there was nothing to undo.".into()
+            }
             crate::intents::CancelOutcome::AlreadyCancelled => "That was already undone.".into(),
         })
     }
@@ -205,8 +210,10 @@ fn open_devices(settings: &crate::config::Settings) -> Result<(CaptureStream, Pl
         SinkSpec::Speaker(device(&settings.audio.output_device)),
     ))
     .map_err(|e| DesktopError::Talk(format!("Cannot open the speakers: {e}")))?;
-    let capture =
-        CaptureStream::open(CaptureOptions::new(SourceSpec::Mic(device(&settings.audio.input_device)), frame))
-            .map_err(|e| DesktopError::Talk(format!("Cannot open the microphone: {e}")))?;
+    let capture = CaptureStream::open(CaptureOptions::new(
+        SourceSpec::Mic(device(&settings.audio.input_device)),
+        frame,
+    ))
+    .map_err(|e| DesktopError::Talk(format!("Cannot open the microphone: {e}")))?;
     Ok((capture, player))
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::agent::{AgentStartedLatency, LatencyReport};
 
 /// Coarse conversation state, for a status indicator.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SessionState {
@@ -19,28 +20,68 @@ pub enum SessionState {
 }
 
 /// Everything a session reports, tagged by `event` for the UI.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum SessionEvent {
-    Started { session_id: String, request_id: String },
-    State { state: SessionState },
+    Started {
+        session_id: String,
+        request_id: String,
+    },
+    State {
+        state: SessionState,
+    },
     /// A final turn text; `typed` when the user typed it instead of speaking.
-    Transcript { role: String, content: String, typed: bool },
-    FunctionCall { id: String, name: String, arguments: String },
-    FunctionResult { id: String, name: String, content: String, ok: bool },
-    FunctionCancelled { id: String, name: String },
+    Transcript {
+        role: String,
+        content: String,
+        typed: bool,
+    },
+    FunctionCall {
+        id: String,
+        name: String,
+        arguments: String,
+    },
+    FunctionResult {
+        id: String,
+        name: String,
+        content: String,
+        ok: bool,
+    },
+    FunctionCancelled {
+        id: String,
+        name: String,
+    },
     /// Microphone level, about ten times a second.
-    Level { dbfs: f32 },
-    TurnMetrics { metrics: TurnMetrics },
-    SessionStats { stats: SessionStats },
-    Warning { code: String, description: String },
+    Level {
+        dbfs: f32,
+    },
+    TurnMetrics {
+        metrics: TurnMetrics,
+    },
+    SessionStats {
+        stats: SessionStats,
+    },
+    Warning {
+        code: String,
+        description: String,
+    },
     /// An agent `Error` (code from the service) or a local failure (code chosen here).
-    Error { code: String, description: String },
-    Reconnecting { attempt: u32, reason: String },
-    Ended { outcome: SessionEnd },
+    Error {
+        code: String,
+        description: String,
+    },
+    Reconnecting {
+        attempt: u32,
+        reason: String,
+    },
+    Ended {
+        outcome: SessionEnd,
+    },
 }
 
 /// How a session ended.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SessionEnd {
@@ -54,6 +95,7 @@ pub enum SessionEnd {
 
 /// Figures for one user turn and the agent's reply to it. Durations are milliseconds measured
 /// on this device; `service_*` are the service's own figures (seconds, as reported).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TurnMetrics {
     pub turn: u32,
@@ -71,6 +113,7 @@ pub struct TurnMetrics {
 }
 
 /// Per-session counters, recorded when the session ends.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct SessionStats {
     pub frames_sent: u64,

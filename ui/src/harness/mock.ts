@@ -3,6 +3,7 @@
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import type {
+  TurnMetrics,
   AppStatus,
   Conversation,
   Devices,
@@ -75,15 +76,26 @@ export function installMock(init: MockInit = {}) {
     audio: { input_device: "", output_device: "" },
     limits: { sessions_per_10_minutes: 5, sessions_per_day: 20, open_sessions_per_user: 1 },
   };
+  const turnMetrics = (turn: number, played: number): TurnMetrics => ({
+    turn,
+    typed: false,
+    speech_end_to_first_audio_ms: played - 60,
+    first_audio_to_played_ms: 60,
+    speech_end_to_played_ms: played,
+    agent_audio_bytes: 48000,
+    barged_in: false,
+    service_started: null,
+    service_report: null,
+  });
   let prompt = DEFAULT_PROMPT;
   const devices: Devices = {
     inputs: [
-      { name: "Built-in Microphone", is_default: true, sample_rate: 48000, channels: 2 },
-      { name: "USB Headset Mic", is_default: false, sample_rate: 16000, channels: 1 },
+      { name: "Built-in Microphone", id: "hw:0", direction: "input", is_default: true, sample_rate: 48000, channels: 2, sample_format: "i16" },
+      { name: "USB Headset Mic", id: "hw:1", direction: "input", is_default: false, sample_rate: 16000, channels: 1, sample_format: "i16" },
     ],
     outputs: [
-      { name: "Built-in Speakers", is_default: true, sample_rate: 48000, channels: 2 },
-      { name: "USB Headset", is_default: false, sample_rate: 48000, channels: 2 },
+      { name: "Built-in Speakers", id: "hw:0", direction: "output", is_default: true, sample_rate: 48000, channels: 2, sample_format: "f32" },
+      { name: "USB Headset", id: "hw:1", direction: "output", is_default: false, sample_rate: 48000, channels: 2, sample_format: "f32" },
     ],
     error: null,
   };
@@ -112,7 +124,7 @@ export function installMock(init: MockInit = {}) {
         daysAgo === 2
           ? [{ id: id("call"), name: "create_task", arguments: { title: "Spanish lesson" }, status: "executed", result: "Task created: Spanish lesson", created_at: new Date(start.getTime() + 6000).toISOString() }]
           : [],
-      turn_metrics: [{ turn: 1, speech_end_to_played_ms: 780 }, { turn: 2, speech_end_to_played_ms: 910 }],
+      turn_metrics: [turnMetrics(1, 780), turnMetrics(2, 910)],
       stats: daysAgo === 2 ? { frames_sent: 3000, frames_unsent: 0, capture_drops: 0, playback_underruns: 2, barge_ins: 1, reconnects: 1, keepalives_sent: 4, agent_audio_bytes: 96000, turns: 2 } : null,
     });
   }

@@ -104,6 +104,11 @@ impl App {
         tokio::spawn(async move {
             let mut started = Some(started_tx);
             while let Some(event) = ev_rx.recv().await {
+                // The meter above reads the microphone itself, also while the gate is closed;
+                // the session's own levels (of frames sent) would only make it flicker.
+                if matches!(event, SessionEvent::Level { .. }) {
+                    continue;
+                }
                 app.observe(&event, &mut started);
                 (app.notify)(AppEvent::Session(event));
             }

@@ -283,7 +283,9 @@ fn run_feed(
     let rate = feed.sample_rate();
     let (mut st, mut cons) = capture_ring_with(link.shared.clone(), channels, ring_capacity(rate), None);
     let mut pump = Pump::new(framer, link.meter.clone(), tx, pace == Pace::Fast);
-    let block_frames = (rate as usize * FEED_BLOCK.as_millis() as usize / 1000).max(1);
+    // Paced sources imitate a 10 ms callback; unpaced ones take bigger bites (fewer loop turns).
+    let block = if pace == Pace::Fast { FEED_BLOCK * 10 } else { FEED_BLOCK };
+    let block_frames = (rate as usize * block.as_millis() as usize / 1000).max(1);
     let mut block = vec![0.0f32; block_frames * usize::from(channels)];
     let mut next = Instant::now();
     while !link.stop.load(Ordering::Acquire) && !pump.closed {

@@ -160,6 +160,11 @@ impl Player {
         Ok((player, link))
     }
 
+    /// The counters the callback publishes (for the benchmark).
+    pub(crate) fn shared_for_bench(&self) -> Arc<PlaybackShared> {
+        self.shared.clone()
+    }
+
     /// Moves queued audio into the ring (the sink worker does this every few milliseconds).
     pub fn pump(&self) {
         lock(&self.feed).top_up();

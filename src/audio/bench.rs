@@ -114,12 +114,8 @@ fn ring_to_frame_latency(out: &mut String) {
             }
         }
     });
-    let (mut st, cons) = super::ring::capture_ring_with(
-        link.shared.clone(),
-        2,
-        96_000,
-        Some(worker.thread().clone()),
-    );
+    let (mut st, cons) =
+        super::ring::capture_ring_with(link.shared.clone(), 2, 96_000, Some(worker.thread().clone()));
     let _ = cons_tx.send(cons);
     let block: Vec<f32> = (0..960).map(|i| (i as f32 * 0.02).sin() * 0.3).collect();
     let mut next = Instant::now();
@@ -167,10 +163,8 @@ fn wav_throughput(out: &mut String) {
         let _ = writeln!(out, "  60 s WAV: cannot write the fixture: {e}");
         return;
     }
-    let opts = CaptureOptions::new(
-        SourceSpec::Wav { path: path.clone(), pace: Pace::Fast },
-        FrameSpec::default(),
-    );
+    let opts =
+        CaptureOptions::new(SourceSpec::Wav { path: path.clone(), pace: Pace::Fast }, FrameSpec::default());
     let t0 = Instant::now();
     let frames = match CaptureStream::open(opts) {
         Ok(mut s) => std::iter::from_fn(|| s.blocking_next_frame()).count(),

@@ -39,11 +39,7 @@ pub struct WavFeed {
 /// hound's per-sample iterator is the slowest step of a file run otherwise.
 enum Reader {
     Hound(hound::WavReader<BufReader<File>>),
-    Pcm16 {
-        inner: BufReader<File>,
-        samples_left: u64,
-        bytes: Vec<u8>,
-    },
+    Pcm16 { inner: BufReader<File>, samples_left: u64, bytes: Vec<u8> },
 }
 
 impl WavFeed {
@@ -65,25 +61,14 @@ impl WavFeed {
                 spec.sample_format
             )));
         }
-        let duration =
-            Duration::from_secs_f64(f64::from(reader.duration()) / f64::from(spec.sample_rate));
-        let reader = if spec.sample_format == hound::SampleFormat::Int && spec.bits_per_sample == 16
-        {
+        let duration = Duration::from_secs_f64(f64::from(reader.duration()) / f64::from(spec.sample_rate));
+        let reader = if spec.sample_format == hound::SampleFormat::Int && spec.bits_per_sample == 16 {
             let samples_left = u64::from(reader.len());
-            Reader::Pcm16 {
-                inner: reader.into_inner(),
-                samples_left,
-                bytes: Vec::new(),
-            }
+            Reader::Pcm16 { inner: reader.into_inner(), samples_left, bytes: Vec::new() }
         } else {
             Reader::Hound(reader)
         };
-        Ok(WavFeed {
-            path,
-            reader,
-            spec,
-            duration,
-        })
+        Ok(WavFeed { path, reader, spec, duration })
     }
 
     /// Length of the file in time.
@@ -106,11 +91,7 @@ impl Feed for WavFeed {
         let want = out.len() / ch * ch;
         let path = &self.path;
         let n = match &mut self.reader {
-            Reader::Pcm16 {
-                inner,
-                samples_left,
-                bytes,
-            } => {
+            Reader::Pcm16 { inner, samples_left, bytes } => {
                 let n = want.min(usize::try_from(*samples_left).unwrap_or(usize::MAX));
                 bytes.resize(n * 2, 0);
                 // A file cut short ends the stream where the data ends.

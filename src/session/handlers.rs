@@ -16,7 +16,7 @@ impl Runner {
     pub(super) fn on_frame(&mut self, frame: Frame) {
         self.frames_seen += 1;
         let dbfs = frame_dbfs(&frame.pcm);
-        if self.frames_seen % LEVEL_EVERY == 0 {
+        if self.frames_seen.is_multiple_of(LEVEL_EVERY) {
             self.emit(SessionEvent::Level { dbfs });
         }
         match self.vad.push(dbfs, frame.ready_at) {

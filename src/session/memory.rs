@@ -163,7 +163,7 @@ impl ScriptedSource {
                 let mut pcm = Vec::with_capacity(per_frame * 2);
                 for _ in 0..per_frame {
                     // 400 Hz-ish square wave at 16 kHz; the rate only changes its pitch.
-                    let s = if (n / 20) % 2 == 0 { amp } else { -amp };
+                    let s = if (n / 20).is_multiple_of(2) { amp } else { -amp };
                     pcm.extend_from_slice(&s.to_le_bytes());
                     n += 1;
                 }

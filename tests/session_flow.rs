@@ -34,7 +34,11 @@ async fn happy_path_stores_transcript_runs_intents_and_closes() {
     ))
     .await;
     let control = Arc::new(control().with_intents(|name, args| Ok(format!("{name} ok: {args}"))));
-    let source = ScriptedSource::new(16_000, &[silence(800), speech(700), silence(2200), speech(700), silence(300)], false);
+    let source = ScriptedSource::new(
+        16_000,
+        &[silence(800), speech(700), silence(2200), speech(700), silence(300)],
+        false,
+    );
     let out = run_session(control.clone(), source, options(&fake), vec![]).await;
     let report = out.report();
     assert_eq!(report.end, SessionEnd::Completed);
@@ -45,7 +49,10 @@ async fn happy_path_stores_transcript_runs_intents_and_closes() {
     assert_eq!(log.connections, 1);
     let settings = &log.settings[0];
     assert_eq!(settings["audio"]["input"], json!({"encoding": "linear16", "sample_rate": 16000}));
-    assert_eq!(settings["audio"]["output"], json!({"encoding": "linear16", "sample_rate": 24000, "container": "none"}));
+    assert_eq!(
+        settings["audio"]["output"],
+        json!({"encoding": "linear16", "sample_rate": 24000, "container": "none"})
+    );
     assert_eq!(settings["agent"]["think"]["functions"].as_array().unwrap().len(), 5);
     assert!(settings["agent"].get("context").is_none());
     assert_eq!(log.function_responses.len(), 2);
@@ -103,7 +110,11 @@ async fn barge_in_flushes_playback_and_is_counted() {
     .await;
     let control = Arc::new(control());
     // The second utterance starts ~1.5 s into the 4 s reply.
-    let source = ScriptedSource::new(16_000, &[silence(600), speech(600), silence(2300), speech(600), silence(200)], false);
+    let source = ScriptedSource::new(
+        16_000,
+        &[silence(600), speech(600), silence(2300), speech(600), silence(200)],
+        false,
+    );
     let out = run_session(control.clone(), source, options(&fake), vec![]).await;
     let report = out.report();
     let log = fake.log();
@@ -127,7 +138,12 @@ async fn cancelled_call_is_undone_and_not_answered_late() {
         TOKEN,
         vec![
             Step::UserTurn,
-            Step::Call { id: "fc-c".into(), name: "create_task".into(), args: json!({"title": "Buy milk", "scheduled_at": "2030-01-02T09:00:00"}), await_response: false },
+            Step::Call {
+                id: "fc-c".into(),
+                name: "create_task".into(),
+                args: json!({"title": "Buy milk", "scheduled_at": "2030-01-02T09:00:00"}),
+                await_response: false,
+            },
             Step::Cancel { id: "fc-c".into(), name: "create_task".into() },
             Step::UserText("Add buy milk, no wait, never mind".into()),
             Step::AgentText("Okay, nothing added.".into()),
@@ -143,7 +159,9 @@ async fn cancelled_call_is_undone_and_not_answered_late() {
     assert_eq!(c.cancelled, vec!["fc-c".to_string()]);
     let rec = report.function_calls.iter().find(|r| r.id == "fc-c").unwrap();
     assert!(rec.cancelled);
-    assert!(out.events.iter().any(|e| matches!(e, companion::session::SessionEvent::FunctionCancelled { id, .. } if id == "fc-c")));
+    assert!(out.events.iter().any(
+        |e| matches!(e, companion::session::SessionEvent::FunctionCancelled { id, .. } if id == "fc-c")
+    ));
     assert!(fake.log().problems.is_empty());
 }
 
@@ -208,7 +226,10 @@ async fn dropped_socket_reconnects_with_context_in_the_same_session() {
     assert!(second["agent"].get("greeting").is_none(), "no second greeting");
     let ctx = second["agent"]["context"]["messages"].as_array().unwrap();
     assert_eq!(ctx.len(), 2);
-    assert_eq!(ctx[0], json!({"type": "History", "role": "assistant", "content": "Hey! What can I help you with today?"}));
+    assert_eq!(
+        ctx[0],
+        json!({"type": "History", "role": "assistant", "content": "Hey! What can I help you with today?"})
+    );
     assert_eq!(ctx[1], json!({"type": "History", "role": "user", "content": "Remember that I like tea"}));
     assert_eq!(report.stats.reconnects, 1);
     let c = control.snapshot();
@@ -227,7 +248,9 @@ async fn reconnect_refused_is_not_retried() {
     let out = run_session(control.clone(), source, options(&fake), vec![]).await;
     let report = out.report();
     match &report.end {
-        SessionEnd::Interrupted { reason } => assert!(reason.contains("refused") && reason.contains("401"), "{reason}"),
+        SessionEnd::Interrupted { reason } => {
+            assert!(reason.contains("refused") && reason.contains("401"), "{reason}")
+        }
         other => panic!("{other:?}"),
     }
     assert_eq!(fake.log().auth_failures, 1);
@@ -253,7 +276,10 @@ async fn server_error_ends_the_session_cleanly() {
         SessionEnd::Interrupted { reason } => assert!(reason.contains("INTERNAL_SERVER_ERROR"), "{reason}"),
         other => panic!("{other:?}"),
     }
-    assert!(report.errors.iter().any(|e| e.code == "INTERNAL_SERVER_ERROR" && e.description == "Something broke"));
+    assert!(report
+        .errors
+        .iter()
+        .any(|e| e.code == "INTERNAL_SERVER_ERROR" && e.description == "Something broke"));
     assert_eq!(fake.log().connections, 1, "an agent Error is not retried");
     let c = control.snapshot();
     assert_eq!(c.messages.len(), 2);
@@ -290,7 +316,13 @@ async fn typed_turns_are_injected_and_stored_once() {
     .await;
     let control = Arc::new(control());
     let source = ScriptedSource::new(16_000, &[silence(400)], false);
-    let out = run_session(control.clone(), source, options(&fake), vec![(0, SessionCommand::Say("Hi from the keyboard".into()))]).await;
+    let out = run_session(
+        control.clone(),
+        source,
+        options(&fake),
+        vec![(0, SessionCommand::Say("Hi from the keyboard".into()))],
+    )
+    .await;
     let report = out.report();
     assert_eq!(fake.log().injected, vec!["Hi from the keyboard".to_string()]);
     let msgs = control.snapshot().messages;
@@ -306,7 +338,10 @@ async fn wrong_token_fails_fast_and_marks_interrupted() {
     let source = ScriptedSource::new(16_000, &[silence(200)], false);
     let out = run_session(control.clone(), source, options(&fake), vec![]).await;
     match out.result {
-        Err(SessionError::Connect { error: companion::agent::AgentError::Unauthorized { status: 401 }, .. }) => {}
+        Err(SessionError::Connect {
+            error: companion::agent::AgentError::Unauthorized { status: 401 },
+            ..
+        }) => {}
         Err(other) => panic!("{other}"),
         Ok(r) => panic!("{r:?}"),
     }

@@ -31,7 +31,8 @@ impl Env {
 
     async fn talk(&self, wav: &std::path::Path, extra: &[&str]) -> Run {
         let out = self.dir.path().join("out.wav");
-        let mut args = vec!["talk", "--input", wav.to_str().unwrap(), "--output", out.to_str().unwrap(), "--json"];
+        let mut args =
+            vec!["talk", "--input", wav.to_str().unwrap(), "--output", out.to_str().unwrap(), "--json"];
         args.extend_from_slice(extra);
         let url = self.fake.url();
         companion(
@@ -64,7 +65,13 @@ fn call(id: &str, name: &str, args: Value) -> Step {
 }
 
 fn turn(user: &str, call_step: Step, agent: &str) -> Vec<Step> {
-    vec![Step::UserTurn, Step::UserText(user.into()), call_step, Step::AgentText(agent.into()), Step::Reply { ms: 600 }]
+    vec![
+        Step::UserTurn,
+        Step::UserText(user.into()),
+        call_step,
+        Step::AgentText(agent.into()),
+        Step::Reply { ms: 600 },
+    ]
 }
 
 fn messages(session: &Value) -> Vec<String> {
@@ -89,7 +96,11 @@ async fn five_intents_end_to_end() {
     let mut script = Vec::new();
     script.extend(turn(
         "I want to learn Spanish by June",
-        call("fc-goal", "submit_goal_intent", json!({"goal_statement": "Learn Spanish", "timeline": "by June"})),
+        call(
+            "fc-goal",
+            "submit_goal_intent",
+            json!({"goal_statement": "Learn Spanish", "timeline": "by June"}),
+        ),
         "Great goal.",
     ));
     script.extend(turn(
@@ -99,11 +110,23 @@ async fn five_intents_end_to_end() {
     ));
     script.extend(turn(
         "Move it to ten",
-        call("fc-move", "reschedule_task", json!({"task": "practise verbs", "new_time": format!("{day}T10:00:00")})),
+        call(
+            "fc-move",
+            "reschedule_task",
+            json!({"task": "practise verbs", "new_time": format!("{day}T10:00:00")}),
+        ),
         "Moved to ten.",
     ));
-    script.extend(turn("What is on tomorrow", call("fc-list", "list_tasks", json!({"day": day})), "One task."));
-    script.extend(turn("I did it", call("fc-done", "complete_task", json!({"task": "Practise verbs"})), "Well done."));
+    script.extend(turn(
+        "What is on tomorrow",
+        call("fc-list", "list_tasks", json!({"day": day})),
+        "One task.",
+    ));
+    script.extend(turn(
+        "I did it",
+        call("fc-done", "complete_task", json!({"task": "Practise verbs"})),
+        "Well done.",
+    ));
     let env = Env::new(script).await;
     let wav = speech::make(
         env.dir.path(),
@@ -234,7 +257,8 @@ async fn cancelled_call_leaves_no_task_and_failing_intent_is_answered() {
         Step::Reply { ms: 400 },
     ])
     .await;
-    let wav = speech::make(env.dir.path(), &[(1.2, "Buy milk no wait forget it"), (3.0, "Add gym someday")], 0.5);
+    let wav =
+        speech::make(env.dir.path(), &[(1.2, "Buy milk no wait forget it"), (3.0, "Add gym someday")], 0.5);
     let run = env.talk(&wav, &[]).await;
     assert_eq!(run.code, 0, "stderr: {}", run.stderr);
     let log = env.fake.log();
@@ -280,7 +304,13 @@ async fn dropped_socket_keeps_one_session_and_the_whole_transcript() {
     let s = env.session(run.json()["session_id"].as_str().unwrap()).await;
     assert_eq!(
         messages(&s),
-        vec![GREETING, "user: My name is Sam", "assistant: Nice to meet you Sam.", "user: What is my name", "assistant: Sam."]
+        vec![
+            GREETING,
+            "user: My name is Sam",
+            "assistant: Nice to meet you Sam.",
+            "user: What is my name",
+            "assistant: Sam."
+        ]
     );
     assert_eq!(s["status"], "closed");
     assert_eq!(s["stats"]["reconnects"], 1);
@@ -306,7 +336,8 @@ async fn server_error_interrupts_the_session_with_its_code() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn typed_turns_and_max_seconds() {
-    let env = Env::new(vec![Step::Typed, Step::AgentText("Hi typist.".into()), Step::Reply { ms: 300 }]).await;
+    let env =
+        Env::new(vec![Step::Typed, Step::AgentText("Hi typist.".into()), Step::Reply { ms: 300 }]).await;
     let wav = speech::silent(env.dir.path(), 30.0);
     let run = env.talk(&wav, &["--say", "Hello from the keyboard", "--max-seconds", "4"]).await;
     assert_eq!(run.code, 0, "stderr: {}", run.stderr);

@@ -54,7 +54,8 @@ async fn serve(listener: tokio::net::TcpListener) {
         let phase = n % 100; // 4 s cycle
         n += 1;
         let sent = if phase == 0 {
-            sink.send(Message::text(r#"{"type":"ConversationText","role":"assistant","content":"Sure."}"#)).await
+            sink.send(Message::text(r#"{"type":"ConversationText","role":"assistant","content":"Sure."}"#))
+                .await
         } else if phase <= 50 {
             sink.send(Message::binary(chunk.clone())).await
         } else if phase == 51 {
@@ -70,7 +71,8 @@ async fn serve(listener: tokio::net::TcpListener) {
 
 /// Runs the benchmark and returns the printed report.
 pub fn run() -> String {
-    let secs: u64 = std::env::var("COMPANION_BENCH_AGENT_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(30);
+    let secs: u64 =
+        std::env::var("COMPANION_BENCH_AGENT_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(30);
     let std_listener = match std::net::TcpListener::bind("127.0.0.1:0") {
         Ok(l) => l,
         Err(e) => return format!("agent bench: cannot listen: {e}\n"),
@@ -132,7 +134,10 @@ pub fn run() -> String {
     lat.sort_unstable();
     let client_cpu = (cpu_total - server_cpu).max(0.0);
     let per_minute = client_cpu * 60.0 / secs as f64;
-    let _ = writeln!(out, "agent client overhead ({secs} s conversation, 20 ms frames at 16 kHz, 24 kHz replies):");
+    let _ = writeln!(
+        out,
+        "agent client overhead ({secs} s conversation, 20 ms frames at 16 kHz, 24 kHz replies):"
+    );
     let _ = writeln!(
         out,
         "  frame ready → written to socket: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms over {} frames (target p99 ≤ 2 ms)",

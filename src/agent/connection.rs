@@ -14,8 +14,8 @@ use tokio_tungstenite::tungstenite::http::header::AUTHORIZATION;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::{Bytes, Error as WsError, Message};
 
-use super::connection_io::{read_loop, setup_events, wait_welcome, write_loop, Outbound};
 pub use super::connection_io::WriterStats;
+use super::connection_io::{read_loop, setup_events, wait_welcome, write_loop, Outbound};
 use super::protocol::{ClientMessage, ServerMessage};
 use super::settings::Settings;
 use super::AgentError;
@@ -91,9 +91,15 @@ pub enum ServerEvent {
     /// Agent speech in the negotiated output format; chunk sizes are arbitrary.
     Audio(Bytes),
     /// A text frame that could not be understood; the connection carries on.
-    Malformed { error: String, raw_prefix: String },
+    Malformed {
+        error: String,
+        raw_prefix: String,
+    },
     /// Always the last event of a connection.
-    Closed { code: Option<u16>, reason: String },
+    Closed {
+        code: Option<u16>,
+        reason: String,
+    },
 }
 
 /// Cheap handle for sending on the connection from any task.
@@ -179,11 +185,8 @@ impl Drop for AgentConnection {
 /// exchange. Events that arrive before `SettingsApplied` (a greeting may) are kept and
 /// delivered first.
 pub async fn connect(config: &ConnectConfig, settings: &Settings) -> Result<AgentConnection, AgentError> {
-    let mut request = config
-        .url
-        .as_str()
-        .into_client_request()
-        .map_err(|e| AgentError::BadUrl(e.to_string()))?;
+    let mut request =
+        config.url.as_str().into_client_request().map_err(|e| AgentError::BadUrl(e.to_string()))?;
     request.headers_mut().insert(AUTHORIZATION, config.auth.header_value()?);
 
     // Nagle would hold 20 ms frames back for up to 40 ms; latency matters more than packets.

@@ -65,10 +65,7 @@ impl WriterStats {
     /// Takes the recorded frame-ready → written latencies (empty unless recording was asked).
     pub fn take_write_latencies(&self) -> Vec<Duration> {
         let mut guard = self.latencies_us.lock().unwrap_or_else(|p| p.into_inner());
-        std::mem::take(&mut *guard)
-            .into_iter()
-            .map(|us| Duration::from_micros(u64::from(us)))
-            .collect()
+        std::mem::take(&mut *guard).into_iter().map(|us| Duration::from_micros(u64::from(us))).collect()
     }
     pub(super) fn count_dropped(&self) {
         self.frames_dropped.fetch_add(1, Ordering::Relaxed);
@@ -217,10 +214,8 @@ pub(super) async fn read_loop(mut stream: WsStream, events: mpsc::UnboundedSende
     };
     let _ = events.send(closed);
     // Keep polling briefly so tungstenite can send its reply to the server's close frame.
-    let _ = tokio::time::timeout(Duration::from_secs(1), async {
-        while stream.next().await.is_some() {}
-    })
-    .await;
+    let _ =
+        tokio::time::timeout(Duration::from_secs(1), async { while stream.next().await.is_some() {} }).await;
 }
 
 async fn send_normal_close(sink: &mut WsSink) -> Result<(), WsError> {

@@ -10,9 +10,7 @@ pub mod settings;
 #[cfg(test)]
 mod protocol_tests;
 
-pub use connection::{
-    connect, AgentConnection, AgentSender, Auth, ConnectConfig, ServerEvent, WriterStats,
-};
+pub use connection::{connect, AgentConnection, AgentSender, Auth, ConnectConfig, ServerEvent, WriterStats};
 pub use protocol::{
     AgentStartedLatency, CancelledCall, ClientMessage, FunctionCall, InjectBehavior, LatencyReport,
     ServerMessage,

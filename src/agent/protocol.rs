@@ -14,14 +14,22 @@ use super::AgentError;
 pub enum ClientMessage {
     Settings(Box<Settings>),
     KeepAlive,
-    FunctionCallResponse { id: String, name: String, content: String },
-    InjectUserMessage { content: String },
+    FunctionCallResponse {
+        id: String,
+        name: String,
+        content: String,
+    },
+    InjectUserMessage {
+        content: String,
+    },
     InjectAgentMessage {
         message: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         behavior: Option<InjectBehavior>,
     },
-    UpdatePrompt { prompt: String },
+    UpdatePrompt {
+        prompt: String,
+    },
 }
 
 /// How an `InjectAgentMessage` behaves while someone is speaking.
@@ -38,14 +46,12 @@ impl ClientMessage {
     /// schema violation and closes the socket.
     pub fn to_json(&self) -> Result<String, AgentError> {
         let empty = match self {
-            ClientMessage::FunctionCallResponse { id, name, content } => [
-                ("id", id.as_str()),
-                ("name", name.as_str()),
-                ("content", content.as_str()),
-            ]
-            .into_iter()
-            .find(|(_, v)| v.is_empty())
-            .map(|(k, _)| k),
+            ClientMessage::FunctionCallResponse { id, name, content } => {
+                [("id", id.as_str()), ("name", name.as_str()), ("content", content.as_str())]
+                    .into_iter()
+                    .find(|(_, v)| v.is_empty())
+                    .map(|(k, _)| k)
+            }
             ClientMessage::InjectUserMessage { content } => content.is_empty().then_some("content"),
             ClientMessage::InjectAgentMessage { message, .. } => message.is_empty().then_some("message"),
             ClientMessage::UpdatePrompt { prompt } => prompt.is_empty().then_some("prompt"),
@@ -123,24 +129,52 @@ pub struct CancelledCall {
 /// anything else is kept as `Unknown` so the session can log it and carry on.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ServerMessage {
-    Welcome { request_id: String },
+    Welcome {
+        request_id: String,
+    },
     SettingsApplied,
-    ConversationText { role: String, content: String },
+    ConversationText {
+        role: String,
+        content: String,
+    },
     UserStartedSpeaking,
-    AgentThinking { content: String },
-    FunctionCallRequest { functions: Vec<FunctionCall> },
-    FunctionCallResponse { id: Option<String>, name: String, content: String },
-    FunctionCallCancelled { functions: Vec<CancelledCall> },
+    AgentThinking {
+        content: String,
+    },
+    FunctionCallRequest {
+        functions: Vec<FunctionCall>,
+    },
+    FunctionCallResponse {
+        id: Option<String>,
+        name: String,
+        content: String,
+    },
+    FunctionCallCancelled {
+        functions: Vec<CancelledCall>,
+    },
     AgentStartedSpeaking(AgentStartedLatency),
     AgentAudioDone,
     LatencyReport(LatencyReport),
     /// `PromptUpdated`, `SpeakUpdated`, `ThinkUpdated`, `ListenUpdated`.
-    Ack { kind: String },
-    InjectionRefused { message: String },
+    Ack {
+        kind: String,
+    },
+    InjectionRefused {
+        message: String,
+    },
     History(serde_json::Value),
-    Warning { code: String, description: String },
-    Error { code: String, description: String },
-    Unknown { type_name: String, raw: serde_json::Value },
+    Warning {
+        code: String,
+        description: String,
+    },
+    Error {
+        code: String,
+        description: String,
+    },
+    Unknown {
+        type_name: String,
+        raw: serde_json::Value,
+    },
 }
 
 #[derive(Deserialize)]
@@ -238,8 +272,8 @@ impl ServerMessage {
         if !KNOWN_TYPES.contains(&type_name.as_str()) {
             return Ok(ServerMessage::Unknown { type_name, raw: value });
         }
-        let known = Known::deserialize(&value)
-            .map_err(|e| AgentError::Malformed(format!("{type_name}: {e}")))?;
+        let known =
+            Known::deserialize(&value).map_err(|e| AgentError::Malformed(format!("{type_name}: {e}")))?;
         Ok(known.into())
     }
 }

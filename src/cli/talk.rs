@@ -9,12 +9,14 @@ use anyhow::{anyhow, Context};
 use tokio::sync::mpsc;
 
 use crate::agent::AgentError;
-use crate::audio::{CaptureOptions, CaptureStream, DeviceSel, FrameSpec, Pace, Player, PlayerOptions, SinkSpec, SourceSpec};
+use crate::audio::{
+    CaptureOptions, CaptureStream, DeviceSel, FrameSpec, Pace, Player, PlayerOptions, SinkSpec, SourceSpec,
+};
 use crate::backend::host_lock::HostLock;
 use crate::session::adapters::MicCapture;
 use crate::session::{
-    run, ControlError, FrameSource, SessionCommand, SessionEnd, SessionError, SessionEvent, SessionOptions,
-    SessionReport, ServiceControl,
+    run, ControlError, FrameSource, ServiceControl, SessionCommand, SessionEnd, SessionError, SessionEvent,
+    SessionOptions, SessionReport,
 };
 
 #[derive(clap::Args)]
@@ -42,7 +44,8 @@ pub struct TalkArgs {
     pub output_device: Option<String>,
 }
 
-const KEY_HELP: &str = "no Deepgram API key: create one at https://console.deepgram.com (API Keys, Member role), \
+const KEY_HELP: &str =
+    "no Deepgram API key: create one at https://console.deepgram.com (API Keys, Member role), \
 then `export DEEPGRAM_API_KEY=<key>` and run `companion talk` again";
 
 pub fn run_talk(data_dir: Option<&Path>, args: TalkArgs) -> anyhow::Result<ExitCode> {
@@ -68,7 +71,9 @@ pub fn run_talk(data_dir: Option<&Path>, args: TalkArgs) -> anyhow::Result<ExitC
     };
     let sink = match &args.output {
         Some(path) => SinkSpec::Wav { path: path.clone(), sample_rate: None },
-        None => SinkSpec::Speaker(device(args.output_device.as_deref().unwrap_or(&settings.audio.output_device))),
+        None => {
+            SinkSpec::Speaker(device(args.output_device.as_deref().unwrap_or(&settings.audio.output_device)))
+        }
     };
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let control = std::sync::Arc::new(ServiceControl::new(opened.service.clone(), rt.handle().clone()));
@@ -184,13 +189,25 @@ fn explain(error: SessionError, url: &str) -> anyhow::Error {
 
 fn print_event(event: &SessionEvent, quiet: bool) {
     match event {
-        SessionEvent::Reconnecting { attempt, reason } => eprintln!("reconnecting (attempt {attempt}): {reason}"),
+        SessionEvent::Reconnecting { attempt, reason } => {
+            eprintln!("reconnecting (attempt {attempt}): {reason}")
+        }
         SessionEvent::Error { code, description } => eprintln!("agent error {code}: {description}"),
         SessionEvent::Warning { code, description } => eprintln!("agent warning {code}: {description}"),
         _ if quiet => {}
-        SessionEvent::Started { session_id, .. } => println!("session {session_id}: talking (Ctrl-C to stop)"),
+        SessionEvent::Started { session_id, .. } => {
+            println!("session {session_id}: talking (Ctrl-C to stop)")
+        }
         SessionEvent::Transcript { role, content, typed } => {
-            let who = if role == "user" { if *typed { "you (typed)" } else { "you" } } else { "flux" };
+            let who = if role == "user" {
+                if *typed {
+                    "you (typed)"
+                } else {
+                    "you"
+                }
+            } else {
+                "flux"
+            };
             println!("{who}: {content}");
         }
         SessionEvent::FunctionCall { name, arguments, .. } => println!("  → {name} {arguments}"),
@@ -219,7 +236,8 @@ fn print_summary(report: &SessionReport) {
         median.map(|m| format!(", median speech end → agent audio played {m:.0} ms")).unwrap_or_default()
     );
     for call in &report.function_calls {
-        let result = if call.cancelled { "cancelled".to_string() } else { call.result.clone().unwrap_or_default() };
+        let result =
+            if call.cancelled { "cancelled".to_string() } else { call.result.clone().unwrap_or_default() };
         println!("  {} {} → {}", call.name, call.arguments, result);
     }
 }

@@ -85,7 +85,8 @@ impl ControlPlane for ServiceControl {
                 "set DEEPGRAM_API_KEY to a key from https://console.deepgram.com".into(),
             ));
         }
-        let created = self.handle.block_on(self.service.create_session(user_id)).map_err(|e| self.mint_error(e))?;
+        let created =
+            self.handle.block_on(self.service.create_session(user_id)).map_err(|e| self.mint_error(e))?;
         let agent = self.service.settings().agent;
         // Same JSON shape on both sides; going through serde keeps the two types independent.
         let functions: Vec<FunctionDef> = serde_json::to_value(&created.config.functions)
@@ -113,7 +114,8 @@ impl ControlPlane for ServiceControl {
     }
 
     fn save_message(&self, session_id: &str, role: &str, content: &str) -> Result<(), ControlError> {
-        let req = SaveMessageRequest { session_id: session_id.into(), role: role.into(), content: content.into() };
+        let req =
+            SaveMessageRequest { session_id: session_id.into(), role: role.into(), content: content.into() };
         self.service.save_message(&req).map(|_| ()).map_err(other)
     }
 

@@ -22,22 +22,60 @@ pub enum SessionState {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum SessionEvent {
-    Started { session_id: String, request_id: String },
-    State { state: SessionState },
+    Started {
+        session_id: String,
+        request_id: String,
+    },
+    State {
+        state: SessionState,
+    },
     /// A final turn text; `typed` when the user typed it instead of speaking.
-    Transcript { role: String, content: String, typed: bool },
-    FunctionCall { id: String, name: String, arguments: String },
-    FunctionResult { id: String, name: String, content: String, ok: bool },
-    FunctionCancelled { id: String, name: String },
+    Transcript {
+        role: String,
+        content: String,
+        typed: bool,
+    },
+    FunctionCall {
+        id: String,
+        name: String,
+        arguments: String,
+    },
+    FunctionResult {
+        id: String,
+        name: String,
+        content: String,
+        ok: bool,
+    },
+    FunctionCancelled {
+        id: String,
+        name: String,
+    },
     /// Microphone level, about ten times a second.
-    Level { dbfs: f32 },
-    TurnMetrics { metrics: TurnMetrics },
-    SessionStats { stats: SessionStats },
-    Warning { code: String, description: String },
+    Level {
+        dbfs: f32,
+    },
+    TurnMetrics {
+        metrics: TurnMetrics,
+    },
+    SessionStats {
+        stats: SessionStats,
+    },
+    Warning {
+        code: String,
+        description: String,
+    },
     /// An agent `Error` (code from the service) or a local failure (code chosen here).
-    Error { code: String, description: String },
-    Reconnecting { attempt: u32, reason: String },
-    Ended { outcome: SessionEnd },
+    Error {
+        code: String,
+        description: String,
+    },
+    Reconnecting {
+        attempt: u32,
+        reason: String,
+    },
+    Ended {
+        outcome: SessionEnd,
+    },
 }
 
 /// How a session ended.

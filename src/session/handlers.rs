@@ -16,7 +16,7 @@ impl Runner {
     pub(super) fn on_frame(&mut self, frame: Frame) {
         self.frames_seen += 1;
         let dbfs = frame_dbfs(&frame.pcm);
-        if self.frames_seen % LEVEL_EVERY == 0 {
+        if self.frames_seen.is_multiple_of(LEVEL_EVERY) {
             self.emit(SessionEvent::Level { dbfs });
         }
         match self.vad.push(dbfs, frame.ready_at) {
@@ -82,7 +82,12 @@ impl Runner {
             ServerMessage::FunctionCallResponse { id, name, content } => {
                 // A server-side function's result: informational only.
                 tracing::debug!(?id, %name, "server-side function answered");
-                self.emit(SessionEvent::FunctionResult { id: id.unwrap_or_default(), name, content, ok: true });
+                self.emit(SessionEvent::FunctionResult {
+                    id: id.unwrap_or_default(),
+                    name,
+                    content,
+                    ok: true,
+                });
             }
             ServerMessage::FunctionCallCancelled { functions } => {
                 for call in functions {
@@ -107,7 +112,9 @@ impl Runner {
             ServerMessage::LatencyReport(report) => self.turns.service_report(report),
             ServerMessage::Warning { code, description } => {
                 tracing::warn!(%code, %description, "agent warning");
-                self.report.warnings.push(ErrorRecord { code: code.clone(), description: description.clone() });
+                self.report
+                    .warnings
+                    .push(ErrorRecord { code: code.clone(), description: description.clone() });
                 self.emit(SessionEvent::Warning { code, description });
             }
             ServerMessage::InjectionRefused { message } => {
@@ -166,7 +173,8 @@ impl Runner {
         if self.pending_calls.contains_key(&call.id) {
             return;
         }
-        if let Some(done) = self.report.function_calls.iter().find(|c| c.id == call.id && c.result.is_some()) {
+        if let Some(done) = self.report.function_calls.iter().find(|c| c.id == call.id && c.result.is_some())
+        {
             // A repeated call: answer again with the first result (intents are idempotent).
             let message = ClientMessage::FunctionCallResponse {
                 id: done.id.clone(),
@@ -183,7 +191,8 @@ impl Runner {
     }
 
     pub(super) fn on_intent(&mut self, done: IntentDone) {
-        let answer = self.pending_calls.remove(&done.call_id).is_some() && !self.cancelled.contains(&done.call_id);
+        let answer =
+            self.pending_calls.remove(&done.call_id).is_some() && !self.cancelled.contains(&done.call_id);
         if let Some(record) = self.call_record(&done.call_id) {
             record.ok = done.ok;
             if answer {
@@ -200,7 +209,11 @@ impl Runner {
             content: done.content.clone(),
             ok: done.ok,
         });
-        self.send(&ClientMessage::FunctionCallResponse { id: done.call_id, name: done.name, content: done.content });
+        self.send(&ClientMessage::FunctionCallResponse {
+            id: done.call_id,
+            name: done.name,
+            content: done.content,
+        });
         self.last_server_activity = Instant::now();
     }
 
@@ -215,7 +228,10 @@ impl Runner {
             return;
         }
         let code = code.map_or_else(|| "none".to_string(), |c| c.to_string());
-        let reason = format!("connection lost (close code {code}{})", if reason.is_empty() { String::new() } else { format!(": {reason}") });
+        let reason = format!(
+            "connection lost (close code {code}{})",
+            if reason.is_empty() { String::new() } else { format!(": {reason}") }
+        );
         tracing::warn!(%reason, "agent connection lost");
         if self.opts.max_reconnects == 0 {
             self.end = Some(SessionEnd::Interrupted { reason });

@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::events::{SessionStats, TurnMetrics};
-use super::traits::{ControlError, ControlPlane, Frame, FrameSource, Playback, PlaybackStats, SessionConfig, SessionStart};
+use super::traits::{
+    ControlError, ControlPlane, Frame, FrameSource, Playback, PlaybackStats, SessionConfig, SessionStart,
+};
 use crate::agent::Bytes;
 
 /// What a [`MemoryControl`] was asked to do.
@@ -76,7 +78,11 @@ impl MemoryControl {
 
 impl ControlPlane for MemoryControl {
     fn start_session(&self, _user_id: &str) -> Result<SessionStart, ControlError> {
-        Ok(SessionStart { session_id: self.session_id.clone(), token: self.token.clone(), config: self.config.clone() })
+        Ok(SessionStart {
+            session_id: self.session_id.clone(),
+            token: self.token.clone(),
+            config: self.config.clone(),
+        })
     }
     fn mint_token(&self) -> Result<String, ControlError> {
         self.lock().tokens_minted += 1;
@@ -87,7 +93,13 @@ impl ControlPlane for MemoryControl {
         self.lock().messages.push((role.into(), content.into()));
         Ok(())
     }
-    fn run_intent(&self, _sid: &str, call_id: &str, name: &str, arguments: serde_json::Value) -> Result<String, ControlError> {
+    fn run_intent(
+        &self,
+        _sid: &str,
+        call_id: &str,
+        name: &str,
+        arguments: serde_json::Value,
+    ) -> Result<String, ControlError> {
         self.delay();
         let result = (self.intent)(name, &arguments);
         self.lock().intents.push((call_id.into(), name.into(), arguments));
@@ -119,8 +131,13 @@ impl ControlPlane for MemoryControl {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Segment {
     /// A square-ish tone at `amplitude` (0..32767), loud enough for any energy VAD.
-    Tone { ms: u32, amplitude: i16 },
-    Silence { ms: u32 },
+    Tone {
+        ms: u32,
+        amplitude: i16,
+    },
+    Silence {
+        ms: u32,
+    },
 }
 
 /// Frames from a script, paced in real time. After the script: ends, or (with `hold`) goes
@@ -146,7 +163,7 @@ impl ScriptedSource {
                 let mut pcm = Vec::with_capacity(per_frame * 2);
                 for _ in 0..per_frame {
                     // 400 Hz-ish square wave at 16 kHz; the rate only changes its pitch.
-                    let s = if (n / 20) % 2 == 0 { amp } else { -amp };
+                    let s = if (n / 20).is_multiple_of(2) { amp } else { -amp };
                     pcm.extend_from_slice(&s.to_le_bytes());
                     n += 1;
                 }

@@ -26,8 +26,7 @@ use tokio::sync::mpsc;
 
 pub use events::{SessionEnd, SessionEvent, SessionState, SessionStats, TurnMetrics};
 pub use traits::{
-    ControlError, ControlPlane, Frame, FrameSource, Playback, PlaybackStats, SessionConfig,
-    SessionStart,
+    ControlError, ControlPlane, Frame, FrameSource, Playback, PlaybackStats, SessionConfig, SessionStart,
 };
 
 pub use adapters::ServiceControl;

@@ -15,8 +15,7 @@ use super::turns::TurnTracker;
 use super::vad::EnergyVad;
 use super::worker::{IntentDone, Worker};
 use super::{
-    CallRecord, ErrorRecord, SessionCommand, SessionError, SessionOptions, SessionReport,
-    TranscriptLine,
+    CallRecord, ErrorRecord, SessionCommand, SessionError, SessionOptions, SessionReport, TranscriptLine,
 };
 use crate::agent::{
     AgentConnection, AgentSender, AgentSetup, Auth, Bytes, ConnectConfig, HistoryItem, ServerEvent,
@@ -257,9 +256,9 @@ impl Runner {
             self.stats.keepalives_sent += s.keepalives_sent();
             self.stats.frames_unsent += s.frames_dropped();
             let latencies = s.take_write_latencies();
-            self.report.write_latencies_us.extend(
-                latencies.into_iter().map(|d| u32::try_from(d.as_micros()).unwrap_or(u32::MAX)),
-            );
+            self.report
+                .write_latencies_us
+                .extend(latencies.into_iter().map(|d| u32::try_from(d.as_micros()).unwrap_or(u32::MAX)));
         }
         self.conn = None;
     }
@@ -277,7 +276,9 @@ impl Runner {
                     let _ = sender.send_audio(self.silence.clone(), now);
                 }
                 // The VAD hears what is sent, so speech that ran to the end of the input ends.
-                if let Some(super::vad::VadEvent::SpeechEnd(at)) = self.vad.push(super::vad::SILENCE_DBFS, now) {
+                if let Some(super::vad::VadEvent::SpeechEnd(at)) =
+                    self.vad.push(super::vad::SILENCE_DBFS, now)
+                {
                     self.turns.speech_ended(at);
                 }
                 self.next_silence_at += FRAME;
@@ -354,7 +355,8 @@ impl Runner {
                 self.end = Some(SessionEnd::Interrupted { reason });
             }
             Err(e) if attempt >= self.opts.max_reconnects => {
-                let reason = format!("gave up after {attempt} reconnect attempts ({reason}; last: {})", e.message);
+                let reason =
+                    format!("gave up after {attempt} reconnect attempts ({reason}; last: {})", e.message);
                 self.end = Some(SessionEnd::Interrupted { reason });
             }
             Err(e) => {
@@ -412,7 +414,8 @@ impl Runner {
 
     pub fn store_text(&mut self, role: &str, content: String, typed: bool) {
         self.history.push(HistoryItem { role: role.to_string(), content: content.clone() });
-        self.worker.push(super::worker::Job::SaveMessage { role: role.to_string(), content: content.clone() });
+        self.worker
+            .push(super::worker::Job::SaveMessage { role: role.to_string(), content: content.clone() });
         self.emit(SessionEvent::Transcript { role: role.to_string(), content: content.clone(), typed });
         self.report.transcript.push(TranscriptLine { role: role.to_string(), content, typed });
     }

@@ -101,9 +101,7 @@ mod tests {
     use std::time::Duration;
 
     fn tone(amplitude: i16, samples: usize) -> Vec<u8> {
-        (0..samples)
-            .flat_map(|i| (if i % 2 == 0 { amplitude } else { -amplitude }).to_le_bytes())
-            .collect()
+        (0..samples).flat_map(|i| (if i % 2 == 0 { amplitude } else { -amplitude }).to_le_bytes()).collect()
     }
 
     #[test]

@@ -28,13 +28,27 @@ pub enum Finish {
 }
 
 pub enum Job {
-    SaveMessage { role: String, content: String },
-    RunIntent { call_id: String, name: String, arguments: String },
-    CancelIntent { call_id: String, name: String },
+    SaveMessage {
+        role: String,
+        content: String,
+    },
+    RunIntent {
+        call_id: String,
+        name: String,
+        arguments: String,
+    },
+    CancelIntent {
+        call_id: String,
+        name: String,
+    },
     TurnMetrics(TurnMetrics),
     RequestId(String),
     /// Records the counters and ends the conversation record; the last job.
-    Finish { stats: SessionStats, finish: Finish, done: oneshot::Sender<Vec<ControlError>> },
+    Finish {
+        stats: SessionStats,
+        finish: Finish,
+        done: oneshot::Sender<Vec<ControlError>>,
+    },
 }
 
 /// Handle used by the session loop; cheap to clone, never blocks.
@@ -124,7 +138,13 @@ fn run(
     }
 }
 
-fn run_intent(control: &dyn ControlPlane, sid: &str, call_id: String, name: String, arguments: &str) -> IntentDone {
+fn run_intent(
+    control: &dyn ControlPlane,
+    sid: &str,
+    call_id: String,
+    name: String,
+    arguments: &str,
+) -> IntentDone {
     let parsed = if arguments.trim().is_empty() {
         Ok(serde_json::Value::Object(Default::default()))
     } else {

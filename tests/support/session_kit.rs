@@ -23,10 +23,30 @@ pub fn functions() -> Vec<FunctionDef> {
         defer_until_eot: defer.then_some(true),
     };
     vec![
-        f("submit_goal_intent", json!({"goal_statement": {"type": "string"}, "timeline": {"type": "string"}}), &["goal_statement", "timeline"], true),
-        f("create_task", json!({"title": {"type": "string"}, "scheduled_at": {"type": "string"}, "duration_minutes": {"type": "integer"}, "notes": {"type": "string"}}), &["title", "scheduled_at"], true),
-        f("reschedule_task", json!({"task": {"type": "string"}, "new_time": {"type": "string"}}), &["task", "new_time"], true),
-        f("list_tasks", json!({"day": {"type": "string"}, "from": {"type": "string"}, "to": {"type": "string"}}), &[], false),
+        f(
+            "submit_goal_intent",
+            json!({"goal_statement": {"type": "string"}, "timeline": {"type": "string"}}),
+            &["goal_statement", "timeline"],
+            true,
+        ),
+        f(
+            "create_task",
+            json!({"title": {"type": "string"}, "scheduled_at": {"type": "string"}, "duration_minutes": {"type": "integer"}, "notes": {"type": "string"}}),
+            &["title", "scheduled_at"],
+            true,
+        ),
+        f(
+            "reschedule_task",
+            json!({"task": {"type": "string"}, "new_time": {"type": "string"}}),
+            &["task", "new_time"],
+            true,
+        ),
+        f(
+            "list_tasks",
+            json!({"day": {"type": "string"}, "from": {"type": "string"}, "to": {"type": "string"}}),
+            &[],
+            false,
+        ),
         f("complete_task", json!({"task": {"type": "string"}}), &["task"], true),
     ]
 }

@@ -5,10 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn tool(name: &str, args: &[&str]) {
-    let status = Command::new(name)
-        .args(args)
-        .status()
-        .unwrap_or_else(|e| panic!("{name} is needed for the end-to-end tests (apt-get install espeak-ng sox): {e}"));
+    let status = Command::new(name).args(args).status().unwrap_or_else(|e| {
+        panic!("{name} is needed for the end-to-end tests (apt-get install espeak-ng sox): {e}")
+    });
     assert!(status.success(), "{name} {args:?} failed");
 }
 
@@ -35,7 +34,10 @@ pub fn make(dir: &Path, parts: &[(f32, &str)], tail: f32) -> PathBuf {
 /// A silent 48 kHz stereo WAV of `secs` seconds.
 pub fn silent(dir: &Path, secs: f32) -> PathBuf {
     let out = dir.join("silence.wav");
-    tool("sox", &["-n", "-r", "48000", "-c", "2", "-b", "16", out.to_str().unwrap(), "trim", "0", &secs.to_string()]);
+    tool(
+        "sox",
+        &["-n", "-r", "48000", "-c", "2", "-b", "16", out.to_str().unwrap(), "trim", "0", &secs.to_string()],
+    );
     out
 }
 

@@ -89,7 +89,10 @@ pub(super) async fn serve(ws: WebSocketStream<TcpStream>, shared: Arc<Shared>) {
 }
 
 fn uuid() -> String {
-    format!("fake-{:x}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos())
+    format!(
+        "fake-{:x}",
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+    )
 }
 
 fn text(v: Value) -> Message {
@@ -134,7 +137,10 @@ async fn read(
                 if v.get("type").and_then(Value::as_str) == Some("Settings") {
                     shared.log.lock().unwrap().settings.push(v.clone());
                     if settings_seen {
-                        fatal("SETTINGS_ALREADY_APPLIED", "Settings were already applied on this connection.");
+                        fatal(
+                            "SETTINGS_ALREADY_APPLIED",
+                            "Settings were already applied on this connection.",
+                        );
                         return;
                     }
                     if let Err(e) = validate::settings(&v) {
@@ -155,7 +161,9 @@ async fn read(
                     match v["type"].as_str() {
                         Some("KeepAlive") => log.keepalives += 1,
                         Some("FunctionCallResponse") => log.function_responses.push(v.clone()),
-                        Some("InjectUserMessage") => log.injected.push(v["content"].as_str().unwrap_or("").into()),
+                        Some("InjectUserMessage") => {
+                            log.injected.push(v["content"].as_str().unwrap_or("").into())
+                        }
                         _ => {}
                     }
                 }
@@ -248,7 +256,11 @@ impl Conv {
     }
 
     /// Waits for the condition, or gives up after `WAIT_LIMIT` (noted as a problem).
-    async fn wait(&mut self, what: &str, mut done: impl FnMut(&mut Conv, Option<&In>) -> bool) -> Result<(), Gone> {
+    async fn wait(
+        &mut self,
+        what: &str,
+        mut done: impl FnMut(&mut Conv, Option<&In>) -> bool,
+    ) -> Result<(), Gone> {
         let limit = Instant::now() + WAIT_LIMIT;
         if done(self, None) {
             return Ok(());
@@ -340,7 +352,9 @@ impl Conv {
                 self.announced = false;
             }
             Step::UserText(t) => self.send(json!({"type": "ConversationText", "role": "user", "content": t})),
-            Step::AgentText(t) => self.send(json!({"type": "ConversationText", "role": "assistant", "content": t})),
+            Step::AgentText(t) => {
+                self.send(json!({"type": "ConversationText", "role": "assistant", "content": t}))
+            }
             Step::Call { id, name, args, await_response } => {
                 self.send(json!({"type": "FunctionCallRequest", "functions": [
                     {"id": id, "name": name, "arguments": args.to_string(), "client_side": true}]}));

@@ -25,12 +25,22 @@ pub enum Step {
     /// Sends the agent's text.
     AgentText(String),
     /// Sends a client-side `FunctionCallRequest` and, if `await_response`, waits for the answer.
-    Call { id: String, name: String, args: Value, await_response: bool },
+    Call {
+        id: String,
+        name: String,
+        args: Value,
+        await_response: bool,
+    },
     /// Sends `FunctionCallCancelled` for a call.
-    Cancel { id: String, name: String },
+    Cancel {
+        id: String,
+        name: String,
+    },
     /// `AgentStartedSpeaking`, `ms` of agent audio paced in real time, `AgentAudioDone`,
     /// `LatencyReport`. User speech during it is a barge-in: `UserStartedSpeaking`, audio stops.
-    Reply { ms: u32 },
+    Reply {
+        ms: u32,
+    },
     /// Waits for an `InjectUserMessage` and echoes it as the user's `ConversationText`.
     Typed,
     /// Sends a raw JSON text frame.
@@ -39,7 +49,10 @@ pub enum Step {
     /// Drops the TCP connection without a close frame.
     Drop,
     /// Sends `Error` and closes.
-    Error { code: String, description: String },
+    Error {
+        code: String,
+        description: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -107,8 +120,10 @@ impl FakeAgent {
                 tokio::spawn(async move {
                     let expected = format!("Bearer {}", shared.config.token);
                     let log = shared.log.clone();
+                    #[allow(clippy::result_large_err)] // the handshake callback's signature
                     let check = move |req: &Request, resp: Response| -> Result<Response, ErrorResponse> {
-                        let ok = req.headers().get("authorization").and_then(|v| v.to_str().ok()) == Some(expected.as_str());
+                        let ok = req.headers().get("authorization").and_then(|v| v.to_str().ok())
+                            == Some(expected.as_str());
                         if ok {
                             Ok(resp)
                         } else {

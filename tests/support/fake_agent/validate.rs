@@ -77,7 +77,16 @@ fn audio_input(v: &Value, p: &str) -> Result<(), String> {
 }
 
 fn audio_output(v: &Value, p: &str) -> Result<(), String> {
-    fields(v, p, &[("encoding", false, string), ("sample_rate", false, uint), ("bitrate", false, uint), ("container", false, string)])
+    fields(
+        v,
+        p,
+        &[
+            ("encoding", false, string),
+            ("sample_rate", false, uint),
+            ("bitrate", false, uint),
+            ("container", false, string),
+        ],
+    )
 }
 
 fn agent(v: &Value, p: &str) -> Result<(), String> {
@@ -109,7 +118,11 @@ fn history_items(v: &Value, p: &str) -> Result<(), String> {
         if item.get("function_calls").is_some() {
             fields(item, &path, &[("type", true, history_type), ("function_calls", true, any_array)])?;
         } else {
-            fields(item, &path, &[("type", true, history_type), ("role", true, role), ("content", true, string)])?;
+            fields(
+                item,
+                &path,
+                &[("type", true, history_type), ("role", true, role), ("content", true, string)],
+            )?;
         }
     }
     Ok(())
@@ -124,7 +137,9 @@ fn history_type(v: &Value, p: &str) -> Result<(), String> {
 }
 
 fn role(v: &Value, p: &str) -> Result<(), String> {
-    matches!(v.as_str(), Some("user" | "assistant")).then_some(()).ok_or_else(|| format!("{p} must be user or assistant"))
+    matches!(v.as_str(), Some("user" | "assistant"))
+        .then_some(())
+        .ok_or_else(|| format!("{p} must be user or assistant"))
 }
 
 fn listen(v: &Value, p: &str) -> Result<(), String> {
@@ -165,7 +180,16 @@ fn think(v: &Value, p: &str) -> Result<(), String> {
 }
 
 fn model_provider(v: &Value, p: &str) -> Result<(), String> {
-    fields(v, p, &[("type", true, string), ("model", false, string), ("temperature", false, number), ("version", false, string)])
+    fields(
+        v,
+        p,
+        &[
+            ("type", true, string),
+            ("model", false, string),
+            ("temperature", false, number),
+            ("version", false, string),
+        ],
+    )
 }
 
 fn functions(v: &Value, p: &str) -> Result<(), String> {
@@ -223,11 +247,20 @@ pub fn message(v: &Value) -> Result<(), String> {
     let kind = v.get("type").and_then(Value::as_str).unwrap_or_default();
     let spec: &[(&str, bool, Check)] = match kind {
         "KeepAlive" => &[("type", true, any_type)],
-        "FunctionCallResponse" => &[("type", true, any_type), ("id", true, string), ("name", true, string), ("content", true, content_string)],
+        "FunctionCallResponse" => &[
+            ("type", true, any_type),
+            ("id", true, string),
+            ("name", true, string),
+            ("content", true, content_string),
+        ],
         "InjectUserMessage" => &[("type", true, any_type), ("content", true, string)],
-        "InjectAgentMessage" => &[("type", true, any_type), ("message", true, string), ("behavior", false, string)],
+        "InjectAgentMessage" => {
+            &[("type", true, any_type), ("message", true, string), ("behavior", false, string)]
+        }
         "UpdatePrompt" => &[("type", true, any_type), ("prompt", true, string)],
-        _ => return Err("Text message received from client did not match any of the formats we expect.".into()),
+        _ => {
+            return Err("Text message received from client did not match any of the formats we expect.".into())
+        }
     };
     fields(v, kind, spec)
 }

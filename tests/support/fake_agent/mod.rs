@@ -4,6 +4,7 @@
 //! survives reconnects (the script position is shared by all connections).
 
 mod conn;
+mod reader;
 pub mod validate;
 
 use std::net::SocketAddr;

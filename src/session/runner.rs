@@ -1,5 +1,5 @@
 //! The session loop: one task selecting over captured frames, agent events, commands, intent
-//! outcomes, connection attempts and a 20 ms housekeeping tick.
+//! outcomes and connection attempts, with housekeeping every 20 ms.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
@@ -18,6 +18,8 @@ use super::{ErrorRecord, SessionCommand, SessionError, SessionOptions, SessionRe
 use crate::agent::{AgentConnection, AgentSender, AgentSetup, Bytes, HistoryItem, ServerEvent};
 
 pub(super) const FRAME: Duration = Duration::from_millis(20);
+/// How late the housekeeping timer may fire after a quiet 20 ms.
+const SLACK: Duration = Duration::from_millis(5);
 
 pub(super) struct Runner {
     pub control: Arc<dyn ControlPlane>,
@@ -173,8 +175,11 @@ pub(super) async fn run<S: FrameSource>(
     source.start();
     r.set_state(SessionState::Listening);
 
-    let mut tick = tokio::time::interval(FRAME);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    // Housekeeping runs every 20 ms, piggybacking on whatever woke the loop (usually a frame);
+    // the timer only fires when nothing else did, so it adds no wake-ups while audio flows.
+    let mut next_housekeeping = Instant::now() + FRAME;
+    let fallback = tokio::time::sleep(FRAME + SLACK);
+    tokio::pin!(fallback);
     let mut commands_open = true;
     while r.end.is_none() {
         let wake = tokio::select! {
@@ -183,7 +188,7 @@ pub(super) async fn run<S: FrameSource>(
             c = commands.recv(), if commands_open => Wake::Command(c),
             Some(d) = results.recv() => Wake::Intent(d),
             l = linked(&mut r.connecting) => Wake::Linked(l),
-            _ = tick.tick() => Wake::Tick,
+            _ = &mut fallback => Wake::Tick,
         };
         match wake {
             Wake::Frame(Some(frame)) => r.on_frame(frame),
@@ -203,9 +208,15 @@ pub(super) async fn run<S: FrameSource>(
             Wake::Command(None) => commands_open = false,
             Wake::Intent(done) => r.on_intent(done),
             Wake::Linked(result) => r.on_linked(result),
-            Wake::Tick => r.on_tick(),
+            Wake::Tick => {}
         }
-        r.stats.capture_drops = source.dropped_frames();
+        let now = Instant::now();
+        if now >= next_housekeeping {
+            r.on_tick();
+            r.stats.capture_drops = source.dropped_frames();
+            next_housekeeping = now + FRAME;
+            fallback.as_mut().reset((next_housekeeping + SLACK).into());
+        }
     }
     let end = r.end.take().unwrap_or(SessionEnd::Completed);
     Ok(r.finish(end).await)

@@ -6,6 +6,7 @@ pub mod audio;
 pub mod backend;
 pub mod cli;
 pub mod config;
+pub mod desktop;
 pub mod export;
 pub mod intents;
 pub mod session;

@@ -52,7 +52,10 @@ impl Env {
     /// Neither the API key nor the agent token ends up in output, logs or the data dir.
     fn assert_no_secrets(&self, run: &Run) {
         for secret in [KEY, TOKEN] {
-            assert!(!run.stdout.contains(secret) && !run.stderr.contains(secret), "{secret} leaked in output");
+            assert!(
+                !run.stdout.contains(secret) && !run.stderr.contains(secret),
+                "{secret} leaked in output"
+            );
             for entry in std::fs::read_dir(self.data()).unwrap() {
                 let path = entry.unwrap().path();
                 if path.is_file() {

@@ -65,6 +65,7 @@ impl ClientMessage {
 }
 
 /// Per-turn latency figures reported by the service, in seconds.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LatencyReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -84,6 +85,7 @@ pub struct LatencyReport {
 }
 
 /// The figures carried by `AgentStartedSpeaking`, in seconds.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AgentStartedLatency {
     #[serde(default, skip_serializing_if = "Option::is_none")]

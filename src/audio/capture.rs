@@ -104,13 +104,7 @@ impl CaptureStream {
                 (spawn_feed(Box::new(feed), pace, spec, link.clone(), tx)?, "signal".into())
             }
         };
-        Ok(CaptureStream {
-            rx,
-            spec,
-            link,
-            source_name,
-            worker: Some(worker),
-        })
+        Ok(CaptureStream { rx, spec, link, source_name, worker: Some(worker) })
     }
 
     /// Rate of the frames (the agent's input rate).
@@ -157,11 +151,7 @@ impl CaptureStream {
 
     /// Set when the source stopped for good (no device left, unreadable file).
     pub fn error(&self) -> Option<String> {
-        self.link
-            .error
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.link.error.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
     /// Stops the worker and reports how it ended.
@@ -204,14 +194,7 @@ pub(crate) struct Pump {
 impl Pump {
     pub fn new(framer: Framer, meter: LevelMeter, tx: mpsc::Sender<Frame>, blocking: bool) -> Self {
         let level = LevelAccumulator::new(meter, framer.input_rate());
-        Pump {
-            framer,
-            level,
-            buf: vec![0.0; 4096],
-            tx,
-            blocking,
-            closed: false,
-        }
+        Pump { framer, level, buf: vec![0.0; 4096], tx, blocking, closed: false }
     }
 
     pub fn drain(&mut self, cons: &mut CaptureConsumer, link: &CaptureLink) -> Result<(), AudioError> {
@@ -230,26 +213,18 @@ impl Pump {
     /// Switches to a source with another native rate, emitting what the old rate still held.
     pub fn set_input_rate(&mut self, rate: u32, link: &CaptureLink) -> Result<(), AudioError> {
         let (tx, blocking, closed) = (&self.tx, self.blocking, &mut self.closed);
-        self.framer
-            .set_input_rate(rate, &mut |s: &[i16]| send(tx, blocking, closed, link, s))?;
+        self.framer.set_input_rate(rate, &mut |s: &[i16]| send(tx, blocking, closed, link, s))?;
         self.level = LevelAccumulator::new(link.meter.clone(), rate);
         Ok(())
     }
 
     pub fn finish(&mut self, link: &CaptureLink) -> Result<(), AudioError> {
         let (tx, blocking, closed) = (&self.tx, self.blocking, &mut self.closed);
-        self.framer
-            .finish(&mut |s: &[i16]| send(tx, blocking, closed, link, s))
+        self.framer.finish(&mut |s: &[i16]| send(tx, blocking, closed, link, s))
     }
 }
 
-fn send(
-    tx: &mpsc::Sender<Frame>,
-    blocking: bool,
-    closed: &mut bool,
-    link: &CaptureLink,
-    samples: &[i16],
-) {
+fn send(tx: &mpsc::Sender<Frame>, blocking: bool, closed: &mut bool, link: &CaptureLink, samples: &[i16]) {
     if *closed {
         return;
     }
@@ -308,7 +283,9 @@ fn run_feed(
     let rate = feed.sample_rate();
     let (mut st, mut cons) = capture_ring_with(link.shared.clone(), channels, ring_capacity(rate), None);
     let mut pump = Pump::new(framer, link.meter.clone(), tx, pace == Pace::Fast);
-    let block_frames = (rate as usize * FEED_BLOCK.as_millis() as usize / 1000).max(1);
+    // Paced sources imitate a 10 ms callback; unpaced ones take bigger bites (fewer loop turns).
+    let block = if pace == Pace::Fast { FEED_BLOCK * 10 } else { FEED_BLOCK };
+    let block_frames = (rate as usize * block.as_millis() as usize / 1000).max(1);
     let mut block = vec![0.0f32; block_frames * usize::from(channels)];
     let mut next = Instant::now();
     while !link.stop.load(Ordering::Acquire) && !pump.closed {

@@ -12,20 +12,11 @@ fn collect(s: &mut CaptureStream) -> Vec<Frame> {
 }
 
 fn samples(frames: &[Frame]) -> Vec<f32> {
-    frames
-        .iter()
-        .flat_map(|f| f.samples().map(i16_to_f32).collect::<Vec<_>>())
-        .collect()
+    frames.iter().flat_map(|f| f.samples().map(i16_to_f32).collect::<Vec<_>>()).collect()
 }
 
 fn signal_opts(signal: Signal, pace: Pace, rate: u32) -> CaptureOptions {
-    CaptureOptions::new(
-        SourceSpec::Signal { signal, pace },
-        FrameSpec {
-            sample_rate: rate,
-            frame_ms: 20,
-        },
-    )
+    CaptureOptions::new(SourceSpec::Signal { signal, pace }, FrameSpec { sample_rate: rate, frame_ms: 20 })
 }
 
 #[test]
@@ -70,13 +61,7 @@ fn wav_source_and_sink_round_trip() {
     }
     w.finalize().unwrap();
 
-    let opts = CaptureOptions::new(
-        SourceSpec::Wav {
-            path: input,
-            pace: Pace::Fast,
-        },
-        FrameSpec::default(),
-    );
+    let opts = CaptureOptions::new(SourceSpec::Wav { path: input, pace: Pace::Fast }, FrameSpec::default());
     let mut s = CaptureStream::open(opts).unwrap();
     let frames = collect(&mut s);
     assert_eq!(frames.len(), 25);
@@ -136,13 +121,7 @@ fn bad_inputs_are_errors_not_panics() {
     let junk = dir.path().join("junk.wav");
     std::fs::write(&junk, b"RIFF nonsense").unwrap();
     for path in [junk, dir.path().join("missing.wav")] {
-        let opts = CaptureOptions::new(
-            SourceSpec::Wav {
-                path,
-                pace: Pace::Fast,
-            },
-            FrameSpec::default(),
-        );
+        let opts = CaptureOptions::new(SourceSpec::Wav { path, pace: Pace::Fast }, FrameSpec::default());
         assert!(CaptureStream::open(opts).is_err());
     }
     let bad_rate = signal_opts(Signal::tone(16_000, 1.0, 0.1, Duration::ZERO), Pace::Fast, 96_000);

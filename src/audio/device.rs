@@ -39,6 +39,7 @@ impl std::fmt::Display for DeviceSel {
 }
 
 /// A device as listed for the user.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeviceInfo {
     pub name: String,
@@ -58,19 +59,9 @@ pub struct DeviceInfo {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum AudioEvent {
     /// A stream is running on `device` at its native format.
-    Started {
-        direction: Direction,
-        device: String,
-        sample_rate: u32,
-        channels: u16,
-    },
+    Started { direction: Direction, device: String, sample_rate: u32, channels: u16 },
     /// `from` failed (error callback or silence for too long); now on the default `to`.
-    FellBack {
-        direction: Direction,
-        from: String,
-        to: String,
-        reason: String,
-    },
+    FellBack { direction: Direction, from: String, to: String, reason: String },
     /// No usable device is left: the stream has stopped for good.
     Failed { direction: Direction, error: String },
 }
@@ -167,17 +158,13 @@ pub fn find(sel: &DeviceSel, direction: Direction) -> Result<cpal::Device, Audio
         .or_else(|| names.iter().position(|n| n == name))
         .or_else(|| names.iter().position(|n| n.to_lowercase() == lower))
         .or_else(|| {
-            let hits: Vec<usize> = (0..names.len())
-                .filter(|&i| names[i].to_lowercase().contains(&lower))
-                .collect();
+            let hits: Vec<usize> =
+                (0..names.len()).filter(|&i| names[i].to_lowercase().contains(&lower)).collect();
             (hits.len() == 1).then(|| hits[0])
         });
     match pick {
         Some(i) => Ok(all.into_iter().nth(i).expect("index from the same list")),
-        None => Err(AudioError::DeviceNotFound {
-            direction,
-            name: name.clone(),
-        }),
+        None => Err(AudioError::DeviceNotFound { direction, name: name.clone() }),
     }
 }
 
@@ -190,19 +177,13 @@ mod tests {
         for s in [None, Some(""), Some("default"), Some(" Default ")] {
             assert_eq!(DeviceSel::parse(s), DeviceSel::Default, "{s:?}");
         }
-        assert_eq!(
-            DeviceSel::parse(Some("USB Mic")),
-            DeviceSel::Named("USB Mic".into())
-        );
+        assert_eq!(DeviceSel::parse(Some("USB Mic")), DeviceSel::Named("USB Mic".into()));
     }
 
     #[test]
     fn an_unknown_device_is_an_error_not_a_panic() {
         // Works with or without an audio server: either the host fails or the name is unknown.
-        let r = find(
-            &DeviceSel::Named("no such device 8c1f".into()),
-            Direction::Input,
-        );
+        let r = find(&DeviceSel::Named("no such device 8c1f".into()), Direction::Input);
         assert!(r.is_err());
     }
 }

@@ -32,6 +32,7 @@ pub enum AudioError {
 }
 
 /// Which way audio flows through a device; used in errors and events.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
@@ -57,21 +58,13 @@ impl AudioError {
         match err.kind() {
             K::PermissionDenied => AudioError::PermissionDenied { device, detail },
             K::HostUnavailable => AudioError::HostUnavailable(detail),
-            K::UnsupportedConfig | K::InvalidInput => {
-                AudioError::UnsupportedConfig { device, detail }
-            }
-            K::DeviceNotAvailable => AudioError::DeviceNotFound {
-                direction,
-                name: device,
-            },
+            K::UnsupportedConfig | K::InvalidInput => AudioError::UnsupportedConfig { device, detail },
+            K::DeviceNotAvailable => AudioError::DeviceNotFound { direction, name: device },
             _ => AudioError::Device { device, detail },
         }
     }
 
     pub(crate) fn wav(path: impl Into<PathBuf>, source: hound::Error) -> Self {
-        AudioError::Wav {
-            path: path.into(),
-            source,
-        }
+        AudioError::Wav { path: path.into(), source }
     }
 }

@@ -16,10 +16,7 @@ pub struct FrameSpec {
 
 impl Default for FrameSpec {
     fn default() -> Self {
-        FrameSpec {
-            sample_rate: 16_000,
-            frame_ms: 20,
-        }
+        FrameSpec { sample_rate: 16_000, frame_ms: 20 }
     }
 }
 
@@ -62,16 +59,11 @@ impl Frame {
         for s in samples {
             out.extend_from_slice(&s.to_le_bytes());
         }
-        Frame {
-            pcm: Bytes::from(out),
-            ready_at,
-        }
+        Frame { pcm: Bytes::from(out), ready_at }
     }
 
     pub fn samples(&self) -> impl Iterator<Item = i16> + '_ {
-        self.pcm
-            .chunks_exact(2)
-            .map(|b| i16::from_le_bytes([b[0], b[1]]))
+        self.pcm.chunks_exact(2).map(|b| i16::from_le_bytes([b[0], b[1]]))
     }
 
     pub fn len(&self) -> usize {
@@ -130,11 +122,7 @@ impl Framer {
 
     /// Switches to a new input rate (a different device): the old resampler's tail is emitted
     /// first so no audio that already arrived is lost.
-    pub fn set_input_rate(
-        &mut self,
-        rate: u32,
-        emit: &mut impl FnMut(&[i16]),
-    ) -> Result<(), AudioError> {
+    pub fn set_input_rate(&mut self, rate: u32, emit: &mut impl FnMut(&[i16])) -> Result<(), AudioError> {
         if rate == self.resampler.in_rate() {
             return Ok(());
         }
@@ -167,11 +155,7 @@ impl Framer {
         let mut start = 0;
         while self.pending.len() - start >= self.frame_len {
             self.frame.clear();
-            self.frame.extend(
-                self.pending[start..start + self.frame_len]
-                    .iter()
-                    .map(|&x| f32_to_i16(x)),
-            );
+            self.frame.extend(self.pending[start..start + self.frame_len].iter().map(|&x| f32_to_i16(x)));
             emit(&self.frame);
             start += self.frame_len;
         }
@@ -203,10 +187,7 @@ mod tests {
     #[test]
     fn every_chunk_boundary_gives_the_same_frames() {
         // A ramp makes any duplicated, dropped or reordered sample visible.
-        let spec = FrameSpec {
-            sample_rate: 16_000,
-            frame_ms: 20,
-        };
+        let spec = FrameSpec { sample_rate: 16_000, frame_ms: 20 };
         let input: Vec<f32> = (0..1000).map(|i| i as f32 / 1000.0 - 0.5).collect();
         let whole = frames_of(&input, 16_000, spec, &[]);
         assert_eq!(whole.len(), 4, "1000 samples = 3 full frames + 1 padded");
@@ -267,10 +248,7 @@ mod tests {
     #[test]
     fn bad_specs_are_rejected() {
         for (rate, ms) in [(4_000, 20), (96_000, 20), (16_000, 0), (16_000, 1000)] {
-            let spec = FrameSpec {
-                sample_rate: rate,
-                frame_ms: ms,
-            };
+            let spec = FrameSpec { sample_rate: rate, frame_ms: ms };
             assert!(Framer::new(48_000, spec).is_err(), "{rate} {ms}");
         }
     }

@@ -57,9 +57,7 @@ impl LevelMeter {
     fn publish(&self, level: Level) {
         self.inner.rms.store(level.rms.to_bits(), Ordering::Relaxed);
         self.inner.peak.store(level.peak.to_bits(), Ordering::Relaxed);
-        self.inner
-            .updated_ns
-            .store(clock::now_ns(), Ordering::Relaxed);
+        self.inner.updated_ns.store(clock::now_ns(), Ordering::Relaxed);
     }
 }
 
@@ -79,13 +77,7 @@ pub const LEVEL_INTERVAL: Duration = Duration::from_millis(100);
 impl LevelAccumulator {
     pub fn new(meter: LevelMeter, sample_rate: u32) -> Self {
         let window = (sample_rate as u128 * LEVEL_INTERVAL.as_millis() / 1000).max(1) as usize;
-        LevelAccumulator {
-            meter,
-            window,
-            count: 0,
-            sum_sq: 0.0,
-            peak: 0.0,
-        }
+        LevelAccumulator { meter, window, count: 0, sum_sq: 0.0, peak: 0.0 }
     }
 
     /// Feeds samples; returns the last level completed during this call, if any.
@@ -96,10 +88,7 @@ impl LevelAccumulator {
             self.peak = self.peak.max(s.abs());
             self.count += 1;
             if self.count == self.window {
-                let level = Level {
-                    rms: (self.sum_sq / self.count as f64).sqrt() as f32,
-                    peak: self.peak,
-                };
+                let level = Level { rms: (self.sum_sq / self.count as f64).sqrt() as f32, peak: self.peak };
                 self.meter.publish(level);
                 done = Some(level);
                 self.count = 0;
@@ -143,8 +132,7 @@ pub fn rms(samples: &[f32]) -> f32 {
     if samples.is_empty() {
         return 0.0;
     }
-    (samples.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>() / samples.len() as f64).sqrt()
-        as f32
+    (samples.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>() / samples.len() as f64).sqrt() as f32
 }
 
 #[cfg(test)]
@@ -163,9 +151,7 @@ mod tests {
         assert!((l.rms - 0.25).abs() < 0.001);
         assert_eq!(meter.snapshot(), l);
         assert!(meter.updated_at().is_some());
-        let readings = (0..10)
-            .filter_map(|_| acc.feed(&vec![0.1; 1600]))
-            .count();
+        let readings = (0..10).filter_map(|_| acc.feed(&vec![0.1; 1600])).count();
         assert_eq!(readings, 10);
     }
 

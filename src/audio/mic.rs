@@ -14,7 +14,7 @@ use super::device::{self, device_name, emit, AudioEvent, DeviceSel, EventTx};
 use super::error::{AudioError, Direction};
 use super::framer::{Frame, Framer};
 use super::ring::{capture_ring_with, on_input, CaptureConsumer, CaptureShared};
-use super::supervise::{health, fault_code, Supervisor};
+use super::supervise::{fault_code, health, Supervisor};
 
 /// How long the worker sleeps when no callback wakes it (it is normally unparked per callback).
 const IDLE_WAIT: Duration = Duration::from_millis(20);
@@ -53,8 +53,7 @@ pub(crate) fn spawn(
                 }
             };
             let (input, framer) = first;
-            link.native_rate
-                .store(u64::from(input.rate), Ordering::Relaxed);
+            link.native_rate.store(u64::from(input.rate), Ordering::Relaxed);
             let mut pump = Pump::new(framer, link.meter.clone(), tx, false);
             let sup = Supervisor {
                 direction: Direction::Input,
@@ -63,9 +62,7 @@ pub(crate) fn spawn(
                 error: &link.error,
             };
             let stall = opts.stall_timeout;
-            let r = sup.run(input, name, open, |inp: &mut Input| {
-                run_input(inp, &mut pump, &link, stall)
-            });
+            let r = sup.run(input, name, open, |inp: &mut Input| run_input(inp, &mut pump, &link, stall));
             r.and_then(|()| pump.finish(&link))
         })
         .map_err(|e| AudioError::Stopped(format!("cannot start capture thread: {e}")))?;
@@ -80,12 +77,7 @@ pub(crate) fn spawn(
 }
 
 /// Frames what the callback delivers until stopped (`None`) or the stream looks dead.
-fn run_input(
-    inp: &mut Input,
-    pump: &mut Pump,
-    link: &CaptureLink,
-    stall: Duration,
-) -> Option<String> {
+fn run_input(inp: &mut Input, pump: &mut Pump, link: &CaptureLink, stall: Duration) -> Option<String> {
     if pump.framer.input_rate() != inp.rate {
         // A fallback device with another native rate: keep the framer, swap its resampler.
         if let Err(e) = pump.set_input_rate(inp.rate, link) {
@@ -104,8 +96,7 @@ fn run_input(
         }
         let s = &link.shared;
         let fault = s.fault.load(Ordering::Acquire);
-        if let Some(why) = health(fault, s.last_callback_ns.load(Ordering::Acquire), inp.opened, stall)
-        {
+        if let Some(why) = health(fault, s.last_callback_ns.load(Ordering::Acquire), inp.opened, stall) {
             let _ = pump.drain(&mut inp.cons, link);
             return Some(why);
         }
@@ -123,8 +114,7 @@ fn open_input(
     let supported = device::default_config(&dev, Direction::Input)?;
     let rate = supported.sample_rate();
     let channels = supported.channels();
-    let (mut state, cons) =
-        capture_ring_with(shared.clone(), channels, ring_capacity(rate), Some(wake));
+    let (mut state, cons) = capture_ring_with(shared.clone(), channels, ring_capacity(rate), Some(wake));
     shared.fault.store(0, Ordering::Release);
     shared.last_callback_ns.store(0, Ordering::Release);
     let fault = shared.clone();
@@ -162,9 +152,7 @@ fn open_input(
         }
     }
     .map_err(|e| AudioError::from_cpal(&name, Direction::Input, &e))?;
-    stream
-        .play()
-        .map_err(|e| AudioError::from_cpal(&name, Direction::Input, &e))?;
+    stream.play().map_err(|e| AudioError::from_cpal(&name, Direction::Input, &e))?;
     emit(
         events,
         AudioEvent::Started {
@@ -174,11 +162,6 @@ fn open_input(
             channels,
         },
     );
-    let input = Input {
-        _stream: stream,
-        cons,
-        rate,
-        opened: Instant::now(),
-    };
+    let input = Input { _stream: stream, cons, rate, opened: Instant::now() };
     Ok((input, name))
 }

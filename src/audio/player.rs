@@ -44,12 +44,7 @@ pub struct PlayerOptions {
 
 impl PlayerOptions {
     pub fn new(sample_rate: u32, sink: SinkSpec) -> Self {
-        PlayerOptions {
-            sample_rate,
-            sink,
-            events: None,
-            stall_timeout: Duration::from_secs(3),
-        }
+        PlayerOptions { sample_rate, sink, events: None, stall_timeout: Duration::from_secs(3) }
     }
 }
 
@@ -127,10 +122,7 @@ impl Player {
     /// A player without a sink: the caller plays the device, calling `playout::on_output` on
     /// the returned state at `device_rate` and `pump` to move the backlog into the ring. Used
     /// by tests and the benchmark to drive the very code the real callback runs.
-    pub fn manual(
-        sample_rate: u32,
-        device_rate: u32,
-    ) -> Result<(Self, PlaybackCallbackState), AudioError> {
+    pub fn manual(sample_rate: u32, device_rate: u32) -> Result<(Self, PlaybackCallbackState), AudioError> {
         let (player, link) = Self::parts(sample_rate)?;
         let state = PlaybackCallbackState::new(link.rb, link.shared, sample_rate, device_rate)?;
         Ok((player, state))
@@ -168,6 +160,11 @@ impl Player {
         Ok((player, link))
     }
 
+    /// The counters the callback publishes (for the benchmark).
+    pub(crate) fn shared_for_bench(&self) -> Arc<PlaybackShared> {
+        self.shared.clone()
+    }
+
     /// Moves queued audio into the ring (the sink worker does this every few milliseconds).
     pub fn pump(&self) {
         lock(&self.feed).top_up();
@@ -194,11 +191,7 @@ impl Player {
             rest = tail;
         }
         let mut pairs = rest.chunks_exact(2);
-        samples.extend(
-            pairs
-                .by_ref()
-                .map(|p| f32::from(i16::from_le_bytes([p[0], p[1]])) / 32768.0),
-        );
+        samples.extend(pairs.by_ref().map(|p| f32::from(i16::from_le_bytes([p[0], p[1]])) / 32768.0));
         if let [odd] = pairs.remainder() {
             self.carry = Some(*odd);
         }
@@ -242,25 +235,17 @@ impl Player {
     pub fn is_drained(&self) -> bool {
         let feed = lock(&self.feed);
         let s = &self.shared;
-        let done = s
-            .played_through
-            .load(Ordering::Acquire)
-            .max(s.flush_at.load(Ordering::Acquire));
+        let done = s.played_through.load(Ordering::Acquire).max(s.flush_at.load(Ordering::Acquire));
         feed.backlog.is_empty() && done >= feed.pushed
     }
 
     pub fn stats(&self) -> PlaybackStats {
-        PlaybackStats {
-            underruns: self.shared.underruns.load(Ordering::Relaxed),
-        }
+        PlaybackStats { underruns: self.shared.underruns.load(Ordering::Relaxed) }
     }
 
     /// Set when the sink stopped for good (no device left, or the file failed).
     pub fn error(&self) -> Option<String> {
-        self.error
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.error.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
     /// Waits (blocking) until drained, the sink failed, or `timeout` passed; true if drained.

@@ -23,6 +23,8 @@ use super::resample::MonoResampler;
 pub struct PlaybackShared {
     /// Bumped by `flush`; the callback compares it with the last value it saw.
     pub flush_gen: AtomicU64,
+    /// The last `flush_gen` the callback has applied (for measuring flush-to-silence).
+    pub flush_applied: AtomicU64,
     /// Ring position before which everything is discarded (set before `flush_gen` is bumped).
     pub flush_at: AtomicU64,
     /// Ring position the callback has consumed up to (played or discarded).
@@ -123,9 +125,7 @@ impl PlaybackCallbackState {
         self.starved_in_reply = false;
         self.had_audio_in_reply = false;
         if self.played_mark.take().is_some() || stale > 0 {
-            self.shared
-                .played_through
-                .fetch_max(self.consumed, Ordering::AcqRel);
+            self.shared.played_through.fetch_max(self.consumed, Ordering::AcqRel);
         }
     }
 
@@ -196,6 +196,7 @@ where
     if gen != state.seen_gen {
         state.seen_gen = gen;
         state.apply_flush();
+        shared.flush_applied.store(gen, Ordering::Release);
     }
     let reply_gen = shared.reply_gen.load(Ordering::Acquire);
     if reply_gen != state.seen_reply_gen {

@@ -8,9 +8,7 @@ use super::playout::{on_output, PlaybackCallbackState};
 use super::source::Signal;
 
 fn le_bytes(x: &[f32]) -> Vec<u8> {
-    x.iter()
-        .flat_map(|v| super::framer::f32_to_i16(*v).to_le_bytes())
-        .collect()
+    x.iter().flat_map(|v| super::framer::f32_to_i16(*v).to_le_bytes()).collect()
 }
 
 fn tone(rate: u32, freq: f32, ms: u64) -> Vec<f32> {
@@ -152,10 +150,7 @@ fn a_wav_sink_records_what_was_heard_in_real_time() {
     let path = dir.path().join("out.wav");
     let opts = super::PlayerOptions::new(
         24_000,
-        super::SinkSpec::Wav {
-            path: path.clone(),
-            sample_rate: Some(48_000),
-        },
+        super::SinkSpec::Wav { path: path.clone(), sample_rate: Some(48_000) },
     );
     let mut p = Player::new(opts).unwrap();
     let t0 = std::time::Instant::now();

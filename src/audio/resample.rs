@@ -40,9 +40,7 @@ pub fn check_rate(rate: u32) -> Result<(), AudioError> {
     if (MIN_RATE..=MAX_RATE).contains(&rate) {
         Ok(())
     } else {
-        Err(AudioError::InvalidFormat(format!(
-            "sample rate {rate} Hz is outside {MIN_RATE}..={MAX_RATE} Hz"
-        )))
+        Err(AudioError::InvalidFormat(format!("sample rate {rate} Hz is outside {MIN_RATE}..={MAX_RATE} Hz")))
     }
 }
 
@@ -201,9 +199,7 @@ pub(crate) mod tests {
     use crate::audio::level::goertzel_power;
 
     pub fn sine(rate: u32, freq: f32, amp: f32, n: usize) -> Vec<f32> {
-        (0..n)
-            .map(|i| amp * (2.0 * std::f32::consts::PI * freq * i as f32 / rate as f32).sin())
-            .collect()
+        (0..n).map(|i| amp * (2.0 * std::f32::consts::PI * freq * i as f32 / rate as f32).sin()).collect()
     }
 
     fn rms(x: &[f32]) -> f32 {
@@ -233,13 +229,9 @@ pub(crate) mod tests {
 
     #[test]
     fn a_sine_keeps_frequency_level_and_phase() {
-        for (a, b) in [
-            (48_000u32, 16_000u32),
-            (44_100, 16_000),
-            (8_000, 16_000),
-            (24_000, 48_000),
-            (22_051, 16_000),
-        ] {
+        for (a, b) in
+            [(48_000u32, 16_000u32), (44_100, 16_000), (8_000, 16_000), (24_000, 48_000), (22_051, 16_000)]
+        {
             let input = sine(a, 1000.0, 0.5, a as usize);
             let out = run(a, b, &input, 441);
             // Skip the edges, where the zero padding before and after rings.
@@ -250,11 +242,8 @@ pub(crate) mod tests {
             assert!(at > 1000.0 * off, "{a}->{b}: 1 kHz {at} vs 1.3 kHz {off}");
             // Delay compensation: the output lines up with an ideal sine at the output rate.
             let ideal = sine(b, 1000.0, 0.5, out.len());
-            let err: f32 = mid
-                .iter()
-                .zip(&ideal[out.len() / 4..])
-                .map(|(x, y)| (x - y).abs())
-                .fold(0.0, f32::max);
+            let err: f32 =
+                mid.iter().zip(&ideal[out.len() / 4..]).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max);
             // rubato reports its delay in whole output samples; for 44.1 kHz the true delay has a
             // fraction left over (about 0.2 sample, 0.035 of error at 1 kHz and amplitude 0.5).
             // The sinc fallback (odd rates no device uses) is only checked for level and pitch:

@@ -199,10 +199,7 @@ mod tests {
         on_input(&mut st, &data);
         let mut buf = vec![0.0; frames * 2];
         assert_eq!(c.pop(&mut buf), frames);
-        assert!(buf[..frames]
-            .iter()
-            .enumerate()
-            .all(|(i, v)| *v == i as f32 / frames as f32));
+        assert!(buf[..frames].iter().enumerate().all(|(i, v)| *v == i as f32 / frames as f32));
     }
 
     #[test]

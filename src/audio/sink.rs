@@ -17,7 +17,7 @@ use super::device::{self, device_name, emit, AudioEvent, DeviceSel, EventTx};
 use super::error::{AudioError, Direction};
 use super::player::{lock, PlayerOptions, SinkLink, SinkSpec};
 use super::playout::{on_output, PlaybackCallbackState};
-use super::supervise::{health, fault_code, Supervisor};
+use super::supervise::{fault_code, health, Supervisor};
 
 /// How often the worker moves backlog into the ring and checks the stream's health.
 const TICK: Duration = Duration::from_millis(5);
@@ -75,12 +75,9 @@ fn run_wav(
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
     };
-    let opened = hound::WavWriter::create(path, spec)
-        .map_err(|e| AudioError::wav(path, e))
-        .and_then(|w| {
-            PlaybackCallbackState::new(link.rb.clone(), link.shared.clone(), in_rate, out_rate)
-                .map(|s| (w, s))
-        });
+    let opened = hound::WavWriter::create(path, spec).map_err(|e| AudioError::wav(path, e)).and_then(|w| {
+        PlaybackCallbackState::new(link.rb.clone(), link.shared.clone(), in_rate, out_rate).map(|s| (w, s))
+    });
     let (mut writer, mut state) = match opened {
         Ok(x) => x,
         Err(e) => {
@@ -96,9 +93,7 @@ fn run_wav(
         lock(&link.feed).top_up();
         on_output(&mut state, &mut buf, 1);
         for s in &buf {
-            writer
-                .write_sample(*s)
-                .map_err(|e| AudioError::wav(path, e))?;
+            writer.write_sample(*s).map_err(|e| AudioError::wav(path, e))?;
         }
         next += WAV_PERIOD;
         if let Some(wait) = next.checked_duration_since(Instant::now()) {
@@ -144,8 +139,7 @@ fn run_speaker(
         lock(&link.feed).top_up();
         let s = &link.shared;
         let fault = s.fault.load(Ordering::Acquire);
-        if let Some(why) = health(fault, s.last_callback_ns.load(Ordering::Acquire), r.opened, stall)
-        {
+        if let Some(why) = health(fault, s.last_callback_ns.load(Ordering::Acquire), r.opened, stall) {
             return Some(why);
         }
     })
@@ -171,8 +165,7 @@ fn open_output(
         }
         std::thread::sleep(Duration::from_millis(5));
     }
-    let mut state =
-        PlaybackCallbackState::new(link.rb.clone(), link.shared.clone(), in_rate, rate)?;
+    let mut state = PlaybackCallbackState::new(link.rb.clone(), link.shared.clone(), in_rate, rate)?;
     link.shared.fault.store(0, Ordering::Release);
     link.shared.last_callback_ns.store(0, Ordering::Release);
     let fault = link.shared.clone();
@@ -211,9 +204,7 @@ fn open_output(
         }
     }
     .map_err(|e| AudioError::from_cpal(&name, Direction::Output, &e))?;
-    stream
-        .play()
-        .map_err(|e| AudioError::from_cpal(&name, Direction::Output, &e))?;
+    stream.play().map_err(|e| AudioError::from_cpal(&name, Direction::Output, &e))?;
     emit(
         events,
         AudioEvent::Started {
@@ -224,11 +215,5 @@ fn open_output(
         },
     );
     let opened = Instant::now();
-    Ok((
-        Running {
-            _stream: stream,
-            opened,
-        },
-        name,
-    ))
+    Ok((Running { _stream: stream, opened }, name))
 }

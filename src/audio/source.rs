@@ -30,8 +30,16 @@ pub trait Feed: Send {
 
 pub struct WavFeed {
     path: PathBuf,
-    reader: hound::WavReader<BufReader<File>>,
+    reader: Reader,
     spec: hound::WavSpec,
+    duration: Duration,
+}
+
+/// 16-bit PCM (by far the most common WAV) is decoded straight from the data chunk in blocks:
+/// hound's per-sample iterator is the slowest step of a file run otherwise.
+enum Reader {
+    Hound(hound::WavReader<BufReader<File>>),
+    Pcm16 { inner: BufReader<File>, samples_left: u64, bytes: Vec<u8> },
 }
 
 impl WavFeed {
@@ -53,12 +61,19 @@ impl WavFeed {
                 spec.sample_format
             )));
         }
-        Ok(WavFeed { path, reader, spec })
+        let duration = Duration::from_secs_f64(f64::from(reader.duration()) / f64::from(spec.sample_rate));
+        let reader = if spec.sample_format == hound::SampleFormat::Int && spec.bits_per_sample == 16 {
+            let samples_left = u64::from(reader.len());
+            Reader::Pcm16 { inner: reader.into_inner(), samples_left, bytes: Vec::new() }
+        } else {
+            Reader::Hound(reader)
+        };
+        Ok(WavFeed { path, reader, spec, duration })
     }
 
     /// Length of the file in time.
     pub fn duration(&self) -> Duration {
-        Duration::from_secs_f64(f64::from(self.reader.duration()) / f64::from(self.spec.sample_rate))
+        self.duration
     }
 }
 
@@ -74,25 +89,54 @@ impl Feed for WavFeed {
     fn read(&mut self, out: &mut [f32]) -> Result<usize, AudioError> {
         let ch = usize::from(self.spec.channels);
         let want = out.len() / ch * ch;
-        let mut n = 0;
-        match self.spec.sample_format {
-            hound::SampleFormat::Float => {
-                for s in self.reader.samples::<f32>().take(want) {
-                    out[n] = s.map_err(|e| AudioError::wav(&self.path, e))?;
-                    n += 1;
+        let path = &self.path;
+        let n = match &mut self.reader {
+            Reader::Pcm16 { inner, samples_left, bytes } => {
+                let n = want.min(usize::try_from(*samples_left).unwrap_or(usize::MAX));
+                bytes.resize(n * 2, 0);
+                // A file cut short ends the stream where the data ends.
+                let got = read_full(inner, bytes).map_err(|e| AudioError::wav(path, e.into()))?;
+                let n = got / 2;
+                *samples_left = if got < bytes.len() { 0 } else { *samples_left - n as u64 };
+                for (o, b) in out.iter_mut().zip(bytes[..n * 2].chunks_exact(2)) {
+                    *o = f32::from(i16::from_le_bytes([b[0], b[1]])) / 32768.0;
                 }
+                n
             }
-            hound::SampleFormat::Int => {
-                let scale = 1.0 / (1u64 << (self.spec.bits_per_sample - 1)) as f32;
-                for s in self.reader.samples::<i32>().take(want) {
-                    out[n] = s.map_err(|e| AudioError::wav(&self.path, e))? as f32 * scale;
-                    n += 1;
+            Reader::Hound(reader) => {
+                let mut n = 0;
+                if self.spec.sample_format == hound::SampleFormat::Float {
+                    for s in reader.samples::<f32>().take(want) {
+                        out[n] = s.map_err(|e| AudioError::wav(path, e))?;
+                        n += 1;
+                    }
+                } else {
+                    let scale = 1.0 / (1u64 << (self.spec.bits_per_sample - 1)) as f32;
+                    for s in reader.samples::<i32>().take(want) {
+                        out[n] = s.map_err(|e| AudioError::wav(path, e))? as f32 * scale;
+                        n += 1;
+                    }
                 }
+                n
             }
-        }
+        };
         // A truncated file can end mid-frame: drop the partial frame.
         Ok(n / ch * ch)
     }
+}
+
+/// Reads until `buf` is full or the file ends; returns the bytes read.
+fn read_full(r: &mut impl std::io::Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match r.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(k) => got += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
 }
 
 /// A generated test signal: a sum of sines, optionally of fixed length.
@@ -108,12 +152,7 @@ pub struct Signal {
 
 impl Signal {
     pub fn tone(sample_rate: u32, freq: f32, amp: f32, duration: Duration) -> Self {
-        Signal {
-            sample_rate,
-            channels: 1,
-            tones: vec![(freq, amp)],
-            duration: Some(duration),
-        }
+        Signal { sample_rate, channels: 1, tones: vec![(freq, amp)], duration: Some(duration) }
     }
 
     pub fn feed(self) -> Result<SignalFeed, AudioError> {
@@ -121,21 +160,13 @@ impl Signal {
         if self.channels == 0 {
             return Err(AudioError::InvalidFormat("a signal needs a channel".into()));
         }
-        let total = self
-            .duration
-            .map(|d| (d.as_secs_f64() * f64::from(self.sample_rate)).round() as u64);
-        Ok(SignalFeed {
-            signal: self,
-            pos: 0,
-            total,
-        })
+        let total = self.duration.map(|d| (d.as_secs_f64() * f64::from(self.sample_rate)).round() as u64);
+        Ok(SignalFeed { signal: self, pos: 0, total })
     }
 
     /// The signal's mono samples (all of them; for tests and fixtures).
     pub fn render(&self) -> Vec<f32> {
-        let n = self
-            .duration
-            .map_or(0, |d| (d.as_secs_f64() * f64::from(self.sample_rate)).round() as u64);
+        let n = self.duration.map_or(0, |d| (d.as_secs_f64() * f64::from(self.sample_rate)).round() as u64);
         (0..n).map(|i| self.at(i)).collect()
     }
 
@@ -188,21 +219,13 @@ pub fn read_wav_mono(path: impl AsRef<Path>) -> Result<(Vec<f32>, u32), AudioErr
         if n == 0 {
             break;
         }
-        out.extend(
-            buf[..n]
-                .chunks_exact(ch)
-                .map(|f| f.iter().sum::<f32>() / ch as f32),
-        );
+        out.extend(buf[..n].chunks_exact(ch).map(|f| f.iter().sum::<f32>() / ch as f32));
     }
     Ok((out, feed.sample_rate()))
 }
 
 /// Writes mono 16-bit PCM.
-pub fn write_wav_i16(
-    path: impl AsRef<Path>,
-    sample_rate: u32,
-    samples: &[i16],
-) -> Result<(), AudioError> {
+pub fn write_wav_i16(path: impl AsRef<Path>, sample_rate: u32, samples: &[i16]) -> Result<(), AudioError> {
     let path = path.as_ref();
     let spec = hound::WavSpec {
         channels: 1,

@@ -100,12 +100,7 @@ impl Supervisor<'_> {
             };
             emit(
                 self.events,
-                AudioEvent::FellBack {
-                    direction: self.direction,
-                    from: name,
-                    to: next_name.clone(),
-                    reason,
-                },
+                AudioEvent::FellBack { direction: self.direction, from: name, to: next_name.clone(), reason },
             );
             (stream, name) = (next, next_name);
         }
@@ -114,13 +109,7 @@ impl Supervisor<'_> {
     fn fail(&self, e: AudioError) -> AudioError {
         let msg = e.to_string();
         *self.error.lock().unwrap_or_else(PoisonError::into_inner) = Some(msg.clone());
-        emit(
-            self.events,
-            AudioEvent::Failed {
-                direction: self.direction,
-                error: msg,
-            },
-        );
+        emit(self.events, AudioEvent::Failed { direction: self.direction, error: msg });
         e
     }
 

@@ -7,17 +7,22 @@ use crate::store::{ConversationRow, FunctionCallRow, GoalRow, MessageRow, Search
 use serde::Serialize;
 
 /// Everything known about one conversation, for `sessions show` and exports.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct SessionDetail {
     #[serde(flatten)]
     pub conversation: ConversationRow,
     pub messages: Vec<MessageRow>,
     pub function_calls: Vec<CallView>,
+    /// As the session recorded them (`TurnMetrics`, `SessionStats` of the session room).
+    #[cfg_attr(feature = "ts", ts(type = "Array<TurnMetrics>"))]
     pub turn_metrics: Vec<serde_json::Value>,
+    #[cfg_attr(feature = "ts", ts(type = "SessionStats | null"))]
     pub stats: Option<serde_json::Value>,
 }
 
 /// A function call without its internal undo record.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct CallView {
     pub id: String,

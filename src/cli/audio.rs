@@ -114,13 +114,17 @@ pub fn record(args: RecordArgs) -> anyhow::Result<ExitCode> {
     };
     let mut w = hound::WavWriter::create(&args.out, wav_spec)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
-    let (mut frames, mut peak, mut first) = (0u64, 0i16, None);
+    let (mut frames, mut peak, mut started) = (0u64, 0i16, false);
     while frames < want_frames {
         let Some(f) = stream.blocking_next_frame() else {
             let why = stream.error().unwrap_or_else(|| "the input ended".into());
             bail!("recording stopped after {frames} frames: {why}");
         };
-        first.get_or_insert_with(Instant::now);
+        if !started {
+            // Devices often take a second or two to deliver; say when audio really flows.
+            eprintln!("recording started");
+            started = true;
+        }
         for s in f.samples() {
             w.write_sample(s)?;
             peak = peak.max(s.saturating_abs());
@@ -143,7 +147,8 @@ pub fn record(args: RecordArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn play(args: PlayArgs) -> anyhow::Result<ExitCode> {
-    let (samples, rate) = read_wav_mono(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
+    let (samples, rate) =
+        read_wav_mono(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
     let sink = match args.to_wav {
         Some(path) => SinkSpec::Wav { path, sample_rate: None },
         None => SinkSpec::Speaker(DeviceSel::parse(args.device.as_deref())),

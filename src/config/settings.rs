@@ -7,6 +7,7 @@ const DEFAULTS: &str = include_str!("../../config/settings.yaml");
 
 /// Everything a user can change. Every section and field falls back to `config/settings.yaml`,
 /// so an old or partial settings file keeps working.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[serde(default)]
 pub struct Settings {
@@ -17,6 +18,7 @@ pub struct Settings {
     pub limits: Limits,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct UserSettings {
@@ -25,6 +27,7 @@ pub struct UserSettings {
     pub timezone: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct AgentSettings {
@@ -37,6 +40,7 @@ pub struct AgentSettings {
     pub output_sample_rate: u32,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct DeepgramSettings {
@@ -45,6 +49,7 @@ pub struct DeepgramSettings {
     pub token_ttl_seconds: u32,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[serde(default)]
 pub struct AudioSettings {
@@ -53,6 +58,7 @@ pub struct AudioSettings {
     pub output_device: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct Limits {

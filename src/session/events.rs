@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::agent::{AgentStartedLatency, LatencyReport};
 
 /// Coarse conversation state, for a status indicator.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SessionState {
@@ -19,6 +20,7 @@ pub enum SessionState {
 }
 
 /// Everything a session reports, tagged by `event` for the UI.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum SessionEvent {
@@ -79,6 +81,7 @@ pub enum SessionEvent {
 }
 
 /// How a session ended.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SessionEnd {
@@ -92,6 +95,7 @@ pub enum SessionEnd {
 
 /// Figures for one user turn and the agent's reply to it. Durations are milliseconds measured
 /// on this device; `service_*` are the service's own figures (seconds, as reported).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TurnMetrics {
     pub turn: u32,
@@ -109,6 +113,7 @@ pub struct TurnMetrics {
 }
 
 /// Per-session counters, recorded when the session ends.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct SessionStats {
     pub frames_sent: u64,

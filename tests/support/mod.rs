@@ -4,5 +4,6 @@
 pub mod cli_kit;
 pub mod fake_agent;
 pub mod fake_grant;
+pub mod pulse;
 pub mod session_kit;
 pub mod speech;

@@ -347,3 +347,38 @@ async fn wrong_token_fails_fast_and_marks_interrupted() {
     }
     assert!(control.snapshot().interrupted.is_some());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconnects_are_bounded_then_the_session_is_interrupted() {
+    let mut cfg =
+        FakeConfig::new(TOKEN, vec![Step::UserTurn, Step::UserText("Are you there?".into()), Step::Drop]);
+    cfg.max_connections = Some(1);
+    let fake = FakeAgent::start(cfg).await;
+    let control = Arc::new(control());
+    let mut opts = options(&fake);
+    opts.max_reconnects = 3;
+    opts.backoff_base = Duration::from_millis(50);
+    let source = ScriptedSource::new(16_000, &[silence(400), speech(600), silence(3000)], true);
+    let out = run_session(control.clone(), source, opts, vec![]).await;
+    let report = out.report();
+    match &report.end {
+        SessionEnd::Interrupted { reason } => {
+            assert!(reason.contains("gave up after 3 reconnect attempts"), "{reason}");
+            assert!(reason.contains("503"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(fake.log().refused_unavailable, 3);
+    let attempts: Vec<u32> = out
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            companion::session::SessionEvent::Reconnecting { attempt, .. } => Some(*attempt),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(attempts, vec![1, 2, 3]);
+    let c = control.snapshot();
+    assert_eq!(c.messages.len(), 2, "the transcript so far is kept");
+    assert!(c.interrupted.unwrap().contains("gave up"));
+}

@@ -208,6 +208,7 @@ async fn dropped_socket_reconnects_with_context_in_the_same_session() {
         vec![
             Step::UserTurn,
             Step::UserText("Remember that I like tea".into()),
+            call("fc-tea", "create_task", json!({"title": "Buy tea", "scheduled_at": "2030-01-02T09:00:00"})),
             Step::Drop,
             Step::AgentText("Noted, you like tea.".into()),
             Step::Reply { ms: 400 },
@@ -225,12 +226,18 @@ async fn dropped_socket_reconnects_with_context_in_the_same_session() {
     let second = &log.settings[1];
     assert!(second["agent"].get("greeting").is_none(), "no second greeting");
     let ctx = second["agent"]["context"]["messages"].as_array().unwrap();
-    assert_eq!(ctx.len(), 2);
+    assert_eq!(ctx.len(), 3, "{ctx:?}");
     assert_eq!(
         ctx[0],
         json!({"type": "History", "role": "assistant", "content": "Hey! What can I help you with today?"})
     );
     assert_eq!(ctx[1], json!({"type": "History", "role": "user", "content": "Remember that I like tea"}));
+    assert_eq!(
+        ctx[2],
+        json!({"type": "History", "function_calls": [{"id": "fc-tea", "name": "create_task", "client_side": true,
+            "arguments": "{\"scheduled_at\":\"2030-01-02T09:00:00\",\"title\":\"Buy tea\"}",
+            "response": "create_task done"}]})
+    );
     assert_eq!(report.stats.reconnects, 1);
     let c = control.snapshot();
     assert_eq!(c.messages.len(), 3);

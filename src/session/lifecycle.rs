@@ -208,7 +208,7 @@ impl Runner {
     }
 
     pub(super) fn store_text(&mut self, role: &str, content: String, typed: bool) {
-        self.history.push(HistoryItem { role: role.to_string(), content: content.clone() });
+        self.history.push(HistoryItem { role: role.to_string(), content: content.clone() }.into());
         self.worker
             .push(super::worker::Job::SaveMessage { role: role.to_string(), content: content.clone() });
         self.emit(SessionEvent::Transcript { role: role.to_string(), content: content.clone(), typed });

@@ -15,7 +15,7 @@ use super::turns::TurnTracker;
 use super::vad::EnergyVad;
 use super::worker::{IntentDone, Worker};
 use super::{ErrorRecord, SessionCommand, SessionError, SessionOptions, SessionReport};
-use crate::agent::{AgentConnection, AgentSender, AgentSetup, Bytes, HistoryItem, ServerEvent};
+use crate::agent::{AgentConnection, AgentSender, AgentSetup, Bytes, ContextMessage, ServerEvent};
 
 pub(super) const FRAME: Duration = Duration::from_millis(20);
 /// How late the housekeeping timer may fire after a quiet 20 ms.
@@ -40,7 +40,7 @@ pub(super) struct Runner {
     pub vad: EnergyVad,
     pub frames_seen: u64,
     pub turns: TurnTracker,
-    pub history: Vec<HistoryItem>,
+    pub history: Vec<ContextMessage>,
     pub pending_calls: HashMap<String, String>,
     pub cancelled: HashSet<String>,
     pub says: VecDeque<String>,

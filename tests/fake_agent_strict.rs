@@ -104,7 +104,7 @@ async fn rejects_unknown_null_empty_and_misplaced_fields() {
     s["audio"]["input"] = json!({"encoding": "linear16"});
     bad.push(s);
     for s in bad {
-        let msgs = send_settings(&fake, &[s.clone()]).await;
+        let msgs = send_settings(&fake, std::slice::from_ref(&s)).await;
         assert_eq!(codes(&msgs), vec!["UNPARSABLE_CLIENT_MESSAGE"], "{s}");
         assert!(!msgs.iter().any(|m| m["type"] == "SettingsApplied"), "{s}");
     }

@@ -208,6 +208,7 @@ async fn dropped_socket_reconnects_with_context_in_the_same_session() {
         vec![
             Step::UserTurn,
             Step::UserText("Remember that I like tea".into()),
+            call("fc-tea", "create_task", json!({"title": "Buy tea", "scheduled_at": "2030-01-02T09:00:00"})),
             Step::Drop,
             Step::AgentText("Noted, you like tea.".into()),
             Step::Reply { ms: 400 },
@@ -225,12 +226,18 @@ async fn dropped_socket_reconnects_with_context_in_the_same_session() {
     let second = &log.settings[1];
     assert!(second["agent"].get("greeting").is_none(), "no second greeting");
     let ctx = second["agent"]["context"]["messages"].as_array().unwrap();
-    assert_eq!(ctx.len(), 2);
+    assert_eq!(ctx.len(), 3, "{ctx:?}");
     assert_eq!(
         ctx[0],
         json!({"type": "History", "role": "assistant", "content": "Hey! What can I help you with today?"})
     );
     assert_eq!(ctx[1], json!({"type": "History", "role": "user", "content": "Remember that I like tea"}));
+    assert_eq!(
+        ctx[2],
+        json!({"type": "History", "function_calls": [{"id": "fc-tea", "name": "create_task", "client_side": true,
+            "arguments": "{\"scheduled_at\":\"2030-01-02T09:00:00\",\"title\":\"Buy tea\"}",
+            "response": "create_task done"}]})
+    );
     assert_eq!(report.stats.reconnects, 1);
     let c = control.snapshot();
     assert_eq!(c.messages.len(), 3);
@@ -346,4 +353,39 @@ async fn wrong_token_fails_fast_and_marks_interrupted() {
         Ok(r) => panic!("{r:?}"),
     }
     assert!(control.snapshot().interrupted.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconnects_are_bounded_then_the_session_is_interrupted() {
+    let mut cfg =
+        FakeConfig::new(TOKEN, vec![Step::UserTurn, Step::UserText("Are you there?".into()), Step::Drop]);
+    cfg.max_connections = Some(1);
+    let fake = FakeAgent::start(cfg).await;
+    let control = Arc::new(control());
+    let mut opts = options(&fake);
+    opts.max_reconnects = 3;
+    opts.backoff_base = Duration::from_millis(50);
+    let source = ScriptedSource::new(16_000, &[silence(400), speech(600), silence(3000)], true);
+    let out = run_session(control.clone(), source, opts, vec![]).await;
+    let report = out.report();
+    match &report.end {
+        SessionEnd::Interrupted { reason } => {
+            assert!(reason.contains("gave up after 3 reconnect attempts"), "{reason}");
+            assert!(reason.contains("503"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(fake.log().refused_unavailable, 3);
+    let attempts: Vec<u32> = out
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            companion::session::SessionEvent::Reconnecting { attempt, .. } => Some(*attempt),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(attempts, vec![1, 2, 3]);
+    let c = control.snapshot();
+    assert_eq!(c.messages.len(), 2, "the transcript so far is kept");
+    assert!(c.interrupted.unwrap().contains("gave up"));
 }

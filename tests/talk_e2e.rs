@@ -41,10 +41,30 @@ impl Env {
                 ("DEEPGRAM_API_KEY", KEY),
                 ("COMPANION_DEEPGRAM_API_URL", self.grant.url.as_str()),
                 ("COMPANION_DEEPGRAM_AGENT_URL", url.as_str()),
+                // Debug logs too must not carry a secret (checked by `assert_no_secrets`).
+                ("RUST_LOG", "debug"),
             ],
             &args,
         )
         .await
+    }
+
+    /// Neither the API key nor the agent token ends up in output, logs or the data dir.
+    fn assert_no_secrets(&self, run: &Run) {
+        for secret in [KEY, TOKEN] {
+            assert!(
+                !run.stdout.contains(secret) && !run.stderr.contains(secret),
+                "{secret} leaked in output"
+            );
+            for entry in std::fs::read_dir(self.data()).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_file() {
+                    let bytes = std::fs::read(&path).unwrap();
+                    let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
+                    assert!(!found, "{secret} leaked into {}", path.display());
+                }
+            }
+        }
     }
 
     async fn session(&self, id: &str) -> Value {
@@ -142,6 +162,7 @@ async fn five_intents_end_to_end() {
     let run = env.talk(&wav, &[]).await;
     assert_eq!(run.code, 0, "stderr: {}", run.stderr);
     let summary = run.json();
+    env.assert_no_secrets(&run);
     let log = env.fake.log();
     assert_clean(&log);
     assert!(log.script_done, "{log:?}");

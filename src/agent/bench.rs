@@ -104,7 +104,7 @@ pub fn run() -> String {
         script.push(Segment::Tone { ms: 1000, amplitude: 8000 });
         script.push(Segment::Silence { ms: 3000 });
     }
-    let Ok(rt) = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() else {
+    let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
         return "agent bench: no runtime\n".into();
     };
     let cpu_before = cpu_seconds(libc::RUSAGE_SELF);

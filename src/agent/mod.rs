@@ -15,7 +15,9 @@ pub use protocol::{
     AgentStartedLatency, CancelledCall, ClientMessage, FunctionCall, InjectBehavior, LatencyReport,
     ServerMessage,
 };
-pub use settings::{AgentSetup, FunctionDef, HistoryItem, Settings};
+pub use settings::{
+    AgentSetup, ContextMessage, FunctionDef, HistoryCall, HistoryCalls, HistoryItem, Settings,
+};
 /// Audio payloads travel as `Bytes` end to end (no copies between reader, session and writer).
 pub use tokio_tungstenite::tungstenite::Bytes;
 

@@ -43,7 +43,7 @@ fn settings_omit_empty_and_absent_fields() {
         parameters: serde_json::json!({}),
         defer_until_eot: None,
     }];
-    s.context = vec![HistoryItem { role: "user".into(), content: "".into() }];
+    s.context = vec![HistoryItem { role: "user".into(), content: "".into() }.into()];
     let json = settings_json(&s);
     assert_eq!(
         json,
@@ -61,8 +61,8 @@ fn settings_carry_context_and_flux_version() {
     let mut s = setup();
     s.listen_model = "flux-general-en".into();
     s.context = vec![
-        HistoryItem { role: "user".into(), content: "Hi".into() },
-        HistoryItem { role: "assistant".into(), content: "Hello".into() },
+        HistoryItem { role: "user".into(), content: "Hi".into() }.into(),
+        HistoryItem { role: "assistant".into(), content: "Hello".into() }.into(),
     ];
     let value: serde_json::Value = serde_json::from_str(&settings_json(&s)).unwrap();
     assert_eq!(value["agent"]["listen"]["provider"]["version"], "v2");

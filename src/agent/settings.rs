@@ -21,7 +21,7 @@ pub struct AgentSetup {
     pub prompt: String,
     pub functions: Vec<FunctionDef>,
     pub greeting: Option<String>,
-    pub context: Vec<HistoryItem>,
+    pub context: Vec<ContextMessage>,
 }
 
 /// A client-side function offered to the LLM, in the JSON shape the control plane returns.
@@ -42,6 +42,56 @@ pub struct FunctionDef {
 pub struct HistoryItem {
     pub role: String,
     pub content: String,
+}
+
+/// Client-side function calls already answered, replayed so a resumed agent knows their effect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "History")]
+pub struct HistoryCalls {
+    pub function_calls: Vec<HistoryCall>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryCall {
+    pub id: String,
+    pub name: String,
+    pub client_side: bool,
+    /// The arguments' JSON text, as the agent sent it.
+    pub arguments: String,
+    /// What the agent was told.
+    pub response: String,
+}
+
+/// One entry of `agent.context.messages`: a turn's text or answered function calls.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum ContextMessage {
+    Text(HistoryItem),
+    Calls(HistoryCalls),
+}
+
+impl From<HistoryItem> for ContextMessage {
+    fn from(item: HistoryItem) -> Self {
+        ContextMessage::Text(item)
+    }
+}
+
+impl ContextMessage {
+    /// Entries the service would reject (empty strings or lists) are never sent.
+    fn is_sendable(&self) -> bool {
+        match self {
+            ContextMessage::Text(h) => !h.role.trim().is_empty() && !h.content.trim().is_empty(),
+            ContextMessage::Calls(c) => {
+                !c.function_calls.is_empty()
+                    && c.function_calls.iter().all(|f| {
+                        !f.id.is_empty()
+                            && !f.name.is_empty()
+                            && !f.arguments.is_empty()
+                            && !f.response.is_empty()
+                    })
+            }
+        }
+    }
 }
 
 /// The serialisable body of `Settings` (the `type` tag is added by `ClientMessage`).
@@ -84,7 +134,7 @@ struct AgentConfig {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 struct Context {
-    messages: Vec<HistoryItem>,
+    messages: Vec<ContextMessage>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -138,12 +188,8 @@ impl Settings {
                 f.description
             )));
         }
-        let context: Vec<HistoryItem> = setup
-            .context
-            .iter()
-            .filter(|h| !h.role.trim().is_empty() && !h.content.trim().is_empty())
-            .cloned()
-            .collect();
+        let context: Vec<ContextMessage> =
+            setup.context.iter().filter(|m| m.is_sendable()).cloned().collect();
         Ok(Settings {
             audio: AudioConfig {
                 input: AudioInput { encoding: "linear16", sample_rate: setup.input_sample_rate },

@@ -75,7 +75,9 @@ pub fn run_talk(data_dir: Option<&Path>, args: TalkArgs) -> anyhow::Result<ExitC
             SinkSpec::Speaker(device(args.output_device.as_deref().unwrap_or(&settings.audio.output_device)))
         }
     };
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    // One thread runs the whole session (fewer cross-thread wake-ups); store work and token
+    // minting run on blocking threads.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let control = std::sync::Arc::new(ServiceControl::new(opened.service.clone(), rt.handle().clone()));
     let mut options = SessionOptions::new(agent_url.clone(), settings.user.id.clone());
     options.output_sample_rate = settings.agent.output_sample_rate;

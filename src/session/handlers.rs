@@ -7,7 +7,9 @@ use super::runner::Runner;
 use super::vad::{frame_dbfs, VadEvent};
 use super::worker::{IntentDone, Job};
 use super::{CallRecord, ErrorRecord, Frame};
-use crate::agent::{ClientMessage, FunctionCall, ServerEvent, ServerMessage};
+use crate::agent::{
+    ClientMessage, ContextMessage, FunctionCall, HistoryCall, HistoryCalls, ServerEvent, ServerMessage,
+};
 
 /// Level events every fifth 20 ms frame: about ten a second.
 const LEVEL_EVERY: u64 = 5;
@@ -93,6 +95,9 @@ impl Runner {
                 for call in functions {
                     self.pending_calls.remove(&call.id);
                     self.cancelled.insert(call.id.clone());
+                    self.history.retain(|m| {
+                        !matches!(m, ContextMessage::Calls(c) if c.function_calls.iter().any(|f| f.id == call.id))
+                    });
                     if let Some(record) = self.call_record(&call.id) {
                         record.cancelled = true;
                     }
@@ -193,10 +198,12 @@ impl Runner {
     pub(super) fn on_intent(&mut self, done: IntentDone) {
         let answer =
             self.pending_calls.remove(&done.call_id).is_some() && !self.cancelled.contains(&done.call_id);
+        let mut arguments = String::new();
         if let Some(record) = self.call_record(&done.call_id) {
             record.ok = done.ok;
             if answer {
                 record.result = Some(done.content.clone());
+                arguments = record.arguments.clone();
             }
         }
         if !answer {
@@ -209,6 +216,16 @@ impl Runner {
             content: done.content.clone(),
             ok: done.ok,
         });
+        // A resumed agent must know this call already ran (or it may run it again).
+        self.history.push(ContextMessage::Calls(HistoryCalls {
+            function_calls: vec![HistoryCall {
+                id: done.call_id.clone(),
+                name: done.name.clone(),
+                client_side: true,
+                arguments: if arguments.is_empty() { "{}".into() } else { arguments },
+                response: done.content.clone(),
+            }],
+        }));
         self.send(&ClientMessage::FunctionCallResponse {
             id: done.call_id,
             name: done.name,

@@ -8,6 +8,7 @@
 
 pub mod adapters;
 mod handlers;
+mod lifecycle;
 mod link;
 pub mod memory;
 mod runner;

@@ -14,7 +14,7 @@ use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
-use super::{dbfs, validate, FakeConfig, FakeLog, Step};
+use super::{FakeConfig, FakeLog, Step};
 
 pub(super) struct Shared {
     pub config: FakeConfig,
@@ -22,7 +22,7 @@ pub(super) struct Shared {
     pub position: Mutex<usize>,
 }
 
-enum Out {
+pub(super) enum Out {
     Msg(Message),
     /// Flush what is queued, then stop writing (the TCP connection is dropped after).
     Drop,
@@ -30,7 +30,7 @@ enum Out {
 }
 
 #[derive(Debug)]
-enum In {
+pub(super) enum In {
     Settings(Value),
     Message(Value),
     SpeechStart,
@@ -64,7 +64,7 @@ pub(super) async fn serve(ws: WebSocketStream<TcpStream>, shared: Arc<Shared>) {
         }
     });
     let (in_tx, rx) = mpsc::unbounded_channel();
-    let reader = tokio::spawn(read(stream, shared.clone(), out.clone(), in_tx));
+    let reader = tokio::spawn(super::reader::read(stream, shared.clone(), out.clone(), in_tx));
     let _ = out.send(Out::Msg(text(json!({"type": "Welcome", "request_id": uuid()}))));
     let mut conv = Conv {
         shared: shared.clone(),
@@ -99,119 +99,8 @@ fn text(v: Value) -> Message {
     Message::text(v.to_string())
 }
 
-fn error_msg(code: &str, description: &str) -> Message {
+pub(super) fn error_msg(code: &str, description: &str) -> Message {
     text(json!({"type": "Error", "code": code, "description": description}))
-}
-
-async fn read(
-    mut stream: futures_util::stream::SplitStream<WebSocketStream<TcpStream>>,
-    shared: Arc<Shared>,
-    out: mpsc::UnboundedSender<Out>,
-    tx: mpsc::UnboundedSender<In>,
-) {
-    let cfg = &shared.config;
-    let fatal = |code: &str, description: &str| {
-        shared.log.lock().unwrap().errors_sent.push(code.to_string());
-        let _ = out.send(Out::Msg(error_msg(code, description)));
-        let _ = out.send(Out::Close(CloseCode::Normal, String::new()));
-    };
-    let mut settings_seen = false;
-    let mut rate = 16_000u32;
-    let mut window: Vec<u8> = Vec::new();
-    let (mut loud_run, mut quiet_run, mut speaking) = (0u32, 0u32, false);
-    loop {
-        let next = match tokio::time::timeout(cfg.idle_timeout, stream.next()).await {
-            Err(_) => {
-                fatal("CLIENT_MESSAGE_TIMEOUT", "We waited too long for a websocket message. Please ensure that you're sending binary messages containing user speech.");
-                return;
-            }
-            Ok(None) | Ok(Some(Err(_))) => return,
-            Ok(Some(Ok(m))) => m,
-        };
-        match next {
-            Message::Text(t) => {
-                let Ok(v) = serde_json::from_str::<Value>(&t) else {
-                    fatal("UNPARSABLE_CLIENT_MESSAGE", "Text message received from client was not JSON.");
-                    return;
-                };
-                if v.get("type").and_then(Value::as_str) == Some("Settings") {
-                    shared.log.lock().unwrap().settings.push(v.clone());
-                    if settings_seen {
-                        fatal(
-                            "SETTINGS_ALREADY_APPLIED",
-                            "Settings were already applied on this connection.",
-                        );
-                        return;
-                    }
-                    if let Err(e) = validate::settings(&v) {
-                        fatal("UNPARSABLE_CLIENT_MESSAGE", &format!("Error parsing client message. {e}"));
-                        return;
-                    }
-                    settings_seen = true;
-                    rate = v["audio"]["input"]["sample_rate"].as_u64().unwrap_or(16_000) as u32;
-                    let _ = tx.send(In::Settings(v));
-                    continue;
-                }
-                if let Err(e) = validate::message(&v) {
-                    fatal("UNPARSABLE_CLIENT_MESSAGE", &format!("Error parsing client message. {e}"));
-                    return;
-                }
-                {
-                    let mut log = shared.log.lock().unwrap();
-                    match v["type"].as_str() {
-                        Some("KeepAlive") => log.keepalives += 1,
-                        Some("FunctionCallResponse") => log.function_responses.push(v.clone()),
-                        Some("InjectUserMessage") => {
-                            log.injected.push(v["content"].as_str().unwrap_or("").into())
-                        }
-                        _ => {}
-                    }
-                }
-                let _ = tx.send(In::Message(v));
-            }
-            Message::Binary(b) => {
-                shared.log.lock().unwrap().audio_bytes_in += b.len() as u64;
-                if !settings_seen {
-                    continue;
-                }
-                window.extend_from_slice(&b);
-                let per = (rate as usize / 50) * 2;
-                while window.len() >= per {
-                    let level = dbfs(&window[..per]);
-                    window.drain(..per);
-                    if level >= cfg.vad_threshold_dbfs {
-                        quiet_run = 0;
-                        loud_run += 1;
-                        if !speaking && loud_run * 20 >= cfg.vad_onset_ms {
-                            speaking = true;
-                            shared.log.lock().unwrap().speech_starts += 1;
-                            let _ = tx.send(In::SpeechStart);
-                        }
-                    } else {
-                        loud_run = 0;
-                        if speaking {
-                            quiet_run += 1;
-                            if quiet_run * 20 >= cfg.vad_hangover_ms {
-                                speaking = false;
-                                quiet_run = 0;
-                                let _ = tx.send(In::SpeechEnd);
-                            }
-                        }
-                    }
-                }
-            }
-            Message::Close(frame) => {
-                if frame.map(|f| f.code) == Some(CloseCode::Normal) {
-                    shared.log.lock().unwrap().client_closed_normally += 1;
-                }
-                let _ = out.send(Out::Close(CloseCode::Normal, String::new()));
-                // Drain until the peer is gone so the close handshake completes.
-                while let Some(Ok(_)) = stream.next().await {}
-                return;
-            }
-            _ => {}
-        }
-    }
 }
 
 struct Conv {

@@ -4,6 +4,7 @@
 //! survives reconnects (the script position is shared by all connections).
 
 mod conn;
+mod reader;
 pub mod validate;
 
 use std::net::SocketAddr;
@@ -64,6 +65,9 @@ pub struct FakeConfig {
     pub vad_threshold_dbfs: f32,
     pub vad_onset_ms: u32,
     pub vad_hangover_ms: u32,
+    /// After this many accepted connections, upgrades are refused with HTTP 503 (the service
+    /// being down), to exercise bounded reconnects.
+    pub max_connections: Option<u32>,
 }
 
 impl FakeConfig {
@@ -76,6 +80,7 @@ impl FakeConfig {
             vad_threshold_dbfs: -40.0,
             vad_onset_ms: 60,
             vad_hangover_ms: 700,
+            max_connections: None,
         }
     }
 }
@@ -85,6 +90,7 @@ impl FakeConfig {
 pub struct FakeLog {
     pub connections: u32,
     pub auth_failures: u32,
+    pub refused_unavailable: u32,
     /// Every Settings received, in order (valid or not).
     pub settings: Vec<Value>,
     pub function_responses: Vec<Value>,
@@ -120,10 +126,18 @@ impl FakeAgent {
                 tokio::spawn(async move {
                     let expected = format!("Bearer {}", shared.config.token);
                     let log = shared.log.clone();
+                    let max = shared.config.max_connections;
+                    #[allow(clippy::result_large_err)] // the handshake callback's signature
                     let check = move |req: &Request, resp: Response| -> Result<Response, ErrorResponse> {
                         let ok = req.headers().get("authorization").and_then(|v| v.to_str().ok())
                             == Some(expected.as_str());
-                        if ok {
+                        let full = max.is_some_and(|m| log.lock().unwrap().connections >= m);
+                        if ok && full {
+                            log.lock().unwrap().refused_unavailable += 1;
+                            let mut e = ErrorResponse::new(Some("unavailable".into()));
+                            *e.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+                            Err(e)
+                        } else if ok {
                             Ok(resp)
                         } else {
                             log.lock().unwrap().auth_failures += 1;

@@ -116,7 +116,7 @@ fn history_items(v: &Value, p: &str) -> Result<(), String> {
     for (i, item) in a.iter().enumerate() {
         let path = format!("{p}[{i}]");
         if item.get("function_calls").is_some() {
-            fields(item, &path, &[("type", true, history_type), ("function_calls", true, any_array)])?;
+            fields(item, &path, &[("type", true, history_type), ("function_calls", true, history_calls)])?;
         } else {
             fields(
                 item,
@@ -126,6 +126,24 @@ fn history_items(v: &Value, p: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+fn history_calls(v: &Value, p: &str) -> Result<(), String> {
+    any_array(v, p)?;
+    v.as_array().into_iter().flatten().enumerate().try_for_each(|(i, c)| {
+        fields(
+            c,
+            &format!("{p}[{i}]"),
+            &[
+                ("id", true, string),
+                ("name", true, string),
+                ("client_side", true, boolean),
+                ("arguments", true, string),
+                ("response", true, string),
+                ("thought_signature", false, string),
+            ],
+        )
+    })
 }
 
 fn any_array(v: &Value, p: &str) -> Result<(), String> {

@@ -161,6 +161,8 @@ async fn unknown_routes_and_methods_answer_json() {
     assert_eq!((s, detail(&v)), (404, "Not Found"));
     let (s, v) = api.call("PUT", "/api/v1/voice/session", None).await;
     assert_eq!((s, detail(&v)), (405, "Method Not Allowed"));
+    let (s, v) = api.call("GET", "/api/v1/voice/sessions/%FF%FE/messages", None).await;
+    assert_eq!(s, 422, "{v}");
 }
 
 #[tokio::test]

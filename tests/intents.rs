@@ -33,7 +33,7 @@ impl Fixture {
     }
 
     fn tasks(&self) -> Vec<companion::store::TaskRow> {
-        self.store.read(|c| tasks::all_tasks(c)).unwrap()
+        self.store.read(tasks::all_tasks).unwrap()
     }
 }
 
@@ -47,7 +47,7 @@ fn goal_is_created_with_seed_style_confirmation() {
     );
     assert_eq!(out.status, CallStatus::Executed);
     assert!(out.result.starts_with("Goal created: Learn Spanish"), "{}", out.result);
-    let all = f.store.read(|c| goals::list_goals(c)).unwrap();
+    let all = f.store.read(goals::list_goals).unwrap();
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].timeline, "3 months");
 }
@@ -130,7 +130,7 @@ fn validation_failures_change_nothing_and_say_why() {
         assert!(out.result.contains(expect), "{name} {args}: got {:?}, want {:?}", out.result, expect);
     }
     assert_eq!(f.tasks(), before, "failed calls change nothing");
-    assert!(f.store.read(|c| goals::list_goals(c)).unwrap().is_empty());
+    assert!(f.store.read(goals::list_goals).unwrap().is_empty());
 }
 
 #[test]

@@ -39,6 +39,7 @@ impl std::fmt::Display for DeviceSel {
 }
 
 /// A device as listed for the user.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeviceInfo {
     pub name: String,

@@ -32,6 +32,7 @@ pub enum AudioError {
 }
 
 /// Which way audio flows through a device; used in errors and events.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {

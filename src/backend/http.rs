@@ -5,7 +5,7 @@
 use super::schemas::*;
 use super::{openapi, ApiError, Service};
 use crate::config::secret::{same_secret, Secret};
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -109,8 +109,11 @@ fn check_origin(h: &HeaderMap) -> Result<(), ApiError> {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if status.is_server_error() {
-            tracing::error!(status = status.as_u16(), "{self}");
+        match status.as_u16() {
+            // Deepgram being down is the user's weather, not our failure.
+            503 => tracing::warn!("{self}"),
+            s if s >= 500 => tracing::error!(status = s, "{self}"),
+            _ => {}
         }
         let retry = match &self {
             ApiError::RateLimited { retry_after_secs, .. } => Some(*retry_after_secs),
@@ -137,6 +140,10 @@ fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
         }
         Err(r) => Err(ApiError::Invalid(r.body_text())),
     }
+}
+
+fn path(p: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
+    p.map(|Path(id)| id).map_err(|r| ApiError::Invalid(r.body_text()))
 }
 
 /// Store work runs on the blocking pool, so a slow disk never stalls the async workers.
@@ -172,8 +179,9 @@ async fn save_message(
 
 async fn list_messages(
     State(st): State<AppState>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<SessionMessages>, ApiError> {
+    let id = path(id)?;
     Ok(Json(blocking(move || st.service.messages(&id)).await?))
 }
 
@@ -187,8 +195,9 @@ async fn run_intent(
 
 async fn close_session(
     State(st): State<AppState>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<SessionClosed>, ApiError> {
+    let id = path(id)?;
     Ok(Json(blocking(move || st.service.close_session(&id)).await?))
 }
 

@@ -6,6 +6,7 @@ mod error;
 pub mod host_lock;
 pub mod http;
 mod limits;
+mod manage;
 pub mod openapi;
 mod review;
 pub mod schemas;
@@ -13,5 +14,6 @@ mod service;
 pub mod token;
 
 pub use error::{ApiError, ErrorBody};
-pub use review::SessionDetail;
+pub use manage::TaskInput;
+pub use review::{CallView, SessionDetail};
 pub use service::{Service, ServiceParts};

@@ -7,17 +7,22 @@ use crate::store::{ConversationRow, FunctionCallRow, GoalRow, MessageRow, Search
 use serde::Serialize;
 
 /// Everything known about one conversation, for `sessions show` and exports.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct SessionDetail {
     #[serde(flatten)]
     pub conversation: ConversationRow,
     pub messages: Vec<MessageRow>,
     pub function_calls: Vec<CallView>,
+    /// As the session recorded them (`TurnMetrics`, `SessionStats` of the session room).
+    #[cfg_attr(feature = "ts", ts(type = "Array<TurnMetrics>"))]
     pub turn_metrics: Vec<serde_json::Value>,
+    #[cfg_attr(feature = "ts", ts(type = "SessionStats | null"))]
     pub stats: Option<serde_json::Value>,
 }
 
 /// A function call without its internal undo record.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct CallView {
     pub id: String,
@@ -73,11 +78,11 @@ impl Service {
     }
 
     pub fn tasks(&self) -> Result<Vec<TaskRow>, ApiError> {
-        Ok(self.store().read(|c| tasks::all_tasks(c))?)
+        Ok(self.store().read(tasks::all_tasks)?)
     }
 
     pub fn goals(&self) -> Result<Vec<GoalRow>, ApiError> {
-        Ok(self.store().read(|c| goals::list_goals(c))?)
+        Ok(self.store().read(goals::list_goals)?)
     }
 
     /// Deletes a finished session and everything said in it. An open one must be closed first.

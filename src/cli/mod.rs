@@ -6,6 +6,7 @@ mod context;
 mod review;
 mod serve;
 mod table;
+mod talk;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -48,6 +49,8 @@ pub enum Command {
     Record(audio::RecordArgs),
     /// Play a WAV file through the playback path (waits until it has been heard).
     Play(audio::PlayArgs),
+    /// Talk with Flux: microphone and speakers (or WAV files) until Ctrl-C.
+    Talk(talk::TalkArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -63,6 +66,7 @@ pub fn main() -> ExitCode {
         Command::Devices(args) => audio::devices(args),
         Command::Record(args) => audio::record(args),
         Command::Play(args) => audio::play(args),
+        Command::Talk(args) => talk::run_talk(cli.data_dir.as_deref(), args),
     };
     match result {
         Ok(code) => code,

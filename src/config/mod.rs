@@ -5,7 +5,7 @@ pub mod prompt;
 pub mod secret;
 mod settings;
 
-pub use settings::{AgentSettings, DeepgramSettings, Limits, Settings, UserSettings};
+pub use settings::{AgentSettings, AudioSettings, DeepgramSettings, Limits, Settings, UserSettings};
 
 use std::path::{Path, PathBuf};
 

@@ -7,7 +7,8 @@ const DEFAULTS: &str = include_str!("../../config/settings.yaml");
 
 /// Everything a user can change. Every section and field falls back to `config/settings.yaml`,
 /// so an old or partial settings file keeps working.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[serde(default)]
 pub struct Settings {
     pub user: UserSettings,
@@ -17,6 +18,7 @@ pub struct Settings {
     pub limits: Limits,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct UserSettings {
@@ -25,6 +27,7 @@ pub struct UserSettings {
     pub timezone: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct AgentSettings {
@@ -37,6 +40,7 @@ pub struct AgentSettings {
     pub output_sample_rate: u32,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct DeepgramSettings {
@@ -45,6 +49,7 @@ pub struct DeepgramSettings {
     pub token_ttl_seconds: u32,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[serde(default)]
 pub struct AudioSettings {
@@ -53,6 +58,7 @@ pub struct AudioSettings {
     pub output_device: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct Limits {
@@ -97,18 +103,6 @@ impl Default for DeepgramSettings {
 impl Default for Limits {
     fn default() -> Self {
         Limits { sessions_per_10_minutes: 5, sessions_per_day: 20, open_sessions_per_user: 1 }
-    }
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            user: UserSettings::default(),
-            agent: AgentSettings::default(),
-            deepgram: DeepgramSettings::default(),
-            audio: AudioSettings::default(),
-            limits: Limits::default(),
-        }
     }
 }
 

@@ -5,6 +5,7 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum ConversationStatus {
@@ -34,6 +35,7 @@ impl FromSql for ConversationStatus {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct ConversationRow {
     pub id: String,
@@ -145,6 +147,7 @@ pub fn delete_conversation(conn: &Connection, id: &str) -> Result<bool> {
     Ok(conn.execute("DELETE FROM conversations WHERE id = ?1", [id]).map_err(db)? > 0)
 }
 
-pub fn delete_all_conversations(conn: &Connection) -> Result<usize> {
-    conn.execute("DELETE FROM conversations", []).map_err(db)
+/// Everything but live (open) conversations; their messages, calls and metrics go with them.
+pub fn delete_finished_conversations(conn: &Connection) -> Result<usize> {
+    conn.execute("DELETE FROM conversations WHERE status != 'open'", []).map_err(db)
 }

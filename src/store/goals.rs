@@ -4,12 +4,14 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct GoalRow {
     pub id: String,
     pub user_id: String,
     pub statement: String,
     pub timeline: String,
+    #[cfg_attr(feature = "ts", ts(type = "GoalStatus"))]
     pub status: String,
     pub created_at: String,
 }

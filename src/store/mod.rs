@@ -141,3 +141,39 @@ fn configure(conn: &Connection) -> Result<()> {
 pub(crate) fn db(e: rusqlite::Error) -> StoreError {
     StoreError::classify(e)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::Clock;
+
+    #[test]
+    fn a_full_disk_is_its_own_error_and_loses_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(dir.path()).unwrap();
+        let now = Clock::System.now();
+        store
+            .write(|tx| {
+                users::ensure_user(tx, "u", "", "UTC", now)?;
+                conversations::insert_conversation(tx, "c", "u", now)?;
+                messages::append_message(tx, "m1", "c", "user", "kept", now)
+            })
+            .unwrap();
+        {
+            // A database that may not grow fails exactly as a full disk does (SQLITE_FULL).
+            let w = lock(&store.writer);
+            let pages: i64 = w.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+            w.execute_batch(&format!("PRAGMA max_page_count = {pages}")).unwrap();
+        }
+        let big = "x".repeat(200_000);
+        let err = store.write(|tx| messages::append_message(tx, "m2", "c", "user", &big, now)).unwrap_err();
+        assert!(matches!(err, StoreError::DiskFull), "{err:?}");
+        let api = crate::backend::ApiError::from(err);
+        assert_eq!(api.status(), 507);
+        assert!(api.to_string().contains("disk is full"));
+        let kept = store.read(|c| messages::list_messages(c, "c")).unwrap();
+        assert_eq!(kept.len(), 1);
+        let conv = store.read(|c| conversations::get_conversation(c, "c")).unwrap().unwrap();
+        assert_eq!(conv.message_count, 1, "the failed write was rolled back whole");
+    }
+}

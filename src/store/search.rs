@@ -2,6 +2,7 @@ use super::{db, Result};
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SearchHit {
     pub conversation_id: String,

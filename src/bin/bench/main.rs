@@ -1,5 +1,5 @@
 //! `companion-bench`: prints the figures the issues set targets for. Run with
-//! `cargo run --release --bin companion-bench -- [store|http|audio|all] [--messages N]`.
+//! `cargo run --release --bin companion-bench -- [store|http|audio|agent|all] [--messages N]`.
 
 mod corpus;
 mod http;
@@ -27,6 +27,9 @@ fn main() -> ExitCode {
         }
         if run("audio") {
             print!("{}", companion::audio::bench::run());
+        }
+        if run("agent") {
+            print!("{}", companion::agent::bench::run());
         }
         Ok(())
     })();

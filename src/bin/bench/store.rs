@@ -21,7 +21,9 @@ pub fn run(total: usize) -> anyhow::Result<()> {
     let t = Instant::now();
     for i in 0..n {
         let text = vocab.sentence(&mut rng);
-        store.write(|tx| messages::append_message(tx, &format!("live-{i}"), "live", "user", &text, clock.now()))?;
+        store.write(|tx| {
+            messages::append_message(tx, &format!("live-{i}"), "live", "user", &text, clock.now())
+        })?;
     }
     let per_sec = n as f64 / t.elapsed().as_secs_f64();
     println!("store: single-message transactions: {per_sec:.0} messages/s");
@@ -35,7 +37,14 @@ pub fn run(total: usize) -> anyhow::Result<()> {
             conversations::insert_conversation(tx, &cid, "u", clock.now())?;
             for m in 0..per_conv.min(total - c * per_conv) {
                 let role = if m % 2 == 0 { "user" } else { "assistant" };
-                messages::append_message(tx, &format!("{cid}-{m}"), &cid, role, &vocab.sentence(&mut rng), clock.now())?;
+                messages::append_message(
+                    tx,
+                    &format!("{cid}-{m}"),
+                    &cid,
+                    role,
+                    &vocab.sentence(&mut rng),
+                    clock.now(),
+                )?;
             }
             Ok::<_, companion::store::StoreError>(())
         })?;
@@ -55,7 +64,8 @@ pub fn run(total: usize) -> anyhow::Result<()> {
 
     // Typical queries are a couple of words, a name or a topic; "spanish" alone is the worst case
     // here (the most frequent word: it matches about a tenth of all messages).
-    let typical = ["dentist appointment", "guitar practice", "holiday flight", "budg", "taxes", "birthday gift"];
+    let typical =
+        ["dentist appointment", "guitar practice", "holiday flight", "budg", "taxes", "birthday gift"];
     for (label, queries) in [("typical queries", &typical[..]), ("most frequent word", &["spanish"][..])] {
         let mut times: Vec<Duration> = Vec::new();
         for _ in 0..20 {

@@ -1,0 +1,244 @@
+//! The desktop app's core: everything the Tauri shell exposes, without Tauri. The shell only
+//! turns these methods into commands and forwards `AppEvent`s to the window, so the behaviour is
+//! tested here and in the shell's mock-runtime tests alike.
+
+mod gate;
+pub mod keys;
+mod talk;
+
+pub use gate::{Gate, TalkMode};
+pub use keys::{KeyStore, KeyStoreError, MemoryKeyStore};
+
+use crate::audio::{self, Direction};
+use crate::backend::host_lock::HostLock;
+use crate::backend::token::KeySource;
+use crate::backend::{ApiError, Service, ServiceParts};
+use crate::config::catalog::Catalog;
+use crate::config::secret::Secret;
+use crate::config::{load_prompt_template, prompt, ConfigError, Settings};
+use crate::export::{self, Format};
+use crate::session::SessionEvent;
+use crate::store::Store;
+use crate::time::Clock;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DesktopError {
+    #[error("{0}")]
+    Api(#[from] ApiError),
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    #[error("{0}")]
+    Keys(#[from] KeyStoreError),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Io(String),
+    #[error("{0}")]
+    Talk(String),
+}
+
+/// What the window is told about, as it happens.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum AppEvent {
+    Session(SessionEvent),
+    Status(AppStatus),
+}
+
+pub type Notify = Arc<dyn Fn(AppEvent) + Send + Sync>;
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AppStatus {
+    pub has_key: bool,
+    pub key_hint: Option<String>,
+    pub has_microphone: bool,
+    pub microphone_error: Option<String>,
+    pub talking: bool,
+    pub session_id: Option<String>,
+    pub state: Option<crate::session::SessionState>,
+    pub mode: TalkMode,
+    pub muted: bool,
+    pub data_dir: String,
+    pub version: String,
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct Devices {
+    pub inputs: Vec<audio::DeviceInfo>,
+    pub outputs: Vec<audio::DeviceInfo>,
+    pub error: Option<String>,
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct Exported {
+    pub path: String,
+    pub bytes: usize,
+}
+
+pub struct App {
+    data_dir: PathBuf,
+    service: Service,
+    keys: Arc<dyn KeyStore>,
+    notify: Notify,
+    talk: Mutex<talk::Talk>,
+    _host: Option<HostLock>,
+}
+
+impl App {
+    /// Opens the data dir as the session host: conversations a crash left open are marked
+    /// interrupted (only if no other process hosts sessions here).
+    pub fn open(data_dir: &Path, keys: Arc<dyn KeyStore>, notify: Notify) -> Result<App, DesktopError> {
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| DesktopError::Io(format!("{}: {e}", data_dir.display())))?;
+        let settings = Settings::load(data_dir)?;
+        let store = Store::open_in(data_dir).map_err(ApiError::from)?;
+        let service = Service::new(ServiceParts {
+            store: Arc::new(store),
+            settings,
+            catalog: Catalog::builtin(),
+            prompt_template: load_prompt_template(data_dir)?,
+            key: key_source(keys.clone()),
+            clock: Clock::System,
+        });
+        let host = HostLock::try_acquire(data_dir).map_err(|e| DesktopError::Io(e.to_string()))?;
+        if host.is_some() {
+            service.sweep_interrupted()?;
+        }
+        Ok(App {
+            data_dir: data_dir.to_path_buf(),
+            service,
+            keys,
+            notify,
+            talk: Mutex::new(talk::Talk::default()),
+            _host: host,
+        })
+    }
+
+    pub fn service(&self) -> &Service {
+        &self.service
+    }
+
+    pub fn status(&self) -> AppStatus {
+        let key = self.keys.get().ok().flatten().or_else(|| Secret::from_env("DEEPGRAM_API_KEY"));
+        let (has_microphone, microphone_error) = match audio::device::list(Direction::Input) {
+            Ok(list) if !list.is_empty() => (true, None),
+            Ok(_) => {
+                (false, Some("No microphone was found. Plug one in or check the sound settings.".into()))
+            }
+            Err(e) => (false, Some(e.to_string())),
+        };
+        let t = self.lock_talk();
+        AppStatus {
+            has_key: key.is_some(),
+            key_hint: key.as_ref().map(keys::hint),
+            has_microphone,
+            microphone_error,
+            talking: t.is_running(),
+            session_id: t.session_id(),
+            state: t.state(),
+            mode: t.mode(),
+            muted: t.muted(),
+            data_dir: self.data_dir.display().to_string(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
+
+    fn announce(&self) {
+        (self.notify)(AppEvent::Status(self.status()));
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.service.settings()
+    }
+
+    pub fn save_settings(&self, s: Settings) -> Result<Settings, DesktopError> {
+        s.validate().map_err(DesktopError::Invalid)?;
+        s.save(&self.data_dir)?;
+        self.service.set_settings(s.clone());
+        Ok(s)
+    }
+
+    pub fn prompt(&self) -> Result<String, DesktopError> {
+        Ok(load_prompt_template(&self.data_dir)?)
+    }
+
+    /// Saves the user's persona; an empty one restores the default.
+    pub fn save_prompt(&self, text: &str) -> Result<(), DesktopError> {
+        let path = self.data_dir.join("voice_prompt.md");
+        if text.trim().is_empty() {
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(DesktopError::Io(format!("{}: {e}", path.display()))),
+            }
+            self.service.set_prompt_template(prompt::DEFAULT_TEMPLATE.to_string());
+            return Ok(());
+        }
+        if text.len() > 64 * 1024 {
+            return Err(DesktopError::Invalid("The persona prompt is longer than 64 KiB.".into()));
+        }
+        let tmp = path.with_extension("md.tmp");
+        std::fs::write(&tmp, text)
+            .and_then(|_| std::fs::rename(&tmp, &path))
+            .map_err(|e| DesktopError::Io(format!("cannot save {}: {e}", path.display())))?;
+        self.service.set_prompt_template(text.to_string());
+        Ok(())
+    }
+
+    pub fn set_api_key(&self, raw: &str) -> Result<AppStatus, DesktopError> {
+        let key = keys::validate(raw).map_err(DesktopError::Invalid)?;
+        self.keys.set(&key)?;
+        self.announce();
+        Ok(self.status())
+    }
+
+    pub fn clear_api_key(&self) -> Result<AppStatus, DesktopError> {
+        self.keys.clear()?;
+        self.announce();
+        Ok(self.status())
+    }
+
+    pub fn devices(&self) -> Devices {
+        let (inputs, e1) = split(audio::device::list(Direction::Input));
+        let (outputs, e2) = split(audio::device::list(Direction::Output));
+        Devices { inputs, outputs, error: e1.or(e2) }
+    }
+
+    /// Writes the export to the Downloads folder (the data dir's `exports/` if there is none).
+    pub fn export_session(&self, id: &str, format: Format) -> Result<Exported, DesktopError> {
+        let detail = self.service.session_detail(id)?;
+        let text = export::render(&detail, format);
+        let dir = dirs::download_dir().unwrap_or_else(|| self.data_dir.join("exports"));
+        std::fs::create_dir_all(&dir).map_err(|e| DesktopError::Io(format!("{}: {e}", dir.display())))?;
+        let short: String = id.chars().take(8).collect();
+        let day = detail.conversation.started_at.get(..10).unwrap_or("session");
+        let path = dir.join(format!("flux-{day}-{short}.{}", format.extension()));
+        let tmp = path.with_extension("partial");
+        std::fs::write(&tmp, &text)
+            .and_then(|_| std::fs::rename(&tmp, &path))
+            .map_err(|e| DesktopError::Io(format!("cannot write {}: {e}", path.display())))?;
+        Ok(Exported { path: path.display().to_string(), bytes: text.len() })
+    }
+
+    fn lock_talk(&self) -> std::sync::MutexGuard<'_, talk::Talk> {
+        self.talk.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn split(r: Result<Vec<audio::DeviceInfo>, audio::AudioError>) -> (Vec<audio::DeviceInfo>, Option<String>) {
+    match r {
+        Ok(v) => (v, None),
+        Err(e) => (Vec::new(), Some(e.to_string())),
+    }
+}
+
+/// The keychain first, then `DEEPGRAM_API_KEY`, looked up at every mint.
+fn key_source(keys: Arc<dyn KeyStore>) -> KeySource {
+    Arc::new(move || keys.get().ok().flatten().or_else(|| Secret::from_env("DEEPGRAM_API_KEY")))
+}

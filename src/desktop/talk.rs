@@ -1,0 +1,224 @@
+//! Starting and stopping the live conversation from the desktop: the microphone and speakers of
+//! the settings, the gate for mute and push-to-talk, the session's events forwarded to the window
+//! with the app's own status kept in step.
+
+use super::gate::Gated;
+use super::{App, AppEvent, DesktopError, Gate, TalkMode};
+use crate::audio::{
+    CaptureOptions, CaptureStream, DeviceSel, FrameSpec, Player, PlayerOptions, SinkSpec, SourceSpec,
+};
+use crate::session::adapters::MicCapture;
+use crate::session::{self, ServiceControl, SessionCommand, SessionEvent, SessionOptions, SessionState};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+
+#[derive(Default)]
+pub(super) struct Talk {
+    gate: Gate,
+    running: Option<Running>,
+}
+
+struct Running {
+    session_id: Option<String>,
+    state: Option<SessionState>,
+    commands: mpsc::UnboundedSender<SessionCommand>,
+}
+
+impl Talk {
+    pub fn is_running(&self) -> bool {
+        self.running.is_some()
+    }
+    pub fn session_id(&self) -> Option<String> {
+        self.running.as_ref().and_then(|r| r.session_id.clone())
+    }
+    pub fn state(&self) -> Option<SessionState> {
+        self.running.as_ref().and_then(|r| r.state)
+    }
+    pub fn mode(&self) -> TalkMode {
+        self.gate.mode()
+    }
+    pub fn muted(&self) -> bool {
+        self.gate.muted()
+    }
+}
+
+fn device(name: &str) -> DeviceSel {
+    DeviceSel::parse(Some(name))
+}
+
+impl App {
+    /// Opens the devices, starts the conversation and returns its id once the control plane has
+    /// created it. Must be called inside a tokio runtime (Tauri's async commands are).
+    pub async fn start_talk(self: Arc<Self>, mode: TalkMode) -> Result<String, DesktopError> {
+        let settings = self.service.settings();
+        if !self.service.has_key() {
+            return Err(DesktopError::Talk(
+                "No Deepgram API key yet: add one in Settings (get it at console.deepgram.com).".into(),
+            ));
+        }
+        let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
+        let gate = {
+            let mut t = self.lock_talk();
+            if t.running.is_some() {
+                return Err(DesktopError::Talk("A conversation is already running.".into()));
+            }
+            t.gate.set_mode(mode);
+            t.gate.hold(false);
+            t.running =
+                Some(Running { session_id: None, state: Some(SessionState::Connecting), commands: cmd_tx });
+            t.gate.clone()
+        };
+        let opened = open_devices(&settings);
+        let (capture, player) = match opened {
+            Ok(v) => v,
+            Err(e) => {
+                self.lock_talk().running = None;
+                self.announce();
+                return Err(e);
+            }
+        };
+        self.announce();
+        let meter = capture.level();
+        let control = Arc::new(ServiceControl::new(self.service.clone(), tokio::runtime::Handle::current()));
+        let mut options = SessionOptions::new(settings.deepgram.agent_url.clone(), settings.user.id.clone());
+        options.output_sample_rate = settings.agent.output_sample_rate;
+        let (ev_tx, mut ev_rx) = mpsc::unbounded_channel();
+        let (started_tx, started_rx) = oneshot::channel::<Result<String, String>>();
+        let source = Gated { source: MicCapture(capture), gate };
+        let runner = tokio::spawn(session::run(control, source, Box::new(player), options, cmd_rx, ev_tx));
+
+        // Levels for the meter, about ten times a second, while the conversation runs.
+        let levels = {
+            let app = self.clone();
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(Duration::from_millis(100));
+                loop {
+                    tick.tick().await;
+                    let dbfs = meter.snapshot().rms_dbfs().max(-100.0);
+                    (app.notify)(AppEvent::Session(SessionEvent::Level { dbfs }));
+                }
+            })
+        };
+        let app = self.clone();
+        tokio::spawn(async move {
+            let mut started = Some(started_tx);
+            while let Some(event) = ev_rx.recv().await {
+                // The meter above reads the microphone itself, also while the gate is closed;
+                // the session's own levels (of frames sent) would only make it flicker.
+                if matches!(event, SessionEvent::Level { .. }) {
+                    continue;
+                }
+                app.observe(&event, &mut started);
+                (app.notify)(AppEvent::Session(event));
+            }
+            levels.abort();
+            let outcome = runner.await;
+            if let Some(tx) = started.take() {
+                let why = match outcome {
+                    Ok(Err(e)) => e.to_string(),
+                    Err(e) => format!("the conversation stopped unexpectedly: {e}"),
+                    Ok(Ok(_)) => "the conversation ended before it started".into(),
+                };
+                let _ = tx.send(Err(why));
+            }
+            app.lock_talk().running = None;
+            app.announce();
+        });
+        match tokio::time::timeout(Duration::from_secs(20), started_rx).await {
+            Ok(Ok(Ok(id))) => Ok(id),
+            Ok(Ok(Err(why))) => Err(DesktopError::Talk(why)),
+            _ => {
+                let _ = self.stop_talk();
+                Err(DesktopError::Talk("The conversation did not start within 20 seconds.".into()))
+            }
+        }
+    }
+
+    fn observe(&self, event: &SessionEvent, started: &mut Option<oneshot::Sender<Result<String, String>>>) {
+        let changed = {
+            let mut t = self.lock_talk();
+            let Some(r) = t.running.as_mut() else { return };
+            match event {
+                SessionEvent::Started { session_id, .. } => {
+                    r.session_id = Some(session_id.clone());
+                    if let Some(tx) = started.take() {
+                        let _ = tx.send(Ok(session_id.clone()));
+                    }
+                    true
+                }
+                SessionEvent::State { state } if r.state != Some(*state) => {
+                    r.state = Some(*state);
+                    true
+                }
+                _ => false,
+            }
+        };
+        if changed {
+            self.announce();
+        }
+    }
+
+    /// Ends the conversation gracefully (the session closes its record); a no-op when idle.
+    pub fn stop_talk(&self) -> Result<(), DesktopError> {
+        if let Some(r) = self.lock_talk().running.as_ref() {
+            let _ = r.commands.send(SessionCommand::Stop);
+        }
+        Ok(())
+    }
+
+    pub fn set_muted(&self, muted: bool) {
+        self.lock_talk().gate.set_muted(muted);
+        self.announce();
+    }
+
+    pub fn push_to_talk(&self, pressed: bool) {
+        self.lock_talk().gate.hold(pressed);
+    }
+
+    /// A typed turn in the running conversation.
+    pub fn send_text(&self, text: &str) -> Result<(), DesktopError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(DesktopError::Invalid("Type something to send.".into()));
+        }
+        let t = self.lock_talk();
+        let r = t.running.as_ref().ok_or_else(|| DesktopError::Talk("Start a conversation first.".into()))?;
+        r.commands
+            .send(SessionCommand::Say(text.to_string()))
+            .map_err(|_| DesktopError::Talk("The conversation has ended.".into()))
+    }
+
+    /// The user's undo of something Flux did: its effect is reverted and the call marked cancelled.
+    pub fn undo_call(&self, session_id: &str, call_id: &str) -> Result<String, DesktopError> {
+        let detail = self.service.session_detail(session_id)?;
+        let call = detail
+            .function_calls
+            .iter()
+            .find(|c| c.id == call_id)
+            .ok_or_else(|| DesktopError::Invalid(format!("Nothing to undo for call {call_id}.")))?;
+        let outcome = self.service.cancel_intent(session_id, call_id, &call.name)?;
+        Ok(match outcome {
+            crate::intents::CancelOutcome::Reverted => format!("Undone: {}", call.result),
+            crate::intents::CancelOutcome::Prevented => {
+                "Nothing had changed, so there was nothing to undo.".into()
+            }
+            crate::intents::CancelOutcome::AlreadyCancelled => "That was already undone.".into(),
+        })
+    }
+}
+
+fn open_devices(settings: &crate::config::Settings) -> Result<(CaptureStream, Player), DesktopError> {
+    let frame = FrameSpec { sample_rate: settings.agent.input_sample_rate, frame_ms: 20 };
+    let player = Player::new(PlayerOptions::new(
+        settings.agent.output_sample_rate,
+        SinkSpec::Speaker(device(&settings.audio.output_device)),
+    ))
+    .map_err(|e| DesktopError::Talk(format!("Cannot open the speakers: {e}")))?;
+    let capture = CaptureStream::open(CaptureOptions::new(
+        SourceSpec::Mic(device(&settings.audio.input_device)),
+        frame,
+    ))
+    .map_err(|e| DesktopError::Talk(format!("Cannot open the microphone: {e}")))?;
+    Ok((capture, player))
+}

@@ -1,0 +1,132 @@
+//! The small seams the session is written against. The lead adapts the real control plane
+//! (issue A) and the real audio path (issue B) to these with thin impls.
+
+use std::future::Future;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use super::events::{SessionStats, TurnMetrics};
+use crate::agent::FunctionDef;
+
+/// A control-plane failure; messages never contain credentials.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ControlError {
+    /// No Deepgram API key is configured.
+    #[error("{0}")]
+    NoKey(String),
+    /// Deepgram refused the key when minting a token (401/403).
+    #[error("{0}")]
+    KeyRefused(String),
+    /// Deepgram or the store could not be reached; trying again later may work.
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl ControlError {
+    pub fn other(message: impl Into<String>) -> Self {
+        ControlError::Other(message.into())
+    }
+}
+
+/// What the control plane decides for a conversation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionConfig {
+    pub system_prompt: String,
+    pub functions: Vec<FunctionDef>,
+    pub voice_model: String,
+    pub listen_model: String,
+    /// Think provider type, e.g. `open_ai`.
+    pub llm_provider: String,
+    pub llm_model: String,
+    pub greeting: Option<String>,
+}
+
+/// A created conversation and a short-lived agent token (valid for the handshake only).
+#[derive(Clone, PartialEq)]
+pub struct SessionStart {
+    pub session_id: String,
+    pub token: String,
+    pub config: SessionConfig,
+}
+
+impl std::fmt::Debug for SessionStart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionStart")
+            .field("session_id", &self.session_id)
+            .field("token", &"<redacted>")
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+/// The in-process control plane. Methods are synchronous (the real one is SQLite behind one
+/// writer); the session calls them on blocking threads, never on the audio path.
+pub trait ControlPlane: Send + Sync + 'static {
+    /// Creates the conversation, mints a token and builds prompt, context and functions.
+    fn start_session(&self, user_id: &str) -> Result<SessionStart, ControlError>;
+    /// A fresh token for reconnecting the same conversation (tokens only live ~30 s).
+    fn mint_token(&self) -> Result<String, ControlError>;
+    fn save_message(&self, session_id: &str, role: &str, content: &str) -> Result<(), ControlError>;
+    /// Runs a client-side function call as an intent, idempotent by `call_id`. `Ok` carries the
+    /// speakable result, including validation failures; `Err` is an internal failure.
+    fn run_intent(
+        &self,
+        session_id: &str,
+        call_id: &str,
+        name: &str,
+        arguments: serde_json::Value,
+    ) -> Result<String, ControlError>;
+    /// Marks the call cancelled and undoes its effect if it already ran.
+    fn cancel_intent(&self, session_id: &str, call_id: &str, name: &str) -> Result<(), ControlError>;
+    fn record_turn_metrics(&self, session_id: &str, metrics: &TurnMetrics) -> Result<(), ControlError>;
+    fn record_session_stats(&self, session_id: &str, stats: &SessionStats) -> Result<(), ControlError>;
+    fn close_session(&self, session_id: &str) -> Result<(), ControlError>;
+    /// Remembers the agent's request id of the (latest) connection, for support requests.
+    fn set_request_id(&self, _session_id: &str, _request_id: &str) -> Result<(), ControlError> {
+        Ok(())
+    }
+    fn mark_interrupted(&self, session_id: &str, reason: &str) -> Result<(), ControlError>;
+}
+
+/// One 20 ms frame of captured audio (mono linear16 LE at the source's rate), already framed
+/// and resampled by the audio path; `ready_at` starts the overhead measurement.
+pub use crate::audio::Frame;
+
+/// The capture side. `next_frame` must be cancel-safe (like `mpsc::Receiver::recv`).
+pub trait FrameSource: Send + 'static {
+    fn sample_rate(&self) -> u32;
+    /// Called once the agent is ready for audio (after the first `SettingsApplied`); a source
+    /// that buffered while the session connected should drop that backlog here.
+    fn start(&mut self) {}
+    /// The next frame; `None` when the input has ended for good. While muted, it simply
+    /// does not resolve.
+    fn next_frame(&mut self) -> impl Future<Output = Option<Frame>> + Send;
+    /// Frames the capture path dropped so far (ring overflow).
+    fn dropped_frames(&self) -> u64;
+}
+
+/// Counters of the playback side.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PlaybackStats {
+    pub underruns: u64,
+}
+
+/// The playback side. All methods must return quickly (they are called from the session loop).
+pub trait Playback: Send + 'static {
+    /// Output sample rate the playback expects (the Settings output rate).
+    fn sample_rate(&self) -> u32;
+    /// Queues agent speech: mono linear16 LE; a chunk may end mid-sample.
+    fn push_linear16(&mut self, bytes: &[u8]);
+    /// Marks the start of a new reply, so `first_sample_played_at` refers to it.
+    fn begin_reply(&mut self);
+    /// Drops everything queued at once (barge-in).
+    fn flush(&mut self);
+    /// When the first sample pushed since `begin_reply` actually reached the device.
+    fn first_sample_played_at(&self) -> Option<Instant>;
+    /// Nothing queued is left to play.
+    fn is_drained(&self) -> bool;
+    fn stats(&self) -> PlaybackStats;
+}

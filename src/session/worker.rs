@@ -1,0 +1,164 @@
+//! The control-plane worker: one blocking thread that performs every store-touching call of a
+//! session in order. The session loop only queues jobs, so a slow store never delays audio,
+//! and FIFO order keeps the transcript in order, runs a cancel after the call it cancels, and
+//! closes the conversation only after its last message was saved.
+
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::events::{SessionStats, TurnMetrics};
+use super::traits::{ControlError, ControlPlane};
+
+/// The outcome of one client-side function call, handed back to the session loop.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntentDone {
+    pub call_id: String,
+    pub name: String,
+    /// What the agent is told; on failure it says why.
+    pub content: String,
+    pub ok: bool,
+}
+
+/// How the conversation record ends.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Finish {
+    Close,
+    Interrupted(String),
+}
+
+pub enum Job {
+    SaveMessage {
+        role: String,
+        content: String,
+    },
+    RunIntent {
+        call_id: String,
+        name: String,
+        arguments: String,
+    },
+    CancelIntent {
+        call_id: String,
+        name: String,
+    },
+    TurnMetrics(TurnMetrics),
+    RequestId(String),
+    /// Records the counters and ends the conversation record; the last job.
+    Finish {
+        stats: SessionStats,
+        finish: Finish,
+        done: oneshot::Sender<Vec<ControlError>>,
+    },
+}
+
+/// Handle used by the session loop; cheap to clone, never blocks.
+#[derive(Clone)]
+pub struct Worker {
+    jobs: mpsc::UnboundedSender<Job>,
+}
+
+impl Worker {
+    /// Starts the worker on tokio's blocking pool. Intent outcomes go to `results`.
+    pub fn spawn(
+        control: Arc<dyn ControlPlane>,
+        session_id: String,
+        results: mpsc::UnboundedSender<IntentDone>,
+    ) -> Worker {
+        let (jobs, rx) = mpsc::unbounded_channel();
+        tokio::task::spawn_blocking(move || run(control, session_id, rx, results));
+        Worker { jobs }
+    }
+
+    pub fn push(&self, job: Job) {
+        if self.jobs.send(job).is_err() {
+            tracing::warn!("control-plane worker is gone; a store job was lost");
+        }
+    }
+
+    /// Queues the final job and waits until everything before it was done. Returns the
+    /// failures of the final calls (already logged).
+    pub async fn finish(&self, stats: SessionStats, finish: Finish) -> Vec<ControlError> {
+        let (done, wait) = oneshot::channel();
+        self.push(Job::Finish { stats, finish, done });
+        wait.await.unwrap_or_else(|_| vec![ControlError::other("the control-plane worker stopped")])
+    }
+}
+
+fn run(
+    control: Arc<dyn ControlPlane>,
+    session_id: String,
+    mut jobs: mpsc::UnboundedReceiver<Job>,
+    results: mpsc::UnboundedSender<IntentDone>,
+) {
+    let sid = session_id.as_str();
+    while let Some(job) = jobs.blocking_recv() {
+        match job {
+            Job::SaveMessage { role, content } => {
+                if let Err(e) = control.save_message(sid, &role, &content) {
+                    tracing::warn!(error = %e, %role, "could not save a message");
+                }
+            }
+            Job::RunIntent { call_id, name, arguments } => {
+                let done = run_intent(control.as_ref(), sid, call_id, name, &arguments);
+                let _ = results.send(done);
+            }
+            Job::CancelIntent { call_id, name } => {
+                if let Err(e) = control.cancel_intent(sid, &call_id, &name) {
+                    tracing::warn!(error = %e, %call_id, "could not cancel a function call");
+                }
+            }
+            Job::RequestId(id) => {
+                if let Err(e) = control.set_request_id(sid, &id) {
+                    tracing::warn!(error = %e, "could not record the agent request id");
+                }
+            }
+            Job::TurnMetrics(metrics) => {
+                if let Err(e) = control.record_turn_metrics(sid, &metrics) {
+                    tracing::warn!(error = %e, turn = metrics.turn, "could not record turn metrics");
+                }
+            }
+            Job::Finish { stats, finish, done } => {
+                let mut errors = Vec::new();
+                if let Err(e) = control.record_session_stats(sid, &stats) {
+                    tracing::warn!(error = %e, "could not record session stats");
+                    errors.push(e);
+                }
+                let ended = match &finish {
+                    Finish::Close => control.close_session(sid),
+                    Finish::Interrupted(reason) => control.mark_interrupted(sid, reason),
+                };
+                if let Err(e) = ended {
+                    tracing::warn!(error = %e, "could not end the conversation record");
+                    errors.push(e);
+                }
+                let _ = done.send(errors);
+                return;
+            }
+        }
+    }
+}
+
+fn run_intent(
+    control: &dyn ControlPlane,
+    sid: &str,
+    call_id: String,
+    name: String,
+    arguments: &str,
+) -> IntentDone {
+    let parsed = if arguments.trim().is_empty() {
+        Ok(serde_json::Value::Object(Default::default()))
+    } else {
+        serde_json::from_str::<serde_json::Value>(arguments)
+    };
+    let (content, ok) = match parsed {
+        Err(e) => (
+            format!("I could not read the arguments of {name}: {e}. Please try again with valid JSON."),
+            false,
+        ),
+        Ok(args) => match control.run_intent(sid, &call_id, &name, args) {
+            Ok(result) => (result, true),
+            Err(e) => (format!("{name} failed: {e}"), false),
+        },
+    };
+    IntentDone { call_id, name, content, ok }
+}

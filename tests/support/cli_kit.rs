@@ -1,0 +1,52 @@
+//! Running the built `companion` binary against the fakes.
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::Value;
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(self.stdout.trim())
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}\nstderr: {}", self.stdout, self.stderr))
+    }
+}
+
+/// Runs `companion ARGS` with the data dir and Deepgram endpoints given.
+pub async fn companion(data: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_companion"));
+    cmd.args(args)
+        .env("COMPANION_DATA_DIR", data)
+        .env_remove("DEEPGRAM_API_KEY")
+        .env_remove("COMPANION_DEEPGRAM_API_URL")
+        .env_remove("COMPANION_DEEPGRAM_AGENT_URL")
+        .env("RUST_LOG", "warn")
+        .kill_on_drop(true);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = tokio::time::timeout(Duration::from_secs(120), cmd.output())
+        .await
+        .expect("companion hung")
+        .expect("companion did not start");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into(),
+        stderr: String::from_utf8_lossy(&out.stderr).into(),
+    }
+}
+
+/// `companion ARGS --json` that must succeed.
+pub async fn json_of(data: &Path, args: &[&str]) -> Value {
+    let mut all: Vec<&str> = args.to_vec();
+    all.push("--json");
+    let run = companion(data, &[], &all).await;
+    assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+    run.json()
+}

@@ -1,0 +1,9 @@
+//! Test support shared by the integration tests (not product code).
+#![allow(dead_code)]
+
+pub mod cli_kit;
+pub mod fake_agent;
+pub mod fake_grant;
+pub mod pulse;
+pub mod session_kit;
+pub mod speech;

@@ -1,0 +1,130 @@
+//! Running an in-process session against the fake agent with the in-memory seams.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use companion::agent::FunctionDef;
+use companion::session::memory::{MemoryControl, Played, ScriptedSource, Segment, VirtualPlayback};
+use companion::session::{
+    run, SessionCommand, SessionConfig, SessionError, SessionEvent, SessionOptions, SessionReport,
+};
+use serde_json::json;
+use tokio::sync::mpsc;
+
+use super::fake_agent::FakeAgent;
+
+pub const TOKEN: &str = "tok-fake-123";
+
+pub fn functions() -> Vec<FunctionDef> {
+    let f = |name: &str, props: serde_json::Value, required: &[&str], defer: bool| FunctionDef {
+        name: name.into(),
+        description: format!("{name} intent"),
+        parameters: json!({"type": "object", "properties": props, "required": required}),
+        defer_until_eot: defer.then_some(true),
+    };
+    vec![
+        f(
+            "submit_goal_intent",
+            json!({"goal_statement": {"type": "string"}, "timeline": {"type": "string"}}),
+            &["goal_statement", "timeline"],
+            true,
+        ),
+        f(
+            "create_task",
+            json!({"title": {"type": "string"}, "scheduled_at": {"type": "string"}, "duration_minutes": {"type": "integer"}, "notes": {"type": "string"}}),
+            &["title", "scheduled_at"],
+            true,
+        ),
+        f(
+            "reschedule_task",
+            json!({"task": {"type": "string"}, "new_time": {"type": "string"}}),
+            &["task", "new_time"],
+            true,
+        ),
+        f(
+            "list_tasks",
+            json!({"day": {"type": "string"}, "from": {"type": "string"}, "to": {"type": "string"}}),
+            &[],
+            false,
+        ),
+        f("complete_task", json!({"task": {"type": "string"}}), &["task"], true),
+    ]
+}
+
+pub fn config() -> SessionConfig {
+    SessionConfig {
+        system_prompt: "You are Flux, a concise companion.".into(),
+        functions: functions(),
+        voice_model: "aura-2-thalia-en".into(),
+        listen_model: "nova-3".into(),
+        llm_provider: "open_ai".into(),
+        llm_model: "gpt-4o-mini".into(),
+        greeting: Some("Hey! What can I help you with today?".into()),
+    }
+}
+
+pub fn control() -> MemoryControl {
+    MemoryControl::new(TOKEN, config())
+}
+
+pub fn speech(ms: u32) -> Segment {
+    Segment::Tone { ms, amplitude: 9000 }
+}
+
+pub fn silence(ms: u32) -> Segment {
+    Segment::Silence { ms }
+}
+
+pub struct Outcome {
+    pub result: Result<SessionReport, SessionError>,
+    pub events: Vec<SessionEvent>,
+    pub played: Arc<Mutex<Played>>,
+}
+
+impl Outcome {
+    pub fn report(&self) -> &SessionReport {
+        self.result.as_ref().expect("session failed")
+    }
+    pub fn played_bytes(&self) -> usize {
+        self.played.lock().unwrap().pcm.len()
+    }
+}
+
+pub fn options(fake: &FakeAgent) -> SessionOptions {
+    let mut o = SessionOptions::new(fake.url(), "local-user");
+    o.settle = Duration::from_millis(600);
+    o.reply_timeout = Duration::from_secs(4);
+    o.backoff_base = Duration::from_millis(100);
+    o
+}
+
+/// Runs a session; `commands` are sent after the given delays.
+pub async fn run_session(
+    control: Arc<MemoryControl>,
+    source: ScriptedSource,
+    options: SessionOptions,
+    commands: Vec<(u64, SessionCommand)>,
+) -> Outcome {
+    let (playback, played) = VirtualPlayback::new(24_000);
+    let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
+    let (ev_tx, mut ev_rx) = mpsc::unbounded_channel();
+    let collector = tokio::spawn(async move {
+        let mut all = Vec::new();
+        while let Some(e) = ev_rx.recv().await {
+            all.push(e);
+        }
+        all
+    });
+    let sender = tokio::spawn(async move {
+        for (ms, c) in commands {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            let _ = cmd_tx.send(c);
+        }
+        tokio::time::sleep(Duration::from_secs(3600)).await;
+    });
+    let session = run(control, source, Box::new(playback), options, cmd_rx, ev_tx);
+    let result = tokio::time::timeout(Duration::from_secs(60), session).await.expect("session hung");
+    sender.abort();
+    let events = collector.await.unwrap();
+    Outcome { result, events, played }
+}

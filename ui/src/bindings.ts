@@ -1,0 +1,157 @@
+// Generated from the Rust types and commands by `UPDATE_BINDINGS=1 cargo test -p flux-desktop --test bindings`.
+// Do not edit: change the Rust side and regenerate.
+
+import { invoke } from "@tauri-apps/api/core";
+
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;
+
+export type SessionState = "connecting" | "listening" | "user_speaking" | "thinking" | "agent_speaking" | "reconnecting" | "closed";
+
+export type TalkMode = "hands_free" | "push_to_talk";
+
+export type AppStatus = { has_key: boolean, key_hint: string | null, has_microphone: boolean, microphone_error: string | null, talking: boolean, session_id: string | null, state: SessionState | null, mode: TalkMode, muted: boolean, data_dir: string, version: string, };
+
+export type ConversationStatus = "open" | "closed" | "interrupted";
+
+export type ConversationRow = { id: string, user_id: string, status: ConversationStatus, started_at: string, ended_at: string | null, end_reason: string | null, message_count: number, };
+
+export type MessageRow = { id: string, seq: number, role: string, content: string, created_at: string, };
+
+export type CallStatus = "executed" | "failed" | "cancelled";
+
+export type CallView = { id: string, name: string, arguments: JsonValue, status: CallStatus, result: string, created_at: string, };
+
+export type SessionDetail = { messages: Array<MessageRow>, function_calls: Array<CallView>, 
+/**
+ * As the session recorded them (`TurnMetrics`, `SessionStats` of the session room).
+ */
+turn_metrics: Array<TurnMetrics>, stats: SessionStats | null, id: string, user_id: string, status: ConversationStatus, started_at: string, ended_at: string | null, end_reason: string | null, message_count: number, };
+
+export type SearchHit = { conversation_id: string, message_id: string, role: string, created_at: string, 
+/**
+ * The matching passage with each hit wrapped in the caller's markers.
+ */
+snippet: string, 
+/**
+ * bm25 score: lower is a better match.
+ */
+score: number, };
+
+export type TaskStatus = "pending" | "done";
+
+export type TaskRow = { id: string, user_id: string, goal_id: string | null, title: string, notes: string, 
+/**
+ * RFC 3339 with the offset the user meant, for display in their time.
+ */
+scheduled_at: string, duration_minutes: number | null, status: TaskStatus, completed_at: string | null, created_at: string, };
+
+export type GoalRow = { id: string, user_id: string, statement: string, timeline: string, status: GoalStatus, created_at: string, };
+
+export type Settings = { user: UserSettings, agent: AgentSettings, deepgram: DeepgramSettings, audio: AudioSettings, limits: Limits, };
+
+export type UserSettings = { id: string, display_name: string, timezone: string, };
+
+export type AgentSettings = { voice_model: string, listen_model: string, llm_provider: string, llm_model: string, greeting: string, input_sample_rate: number, output_sample_rate: number, };
+
+export type DeepgramSettings = { api_url: string, agent_url: string, token_ttl_seconds: number, };
+
+export type AudioSettings = { 
+/**
+ * Empty means "system default", which follows the OS default device.
+ */
+input_device: string, output_device: string, };
+
+export type Limits = { sessions_per_10_minutes: number, sessions_per_day: number, open_sessions_per_user: number, };
+
+export type Direction = "input" | "output";
+
+export type DeviceInfo = { name: string, 
+/**
+ * The host's identifier (the ALSA PCM name on Linux, e.g. `pulse`); also selectable.
+ */
+id: string | null, direction: Direction, is_default: boolean, 
+/**
+ * The device's default stream config, if it reports one.
+ */
+sample_rate: number | null, channels: number | null, sample_format: string | null, };
+
+export type Devices = { inputs: Array<DeviceInfo>, outputs: Array<DeviceInfo>, error: string | null, };
+
+export type Format = "md" | "json" | "srt" | "vtt";
+
+export type Exported = { path: string, bytes: number, };
+
+export type AgentStartedLatency = { total_latency?: number | null, tts_latency?: number | null, ttt_latency?: number | null, };
+
+export type LatencyReport = { stt_latency?: number | null, ttt_token_latency?: number | null, ttt_text_latency?: number | null, ttt_tool_latency?: number | null, ttt_thinking_latency?: number | null, tts_latency?: number | null, total_latency?: number | null, };
+
+export type TurnMetrics = { turn: number, typed: boolean, 
+/**
+ * Local VAD end of the user's speech → first agent audio byte received.
+ */
+speech_end_to_first_audio_ms: number | null, 
+/**
+ * First agent audio byte received → first agent sample played.
+ */
+first_audio_to_played_ms: number | null, 
+/**
+ * End of the user's speech → first agent sample played (what the user perceives).
+ */
+speech_end_to_played_ms: number | null, agent_audio_bytes: number, barged_in: boolean, service_started: AgentStartedLatency | null, service_report: LatencyReport | null, };
+
+export type SessionStats = { frames_sent: number, 
+/**
+ * Frames not sent: no connection (reconnecting) or the writer queue was full.
+ */
+frames_unsent: number, capture_drops: number, playback_underruns: number, barge_ins: number, reconnects: number, keepalives_sent: number, agent_audio_bytes: number, turns: number, };
+
+export type SessionEnd = { "kind": "completed" } | { "kind": "stopped" } | { "kind": "interrupted", reason: string, };
+
+export type SessionEvent = { "event": "started", session_id: string, request_id: string, } | { "event": "state", state: SessionState, } | { "event": "transcript", role: string, content: string, typed: boolean, } | { "event": "function_call", id: string, name: string, arguments: string, } | { "event": "function_result", id: string, name: string, content: string, ok: boolean, } | { "event": "function_cancelled", id: string, name: string, } | { "event": "level", dbfs: number, } | { "event": "turn_metrics", metrics: TurnMetrics, } | { "event": "session_stats", stats: SessionStats, } | { "event": "warning", code: string, description: string, } | { "event": "error", code: string, description: string, } | { "event": "reconnecting", attempt: number, reason: string, } | { "event": "ended", outcome: SessionEnd, };
+
+// The names the UI uses.
+export type Conversation = ConversationRow;
+export type Message = MessageRow;
+export type Task = TaskRow;
+export type Goal = GoalRow;
+export type GoalStatus = "active" | "done" | "archived";
+export type ExportFormat = Format;
+export type SessionOutcome = SessionEnd;
+
+// Commands reject with the error sentence (a string) to show as-is.
+export const commands = {
+  appStatus: () => invoke<AppStatus>("app_status"),
+  startTalk: (mode: TalkMode) => invoke<string>("start_talk", { mode }),
+  stopTalk: () => invoke<null>("stop_talk"),
+  setMuted: (muted: boolean) => invoke<null>("set_muted", { muted }),
+  pushToTalk: (pressed: boolean) => invoke<null>("push_to_talk", { pressed }),
+  sendText: (text: string) => invoke<null>("send_text", { text }),
+  undoCall: (sessionId: string, callId: string) => invoke<string>("undo_call", { sessionId, callId }),
+  listSessions: (limit: number) => invoke<Conversation[]>("list_sessions", { limit }),
+  sessionDetail: (id: string) => invoke<SessionDetail>("session_detail", { id }),
+  search: (query: string, limit: number) => invoke<SearchHit[]>("search", { query, limit }),
+  exportSession: (id: string, format: ExportFormat) => invoke<Exported>("export_session", { id, format }),
+  deleteSession: (id: string) => invoke<null>("delete_session", { id }),
+  deleteAllSessions: () => invoke<number>("delete_all_sessions"),
+  listTasks: () => invoke<Task[]>("list_tasks"),
+  createTask: (title: string, scheduledAt: string, durationMinutes: number | null, notes: string | null) => invoke<Task>("create_task", { title, scheduledAt, durationMinutes, notes }),
+  updateTask: (id: string, title: string, scheduledAt: string, durationMinutes: number | null, notes: string) => invoke<Task>("update_task", { id, title, scheduledAt, durationMinutes, notes }),
+  setTaskDone: (id: string, done: boolean) => invoke<Task>("set_task_done", { id, done }),
+  deleteTask: (id: string) => invoke<null>("delete_task", { id }),
+  listGoals: () => invoke<Goal[]>("list_goals"),
+  createGoal: (statement: string, timeline: string) => invoke<Goal>("create_goal", { statement, timeline }),
+  setGoalStatus: (id: string, status: GoalStatus) => invoke<Goal>("set_goal_status", { id, status }),
+  deleteGoal: (id: string) => invoke<null>("delete_goal", { id }),
+  getSettings: () => invoke<Settings>("get_settings"),
+  saveSettings: (settings: Settings) => invoke<Settings>("save_settings", { settings }),
+  getPrompt: () => invoke<string>("get_prompt"),
+  savePrompt: (prompt: string) => invoke<null>("save_prompt", { prompt }),
+  setApiKey: (key: string) => invoke<AppStatus>("set_api_key", { key }),
+  clearApiKey: () => invoke<AppStatus>("clear_api_key"),
+  listDevices: () => invoke<Devices>("list_devices"),
+};
+
+export const events = {
+  sessionEvent: "session-event",
+  appStatus: "app-status",
+} as const;

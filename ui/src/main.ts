@@ -1,0 +1,242 @@
+import "./styles.css";
+import { commands } from "./bindings";
+import type { AppStatus } from "./bindings";
+import { clear, errText, h, toast, toastHost } from "./dom";
+import { mountReview } from "./review";
+import { keyForm, mountSettings } from "./settings";
+import { listenAll, sessionEvents, status } from "./store";
+import { mountTalk } from "./talk";
+import { mountTasks } from "./tasks";
+
+type ScreenId = "talk" | "review" | "tasks" | "settings";
+const SCREENS: { id: ScreenId; label: string; icon: string }[] = [
+  { id: "talk", label: "Talk", icon: "◉" },
+  { id: "review", label: "Review", icon: "☰" },
+  { id: "tasks", label: "Tasks & goals", icon: "✓" },
+  { id: "settings", label: "Settings", icon: "⚙" },
+];
+
+const STATE_SHORT: Record<string, string> = {
+  connecting: "Connecting",
+  listening: "Listening",
+  user_speaking: "You're speaking",
+  thinking: "Thinking",
+  agent_speaking: "Speaking",
+  reconnecting: "Reconnecting",
+  closed: "Ended",
+  error: "Error",
+};
+
+async function boot() {
+  const app = document.getElementById("app")!;
+  toastHost();
+
+  const views = new Map<ScreenId, HTMLElement>();
+  const hooks = new Map<ScreenId, { onShow?: () => void }>();
+  const tabs = new Map<ScreenId, HTMLButtonElement>();
+  let current: ScreenId = "talk";
+
+  const sideStatus = h("div", { class: "side-status", id: "side-status", "aria-live": "polite" });
+  const nav = h(
+    "nav",
+    { class: "sidebar", "aria-label": "Main" },
+    h("div", { class: "brand" }, h("span", { class: "logo", "aria-hidden": "true" }), h("span", null, "Flux")),
+    h(
+      "ul",
+      { class: "tabs", role: "list" },
+      SCREENS.map((s, i) => {
+        const b = h(
+          "button",
+          { type: "button", class: "tab", id: `tab-${s.id}`, "data-screen": s.id, title: `${s.label} (Alt+${i + 1})`, onclick: () => show(s.id) },
+          h("span", { class: "tab-icon", "aria-hidden": "true" }, s.icon),
+          h("span", null, s.label),
+        );
+        tabs.set(s.id, b);
+        return h("li", null, b);
+      }),
+    ),
+    sideStatus,
+  );
+  const main = h("main", { class: "main-content", id: "content" });
+  for (const s of SCREENS) {
+    const v = h("div", { class: "screen", id: `screen-${s.id}`, "data-screen": s.id, hidden: true, tabindex: "-1" });
+    views.set(s.id, v);
+    main.appendChild(v);
+  }
+
+  const onboarding = h("section", { class: "onboarding", id: "onboarding", hidden: true, role: "dialog", "aria-modal": "true", "aria-labelledby": "onb-title" });
+  let onboardingDismissed = false;
+  let onboardingKey = "";
+
+  clear(app, h("div", { class: "shell" }, nav, main), onboarding);
+  app.removeAttribute("aria-busy");
+
+  mountTalk(views.get("talk")!);
+  hooks.set("review", mountReview(views.get("review")!));
+  hooks.set("tasks", mountTasks(views.get("tasks")!));
+  hooks.set("settings", mountSettings(views.get("settings")!));
+
+  function show(id: ScreenId, focus = true) {
+    current = id;
+    for (const [sid, v] of views) v.hidden = sid !== id;
+    for (const [sid, b] of tabs) {
+      if (sid === id) b.setAttribute("aria-current", "page");
+      else b.removeAttribute("aria-current");
+    }
+    document.body.dataset.screen = id;
+    hooks.get(id)?.onShow?.();
+    if (focus) views.get(id)!.focus({ preventScroll: true });
+  }
+
+  document.addEventListener("keydown", (e) => {
+    if (e.altKey && !e.ctrlKey && !e.metaKey && /^[1-4]$/.test(e.key)) {
+      e.preventDefault();
+      show(SCREENS[Number(e.key) - 1].id);
+    }
+  });
+
+  // ---- onboarding ----
+  function renderOnboarding(st: AppStatus) {
+    const needKey = !st.has_key;
+    const needMic = !st.has_microphone;
+    const visible = (needKey || needMic) && !onboardingDismissed;
+    const wasHidden = onboarding.hidden;
+    onboarding.hidden = !visible;
+    document.body.classList.toggle("onboarding-open", visible);
+    if (!visible) {
+      onboardingKey = "";
+      return;
+    }
+    // Re-render only when what it shows changed, so a half-typed key survives other status updates.
+    const memo = JSON.stringify([st.has_key, st.key_hint, st.has_microphone, st.microphone_error]);
+    if (memo === onboardingKey) return;
+    onboardingKey = memo;
+    const steps: HTMLElement[] = [];
+    if (needKey) {
+      steps.push(
+        h(
+          "div",
+          { class: "onb-step", id: "onb-key" },
+          h("h2", null, "1. Add your Deepgram API key"),
+          h(
+            "ol",
+            { class: "onb-list" },
+            h("li", null, "Open ", h("strong", null, "console.deepgram.com"), " in your browser and sign in (new accounts get free credit)."),
+            h("li", null, "Go to ", h("strong", null, "API Keys"), " and create a key with the ", h("em", null, "Member"), " role."),
+            h("li", null, "Copy the key and paste it below. It is stored in your system keychain, never in a file."),
+          ),
+          keyForm("onboarding"),
+        ),
+      );
+    } else {
+      steps.push(h("div", { class: "onb-step done", id: "onb-key" }, h("h2", null, "✓ Deepgram key saved"), h("p", { class: "muted" }, `Key ending in ${st.key_hint ?? "…"}`)));
+    }
+    if (needMic) {
+      steps.push(
+        h(
+          "div",
+          { class: "onb-step", id: "onb-mic" },
+          h("h2", null, `${needKey ? "2" : "1"}. Connect a microphone`),
+          h("p", null, "Flux could not find a microphone to listen with."),
+          st.microphone_error ? h("p", { class: "field-error", id: "mic-error" }, st.microphone_error) : null,
+          h(
+            "p",
+            { class: "muted small" },
+            "Plug in a headset or USB microphone, check that it is not muted or disabled in your system's sound settings, and that Flux is allowed to use it. Then check again.",
+          ),
+          h(
+            "button",
+            {
+              type: "button",
+              class: "btn",
+              id: "mic-recheck",
+              onclick: async () => {
+                try {
+                  await commands.listDevices();
+                  status.set(await commands.appStatus());
+                } catch (e) {
+                  toast(errText(e));
+                }
+              },
+            },
+            "Check again",
+          ),
+        ),
+      );
+    }
+    clear(
+      onboarding,
+      h(
+        "div",
+        { class: "onb-card" },
+        h("div", { class: "brand big" }, h("span", { class: "logo", "aria-hidden": "true" }), h("span", null, "Welcome to Flux")),
+        h("p", { class: "lead", id: "onb-title" }, "Your voice companion for tasks and goals. A couple of things before you can talk:"),
+        steps,
+        h(
+          "div",
+          { class: "row between" },
+          h("span", { class: "muted small" }, "Reviewing past conversations, search and tasks work without these."),
+          h(
+            "button",
+            {
+              type: "button",
+              class: "btn btn-ghost",
+              id: "onb-skip",
+              onclick: () => {
+                onboardingDismissed = true;
+                renderOnboarding(status.value ?? st);
+              },
+            },
+            "Skip for now",
+          ),
+        ),
+      ),
+    );
+    if (wasHidden) (onboarding.querySelector<HTMLElement>("#onboarding-key") ?? onboarding.querySelector<HTMLElement>("button"))?.focus();
+  }
+
+  let liveState: string | null = null;
+  sessionEvents.subscribe((ev) => {
+    if (!ev) return;
+    if (ev.event === "state") liveState = ev.state;
+    else if (ev.event === "error") liveState = "error";
+    else if (ev.event === "reconnecting") liveState = "reconnecting";
+    else if (ev.event === "ended") liveState = null;
+    else return;
+    if (status.value) renderSide(status.value);
+  });
+
+  function renderSide(st: AppStatus) {
+    const state = liveState ?? st.state ?? "connecting";
+    const label = st.talking ? (STATE_SHORT[state] ?? "Talking") : "Idle";
+    clear(
+      sideStatus,
+      h("span", { class: `dot ${st.talking ? "on" : ""}`, "aria-hidden": "true" }),
+      h("span", { id: "side-state" }, label),
+      st.muted ? h("span", { class: "badge badge-warn" }, "muted") : null,
+      !st.has_key ? h("button", { type: "button", class: "link", onclick: () => show("settings") }, "Add key") : null,
+    );
+  }
+
+  status.subscribe((st) => {
+    if (!st) return;
+    if (!st.talking) liveState = null;
+    renderOnboarding(st);
+    renderSide(st);
+  });
+
+  try {
+    await listenAll();
+  } catch (e) {
+    toast(`Could not subscribe to events: ${errText(e)}`);
+  }
+  try {
+    status.set(await commands.appStatus());
+  } catch (e) {
+    toast(`Could not reach the app core: ${errText(e)}`);
+  }
+  show(current, false);
+  document.body.dataset.ready = "true";
+}
+
+void boot();

@@ -1,0 +1,276 @@
+// Settings screen: Deepgram key, devices, voice and models, persona, name and timezone.
+import { commands } from "./bindings";
+import type { DeviceInfo, Settings } from "./bindings";
+import { attempt, clear, confirmDialog, errText, h, toast } from "./dom";
+import { status } from "./store";
+
+/** A password field that stores the key in the OS keychain via `set_api_key`. Never shows it back. */
+export function keyForm(idPrefix: string): HTMLFormElement {
+  const input = h("input", {
+    type: "password",
+    id: `${idPrefix}-key`,
+    autocomplete: "off",
+    spellcheck: "false",
+    placeholder: "Paste your Deepgram API key",
+    "aria-describedby": `${idPrefix}-key-help`,
+  });
+  const err = h("p", { class: "field-error", id: `${idPrefix}-key-error`, role: "alert", hidden: true });
+  const form = h(
+    "form",
+    { class: "key-form", id: `${idPrefix}-key-form` },
+    h("label", { class: "field grow" }, h("span", null, "Deepgram API key"), input),
+    h("button", { type: "submit", class: "btn btn-primary" }, "Save key"),
+    err,
+  );
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    err.hidden = true;
+    const key = input.value.trim();
+    if (!key) {
+      err.textContent = "Paste a key first.";
+      err.hidden = false;
+      return;
+    }
+    try {
+      const st = await commands.setApiKey(key);
+      input.value = "";
+      status.set(st);
+      toast("Key saved to the system keychain", "info", 4000);
+    } catch (ex) {
+      err.textContent = errText(ex);
+      err.hidden = false;
+    }
+  });
+  return form;
+}
+
+export function mountSettings(root: HTMLElement) {
+  let settings: Settings | null = null;
+
+  // ---- key ----
+  const keyStatus = h("p", { class: "key-status", id: "key-status" });
+  const removeKey = h("button", { type: "button", class: "btn btn-danger-ghost", id: "key-remove" }, "Remove key");
+  removeKey.addEventListener("click", async () => {
+    if (!(await confirmDialog("Remove the Deepgram key?", "Flux will not be able to talk until you add a key again.", "Remove"))) return;
+    const st = await attempt(commands.clearApiKey(), "Could not remove the key");
+    if (st) status.set(st);
+  });
+  const keySection = h(
+    "section",
+    { class: "card", "aria-labelledby": "set-key-h" },
+    h("h2", { id: "set-key-h" }, "Deepgram"),
+    keyStatus,
+    keyForm("settings"),
+    h(
+      "p",
+      { class: "muted small", id: "settings-key-help" },
+      "Stored in your system keychain, never in a file. Get a key at console.deepgram.com.",
+    ),
+    h("div", { class: "row" }, removeKey),
+  );
+  function renderKey() {
+    const st = status.value;
+    if (!st) return;
+    keyStatus.replaceChildren(
+      st.has_key
+        ? h("span", null, h("span", { class: "badge badge-ok" }, "Key set"), " ending in ", h("code", { id: "key-hint" }, st.key_hint ?? "…"))
+        : h("span", null, h("span", { class: "badge badge-warn" }, "No key"), " Flux needs a Deepgram key to talk."),
+    );
+    removeKey.hidden = !st.has_key;
+  }
+  status.subscribe(renderKey);
+
+  // ---- devices ----
+  const inputSel = h("select", { id: "input-device" });
+  const outputSel = h("select", { id: "output-device" });
+  const devError = h("p", { class: "field-error", id: "devices-error", hidden: true });
+  const refreshDev = h("button", { type: "button", class: "btn btn-sm", id: "devices-refresh", onclick: () => void loadDevices() }, "Refresh");
+
+  function fillSelect(sel: HTMLSelectElement, devices: DeviceInfo[], current: string) {
+    const opts = [h("option", { value: "" }, "System default (follows the OS)")];
+    for (const d of devices) {
+      const extra = [d.is_default ? "current default" : "", d.sample_rate ? `${Math.round(d.sample_rate / 1000)} kHz` : "", d.channels ? `${d.channels} ch` : ""]
+        .filter(Boolean)
+        .join(", ");
+      opts.push(h("option", { value: d.name }, extra ? `${d.name} (${extra})` : d.name));
+    }
+    if (current && !devices.some((d) => d.name === current)) {
+      opts.push(h("option", { value: current }, `${current} (not connected)`));
+    }
+    sel.replaceChildren(...opts);
+    sel.value = current;
+  }
+
+  async function loadDevices() {
+    const d = await attempt(commands.listDevices(), "Could not list audio devices");
+    if (!d) return;
+    fillSelect(inputSel, d.inputs, settings?.audio.input_device ?? "");
+    fillSelect(outputSel, d.outputs, settings?.audio.output_device ?? "");
+    devError.textContent = d.error ?? "";
+    devError.hidden = !d.error;
+  }
+
+  // ---- general form ----
+  const f = {
+    name: h("input", { type: "text", id: "user-name", autocomplete: "name" }),
+    tz: h("input", { type: "text", id: "user-timezone", list: "tz-list", autocomplete: "off", spellcheck: "false" }),
+    voice: h("input", { type: "text", id: "voice-model", spellcheck: "false" }),
+    listen: h("input", { type: "text", id: "listen-model", spellcheck: "false" }),
+    llmProvider: h("input", { type: "text", id: "llm-provider", spellcheck: "false" }),
+    llm: h("input", { type: "text", id: "llm-model", spellcheck: "false" }),
+    greeting: h("input", { type: "text", id: "greeting" }),
+  };
+  const tzList = h("datalist", { id: "tz-list" });
+  try {
+    const zones = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.("timeZone") ?? [];
+    tzList.append(...zones.map((z) => h("option", { value: z })));
+  } catch {
+    /* older engines: free text only */
+  }
+  const formErr = h("p", { class: "field-error", id: "settings-error", role: "alert", hidden: true });
+  const saved = h("span", { class: "muted small", id: "settings-saved", role: "status" });
+  const form = h(
+    "form",
+    { class: "stack", id: "settings-form" },
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "set-you-h" },
+      h("h2", { id: "set-you-h" }, "You"),
+      h(
+        "div",
+        { class: "form-grid" },
+        h("label", { class: "field grow" }, h("span", null, "Your name"), f.name),
+        h("label", { class: "field grow" }, h("span", null, "Timezone"), f.tz, tzList),
+      ),
+    ),
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "set-audio-h" },
+      h("div", { class: "row between" }, h("h2", { id: "set-audio-h" }, "Audio devices"), refreshDev),
+      h(
+        "div",
+        { class: "form-grid" },
+        h("label", { class: "field grow" }, h("span", null, "Microphone"), inputSel),
+        h("label", { class: "field grow" }, h("span", null, "Speaker"), outputSel),
+      ),
+      devError,
+    ),
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "set-voice-h" },
+      h("h2", { id: "set-voice-h" }, "Voice and models"),
+      h(
+        "div",
+        { class: "form-grid" },
+        h("label", { class: "field" }, h("span", null, "Voice (TTS model)"), f.voice),
+        h("label", { class: "field" }, h("span", null, "Listen (STT model)"), f.listen),
+        h("label", { class: "field" }, h("span", null, "LLM provider"), f.llmProvider),
+        h("label", { class: "field" }, h("span", null, "LLM model"), f.llm),
+        h("label", { class: "field span-all" }, h("span", null, "Greeting"), f.greeting),
+      ),
+    ),
+    h("div", { class: "row end sticky-save" }, saved, formErr, h("button", { type: "submit", class: "btn btn-primary", id: "settings-save" }, "Save settings")),
+  );
+
+  function fillForm(s: Settings) {
+    f.name.value = s.user.display_name;
+    f.tz.value = s.user.timezone;
+    f.voice.value = s.agent.voice_model;
+    f.listen.value = s.agent.listen_model;
+    f.llmProvider.value = s.agent.llm_provider;
+    f.llm.value = s.agent.llm_model;
+    f.greeting.value = s.agent.greeting;
+  }
+
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    formErr.hidden = true;
+    saved.textContent = "";
+    if (!settings) return;
+    const next: Settings = structuredClone(settings);
+    next.user.display_name = f.name.value.trim();
+    next.user.timezone = f.tz.value.trim();
+    next.agent.voice_model = f.voice.value.trim();
+    next.agent.listen_model = f.listen.value.trim();
+    next.agent.llm_provider = f.llmProvider.value.trim();
+    next.agent.llm_model = f.llm.value.trim();
+    next.agent.greeting = f.greeting.value;
+    next.audio.input_device = inputSel.value;
+    next.audio.output_device = outputSel.value;
+    try {
+      settings = await commands.saveSettings(next);
+      fillForm(settings);
+      saved.textContent = "Saved";
+    } catch (ex) {
+      formErr.textContent = errText(ex);
+      formErr.hidden = false;
+    }
+  });
+
+  // ---- persona ----
+  const prompt = h("textarea", { id: "persona", rows: "12", spellcheck: "true", "aria-describedby": "persona-help" });
+  const promptMsg = h("span", { class: "muted small", id: "persona-saved", role: "status" });
+  const personaSection = h(
+    "section",
+    { class: "card", "aria-labelledby": "set-persona-h" },
+    h("h2", { id: "set-persona-h" }, "Persona"),
+    h("p", { class: "muted small", id: "persona-help" }, "How Flux behaves and talks. Applies to the next conversation."),
+    prompt,
+    h(
+      "div",
+      { class: "row end" },
+      promptMsg,
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn",
+          id: "persona-reset",
+          onclick: async () => {
+            if (!(await confirmDialog("Reset the persona?", "Your edits are replaced by the default persona.", "Reset"))) return;
+            const ok = await attempt(commands.savePrompt("").then(() => true), "Could not reset the persona");
+            if (!ok) return;
+            const p = await attempt(commands.getPrompt(), "Could not load the persona");
+            if (p !== undefined) prompt.value = p;
+            promptMsg.textContent = "Reset to the default";
+          },
+        },
+        "Reset to default",
+      ),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn btn-primary",
+          id: "persona-save",
+          onclick: async () => {
+            const ok = await attempt(commands.savePrompt(prompt.value).then(() => true), "Could not save the persona");
+            if (ok) promptMsg.textContent = "Saved";
+          },
+        },
+        "Save persona",
+      ),
+    ),
+  );
+
+  const about = h("p", { class: "muted small", id: "about" });
+  status.subscribe((st) => {
+    if (st) about.textContent = `Flux Companion ${st.version} · data in ${st.data_dir}`;
+  });
+
+  clear(root, h("header", { class: "screen-head" }, h("h1", null, "Settings")), h("div", { class: "stack" }, keySection, form, personaSection, about));
+  renderKey();
+
+  async function load() {
+    const s = await attempt(commands.getSettings(), "Could not load settings");
+    if (s) {
+      settings = s;
+      fillForm(s);
+    }
+    await loadDevices();
+    const p = await attempt(commands.getPrompt(), "Could not load the persona");
+    if (p !== undefined && document.activeElement !== prompt) prompt.value = p;
+  }
+
+  return { onShow: () => void load() };
+}

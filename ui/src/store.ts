@@ -1,0 +1,32 @@
+// Shared app state: the shell's AppStatus, kept fresh from `app-status` events and command replies.
+import type { AppStatus, SessionEvent } from "./bindings";
+import { events } from "./bindings";
+import { listen } from "@tauri-apps/api/event";
+
+type Fn<T> = (v: T) => void;
+
+class Signal<T> {
+  private subs = new Set<Fn<T>>();
+  constructor(public value: T) {}
+  set(v: T) {
+    this.value = v;
+    for (const s of [...this.subs]) s(v);
+  }
+  subscribe(fn: Fn<T>): () => void {
+    this.subs.add(fn);
+    return () => this.subs.delete(fn);
+  }
+}
+
+export const status = new Signal<AppStatus | null>(null);
+export const sessionEvents = new Signal<SessionEvent | null>(null);
+/** Bumped whenever stored sessions may have changed (a session ended, history deleted). */
+export const historyChanged = new Signal<number>(0);
+
+export async function listenAll() {
+  await listen<AppStatus>(events.appStatus, (e) => status.set(e.payload));
+  await listen<SessionEvent>(events.sessionEvent, (e) => {
+    sessionEvents.set(e.payload);
+    if (e.payload.event === "ended") historyChanged.set(historyChanged.value + 1);
+  });
+}

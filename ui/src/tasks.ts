@@ -1,0 +1,331 @@
+// Tasks & goals screen: today's, upcoming, overdue and done tasks; goals.
+import { commands } from "./bindings";
+import type { Goal, GoalStatus, Task } from "./bindings";
+import { attempt, clear, confirmDialog, h } from "./dom";
+
+function todayIn(tz: string | null): string {
+  try {
+    return new Intl.DateTimeFormat("en-CA", { timeZone: tz || undefined, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+  } catch {
+    return new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+  }
+}
+
+function datePart(s: string) {
+  return s.slice(0, 10);
+}
+function timePart(s: string) {
+  return s.slice(11, 16);
+}
+
+function fmtDay(d: string): string {
+  const dt = new Date(`${d}T12:00:00`);
+  if (Number.isNaN(dt.getTime())) return d;
+  return dt.toLocaleDateString(undefined, { weekday: "short", month: "short", day: "numeric" });
+}
+
+function addMinutes(hhmm: string, mins: number): string {
+  const [hh, mm] = hhmm.split(":").map(Number);
+  const t = (hh * 60 + mm + mins) % 1440;
+  return `${String(Math.floor(t / 60)).padStart(2, "0")}:${String(t % 60).padStart(2, "0")}`;
+}
+
+export function mountTasks(root: HTMLElement) {
+  let tasks: Task[] = [];
+  let goals: Goal[] = [];
+  let tz: string | null = null;
+  let editing: string | null = null;
+
+  // ---- new task form ----
+  const titleIn = h("input", { type: "text", id: "task-title", required: true, placeholder: "e.g. Spanish lesson", autocomplete: "off" });
+  const dateIn = h("input", { type: "date", id: "task-date", required: true });
+  const timeIn = h("input", { type: "time", id: "task-time", required: true, value: "09:00" });
+  const durIn = h("input", { type: "number", id: "task-duration", min: "1", max: "1440", placeholder: "min", inputmode: "numeric" });
+  const notesIn = h("input", { type: "text", id: "task-notes", placeholder: "Optional", autocomplete: "off" });
+  const taskForm = h(
+    "form",
+    { class: "card form-grid", id: "task-form", "aria-label": "New task" },
+    h("h2", { class: "span-all" }, "New task"),
+    h("label", { class: "field grow" }, h("span", null, "Title"), titleIn),
+    h("label", { class: "field" }, h("span", null, "Date"), dateIn),
+    h("label", { class: "field" }, h("span", null, "Time"), timeIn),
+    h("label", { class: "field narrow" }, h("span", null, "Minutes"), durIn),
+    h("label", { class: "field grow" }, h("span", null, "Notes"), notesIn),
+    h("div", { class: "field end" }, h("button", { type: "submit", class: "btn btn-primary" }, "Add task")),
+  );
+
+  const sections = h("div", { class: "task-sections", id: "task-sections" });
+
+  // ---- goals ----
+  const goalIn = h("input", { type: "text", id: "goal-statement", required: true, placeholder: "e.g. Learn Spanish", autocomplete: "off" });
+  const timelineIn = h("input", { type: "text", id: "goal-timeline", required: true, placeholder: "e.g. 3 months", autocomplete: "off" });
+  const goalForm = h(
+    "form",
+    { class: "form-grid", id: "goal-form", "aria-label": "New goal" },
+    h("label", { class: "field grow" }, h("span", null, "Goal"), goalIn),
+    h("label", { class: "field" }, h("span", null, "Timeline"), timelineIn),
+    h("div", { class: "field end" }, h("button", { type: "submit", class: "btn btn-primary" }, "Add goal")),
+  );
+  const goalList = h("ul", { class: "goal-list", id: "goal-list" });
+
+  clear(
+    root,
+    h("header", { class: "screen-head" }, h("h1", null, "Tasks & goals")),
+    h(
+      "div",
+      { class: "split tasks-split" },
+      h("div", { class: "stack" }, taskForm, sections),
+      h("section", { class: "card goals", "aria-labelledby": "goals-h" }, h("h2", { id: "goals-h" }, "Goals"), goalForm, goalList),
+    ),
+  );
+
+  async function load() {
+    const [t, g, s] = await Promise.all([
+      attempt(commands.listTasks(), "Could not load tasks"),
+      attempt(commands.listGoals(), "Could not load goals"),
+      commands.getSettings().catch(() => null),
+    ]);
+    if (s) tz = s.user.timezone;
+    if (!dateIn.value) dateIn.value = todayIn(tz);
+    if (t) tasks = t;
+    if (g) goals = g;
+    render();
+  }
+
+  function render() {
+    const today = todayIn(tz);
+    const pending = tasks.filter((t) => t.status === "pending");
+    const groups: { id: string; title: string; items: Task[]; empty?: string }[] = [
+      { id: "overdue", title: "Overdue", items: pending.filter((t) => datePart(t.scheduled_at) < today) },
+      { id: "today", title: "Today", items: pending.filter((t) => datePart(t.scheduled_at) === today), empty: "Nothing scheduled for today." },
+      { id: "upcoming", title: "Upcoming", items: pending.filter((t) => datePart(t.scheduled_at) > today), empty: "Nothing upcoming." },
+      {
+        id: "done",
+        title: "Done",
+        items: tasks
+          .filter((t) => t.status === "done")
+          .sort((a, b) => ((b.completed_at ?? "") > (a.completed_at ?? "") ? 1 : -1)),
+        empty: "No completed tasks yet.",
+      },
+    ];
+    clear(
+      sections,
+      groups
+        .filter((g) => g.items.length || g.empty)
+        .map((g) =>
+          h(
+            "section",
+            { class: `card task-group group-${g.id}`, id: `tasks-${g.id}`, "aria-labelledby": `tasks-${g.id}-h` },
+            h("h2", { id: `tasks-${g.id}-h` }, g.title, h("span", { class: "count" }, String(g.items.length))),
+            g.items.length
+              ? h("ul", { class: "task-list" }, g.items.map((t) => taskRow(t, g.id !== "today")))
+              : h("p", { class: "empty" }, g.empty ?? ""),
+          ),
+        ),
+    );
+    renderGoals();
+  }
+
+  function taskRow(t: Task, showDay: boolean): HTMLElement {
+    if (editing === t.id) return editRow(t);
+    const done = t.status === "done";
+    const cbId = `task-done-${t.id}`;
+    const when = `${showDay ? `${fmtDay(datePart(t.scheduled_at))} ` : ""}${timePart(t.scheduled_at)}${
+      t.duration_minutes ? `–${addMinutes(timePart(t.scheduled_at), t.duration_minutes)}` : ""
+    }`;
+    const goal = t.goal_id ? goals.find((g) => g.id === t.goal_id) : undefined;
+    return h(
+      "li",
+      { class: `task ${done ? "task-done" : ""}`, "data-task-id": t.id, "data-status": t.status },
+      h("input", {
+        type: "checkbox",
+        id: cbId,
+        checked: done,
+        "aria-label": done ? `Mark “${t.title}” as not done` : `Mark “${t.title}” as done`,
+        onchange: async (e: Event) => {
+          const cb = e.target as HTMLInputElement;
+          const r = await attempt(commands.setTaskDone(t.id, cb.checked), "Could not update the task");
+          if (r) replaceTask(r);
+          else cb.checked = done;
+        },
+      }),
+      h(
+        "div",
+        { class: "task-body" },
+        h("label", { for: cbId, class: "task-title" }, t.title),
+        h(
+          "span",
+          { class: "task-meta muted small" },
+          h("time", { datetime: t.scheduled_at }, when),
+          goal ? ` · ${goal.statement}` : "",
+          t.notes ? ` · ${t.notes}` : "",
+        ),
+      ),
+      h(
+        "div",
+        { class: "task-actions" },
+        h("button", { type: "button", class: "btn btn-sm", "data-action": "edit", onclick: () => { editing = t.id; render(); focusEdit(); } }, "Edit"),
+        h(
+          "button",
+          {
+            type: "button",
+            class: "btn btn-sm btn-danger-ghost",
+            "data-action": "delete",
+            "aria-label": `Delete “${t.title}”`,
+            onclick: async () => {
+              if (!(await confirmDialog("Delete this task?", `“${t.title}” will be removed.`))) return;
+              const r = await attempt(commands.deleteTask(t.id).then(() => true), "Could not delete the task");
+              if (r) {
+                tasks = tasks.filter((x) => x.id !== t.id);
+                render();
+              }
+            },
+          },
+          "Delete",
+        ),
+      ),
+    );
+  }
+
+  function focusEdit() {
+    sections.querySelector<HTMLInputElement>(".task-edit input")?.focus();
+  }
+
+  function editRow(t: Task): HTMLElement {
+    const title = h("input", { type: "text", name: "title", required: true, value: t.title, "aria-label": "Title" });
+    const date = h("input", { type: "date", name: "date", required: true, value: datePart(t.scheduled_at), "aria-label": "Date" });
+    const time = h("input", { type: "time", name: "time", required: true, value: timePart(t.scheduled_at), "aria-label": "Time" });
+    const dur = h("input", { type: "number", name: "duration", min: "1", max: "1440", value: t.duration_minutes ?? "", "aria-label": "Minutes" });
+    const notes = h("input", { type: "text", name: "notes", value: t.notes, "aria-label": "Notes" });
+    const form = h(
+      "form",
+      { class: "task-edit form-grid" },
+      h("label", { class: "field grow" }, h("span", null, "Title"), title),
+      h("label", { class: "field" }, h("span", null, "Date"), date),
+      h("label", { class: "field" }, h("span", null, "Time"), time),
+      h("label", { class: "field narrow" }, h("span", null, "Minutes"), dur),
+      h("label", { class: "field grow" }, h("span", null, "Notes"), notes),
+      h(
+        "div",
+        { class: "field end row" },
+        h("button", { type: "button", class: "btn", onclick: () => { editing = null; render(); } }, "Cancel"),
+        h("button", { type: "submit", class: "btn btn-primary" }, "Save"),
+      ),
+    );
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const d = dur.value ? Number(dur.value) : null;
+      const r = await attempt(
+        commands.updateTask(t.id, title.value.trim(), `${date.value}T${time.value}`, d, notes.value),
+        "Could not save the task",
+      );
+      if (r) {
+        editing = null;
+        replaceTask(r);
+      }
+    });
+    form.addEventListener("keydown", (e) => {
+      if (e.key === "Escape") {
+        editing = null;
+        render();
+      }
+    });
+    return h("li", { class: "task editing", "data-task-id": t.id }, form);
+  }
+
+  function replaceTask(t: Task) {
+    const i = tasks.findIndex((x) => x.id === t.id);
+    if (i >= 0) tasks[i] = t;
+    else tasks.push(t);
+    tasks.sort((a, b) => (a.scheduled_at < b.scheduled_at ? -1 : 1));
+    render();
+  }
+
+  taskForm.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const d = durIn.value ? Number(durIn.value) : null;
+    const r = await attempt(
+      commands.createTask(titleIn.value.trim(), `${dateIn.value}T${timeIn.value}`, d, notesIn.value.trim() || null),
+      "Could not create the task",
+    );
+    if (r) {
+      titleIn.value = "";
+      notesIn.value = "";
+      durIn.value = "";
+      replaceTask(r);
+      titleIn.focus();
+    }
+  });
+
+  // ---- goals ----
+  function renderGoals() {
+    const order: GoalStatus[] = ["active", "done", "archived"];
+    const sorted = [...goals].sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status));
+    if (!sorted.length) {
+      clear(goalList, h("li", { class: "empty" }, "No goals yet. Tell Flux about one, or add it here."));
+      return;
+    }
+    clear(
+      goalList,
+      sorted.map((g) => {
+        const setStatus = (s: GoalStatus) => async () => {
+          const r = await attempt(commands.setGoalStatus(g.id, s), "Could not update the goal");
+          if (r) {
+            goals = goals.map((x) => (x.id === r.id ? r : x));
+            renderGoals();
+          }
+        };
+        return h(
+          "li",
+          { class: `goal goal-${g.status}`, "data-goal-id": g.id, "data-status": g.status },
+          h(
+            "div",
+            { class: "goal-body" },
+            h("span", { class: "goal-statement" }, g.statement),
+            h("span", { class: "muted small" }, g.timeline, g.status !== "active" ? h("span", { class: `badge goal-badge` }, g.status === "done" ? "Done" : "Archived") : null),
+          ),
+          h(
+            "div",
+            { class: "task-actions" },
+            g.status === "active"
+              ? [
+                  h("button", { type: "button", class: "btn btn-sm", "data-action": "done", onclick: setStatus("done") }, "Mark done"),
+                  h("button", { type: "button", class: "btn btn-sm", "data-action": "archive", onclick: setStatus("archived") }, "Archive"),
+                ]
+              : h("button", { type: "button", class: "btn btn-sm", "data-action": "reactivate", onclick: setStatus("active") }, "Reactivate"),
+            h(
+              "button",
+              {
+                type: "button",
+                class: "btn btn-sm btn-danger-ghost",
+                "data-action": "delete",
+                onclick: async () => {
+                  if (!(await confirmDialog("Delete this goal?", `“${g.statement}” will be removed. Its tasks are kept.`))) return;
+                  const r = await attempt(commands.deleteGoal(g.id).then(() => true), "Could not delete the goal");
+                  if (r) {
+                    goals = goals.filter((x) => x.id !== g.id);
+                    renderGoals();
+                  }
+                },
+              },
+              "Delete",
+            ),
+          ),
+        );
+      }),
+    );
+  }
+
+  goalForm.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const r = await attempt(commands.createGoal(goalIn.value.trim(), timelineIn.value.trim()), "Could not create the goal");
+    if (r) {
+      goals = [r, ...goals];
+      goalIn.value = "";
+      timelineIn.value = "";
+      renderGoals();
+    }
+  });
+
+  return { onShow: () => void load() };
+}

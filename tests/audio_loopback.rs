@@ -209,3 +209,54 @@ fn an_unknown_device_is_a_clear_error() {
     let inputs = v["input"].as_array().unwrap();
     assert!(inputs.iter().any(|d| d["is_default"] == true), "{v}");
 }
+
+/// Waits for a child with a deadline; kills it and fails if it hangs.
+fn wait_within(mut child: Child, limit: Duration, what: &str) -> (std::process::ExitStatus, String) {
+    let t0 = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut err = String::new();
+            if let Some(mut e) = child.stderr.take() {
+                use std::io::Read;
+                let _ = e.read_to_string(&mut err);
+            }
+            return (status, err);
+        }
+        if t0.elapsed() > limit {
+            let _ = child.kill();
+            panic!("{what} hung for {limit:?} after the audio server died");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn the_audio_server_dying_ends_record_and_play_with_a_clear_error() {
+    let Some(mut pulse) = pulse_or_skip() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let long = dir.path().join("long.wav");
+    let pcm = vec![3000i16; 24_000 * 30];
+    write_wav_i16(&long, 24_000, &pcm).unwrap();
+    let mut recorder = pulse
+        .cmd(BIN)
+        .args(["record", "--seconds", "30"])
+        .arg(dir.path().join("rec.wav"))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let player = pulse.cmd(BIN).arg("play").arg(&long).stderr(Stdio::piped()).spawn().unwrap();
+    let mut lines = BufReader::new(recorder.stderr.take().unwrap()).lines();
+    assert!(
+        lines.any(|l| l.map(|l| l.contains("recording started")).unwrap_or(false)),
+        "record never started"
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let _ = pulse.child.kill();
+    let _ = pulse.child.wait();
+    // Stall detection (2–3 s), then a bounded number of reopen attempts (under 2 s).
+    let (status, _) = wait_within(recorder, Duration::from_secs(20), "record");
+    assert!(!status.success(), "record must fail when its device is gone");
+    let (status, err) = wait_within(player, Duration::from_secs(20), "play");
+    assert!(!status.success());
+    assert!(err.contains("playback stopped"), "{err}");
+}

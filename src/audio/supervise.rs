@@ -58,6 +58,21 @@ pub fn health(fault: u32, last_callback_ns: u64, opened: Instant, stall: Duratio
     }
 }
 
+/// Drops a stream on a helper thread and waits at most a second for it. When the audio server
+/// dies, ALSA's pulse plugin can deadlock inside the stream's poll, and cpal's `Drop` joins that
+/// thread forever: the dead stream is then left behind (one stuck thread) instead of hanging the
+/// worker, which goes on to fall back or report the failure.
+pub fn retire<S: Send + 'static>(stream: S) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new().name("audio-retire".into()).spawn(move || {
+        drop(stream);
+        let _ = tx.send(());
+    });
+    if spawned.is_ok() && rx.recv_timeout(Duration::from_secs(1)).is_err() {
+        tracing::warn!("a dead audio stream did not close within 1 s; leaving it behind");
+    }
+}
+
 pub struct Supervisor<'a> {
     pub direction: Direction,
     pub events: &'a EventTx,
@@ -68,7 +83,7 @@ pub struct Supervisor<'a> {
 impl Supervisor<'_> {
     /// Runs `run` on the open stream `first` (named `name`) until it returns `None` (stopped)
     /// or a fault reason; then reopens the default with `open` and goes on.
-    pub fn run<S>(
+    pub fn run<S: Send + 'static>(
         &self,
         first: S,
         name: String,
@@ -78,10 +93,11 @@ impl Supervisor<'_> {
         let (mut stream, mut name) = (first, name);
         loop {
             let Some(reason) = run(&mut stream) else {
+                retire(stream);
                 return Ok(());
             };
             tracing::warn!(direction = %self.direction, device = %name, %reason, "audio stream failed; falling back to the default device");
-            drop(stream);
+            retire(stream);
             let mut attempt = 0;
             let (next, next_name) = loop {
                 if self.stop.load(Ordering::Acquire) {

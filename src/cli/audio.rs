@@ -117,8 +117,10 @@ pub fn record(args: RecordArgs) -> anyhow::Result<ExitCode> {
     let (mut frames, mut peak, mut started) = (0u64, 0i16, false);
     while frames < want_frames {
         let Some(f) = stream.blocking_next_frame() else {
+            // Keep what was recorded: a valid, shorter file.
+            w.finalize()?;
             let why = stream.error().unwrap_or_else(|| "the input ended".into());
-            bail!("recording stopped after {frames} frames: {why}");
+            bail!("recording stopped after {frames} frames (kept in the file): {why}");
         };
         if !started {
             // Devices often take a second or two to deliver; say when audio really flows.
@@ -169,10 +171,9 @@ pub fn play(args: PlayArgs) -> anyhow::Result<ExitCode> {
     let drained = player.wait_drained(length + Duration::from_secs(15));
     let first = player.first_sample_played_at().map(|t| t.saturating_duration_since(pushed_at));
     let stats = player.stats();
-    let error = player.error();
-    player.close()?;
+    let closed = player.close();
     let _ = printer.join();
-    if let Some(e) = error {
+    if let Err(e) = closed {
         bail!("playback stopped: {e}");
     }
     if !drained {

@@ -15,7 +15,7 @@ use super::error::AudioError;
 
 enum Kind {
     Passthrough,
-    Fft(FftFixedInOut<f32>),
+    Fft(Box<FftFixedInOut<f32>>),
     Sinc(Box<SincFixedIn<f32>>),
 }
 
@@ -70,7 +70,7 @@ impl MonoResampler {
             let r = FftFixedInOut::<f32>::new(in_rate as usize, out_rate as usize, wanted, 1)
                 .map_err(construction)?;
             let chunk = r.input_frames_next();
-            (Kind::Fft(r), chunk)
+            (Kind::Fft(Box::new(r)), chunk)
         } else {
             let sinc_len = 128;
             let params = SincInterpolationParameters {

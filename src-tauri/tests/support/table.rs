@@ -1,7 +1,9 @@
 //! The command table: what the UI calls, with which arguments, and what comes back.
 
 /// (JS name, command, arguments as (name, TS type), TS return type)
-pub const COMMANDS: &[(&str, &str, &[(&str, &str)], &str)] = &[
+pub type Command = (&'static str, &'static str, &'static [(&'static str, &'static str)], &'static str);
+
+pub const COMMANDS: &[Command] = &[
     ("appStatus", "app_status", &[], "AppStatus"),
     ("startTalk", "start_talk", &[("mode", "TalkMode")], "string"),
     ("stopTalk", "stop_talk", &[], "null"),

@@ -177,6 +177,8 @@ async fn failing_intents_are_still_answered() {
             Step::Sleep(300),
             Step::Json(json!({"type": "FunctionCallRequest", "functions": [{"id": "fc-srv", "name": "weather", "arguments": "{}", "client_side": false}]})),
             Step::Json(json!({"type": "SomethingNew", "x": 1})),
+            Step::Raw("{not json at all".into()),
+            Step::Json(json!({"type": "ConversationText", "role": 7})),
             Step::Json(json!({"type": "Warning", "code": "SLOW_THINK_REQUEST", "description": "slow"})),
             Step::AgentText("Sorry, that time did not work.".into()),
             Step::Reply { ms: 200 },
@@ -199,6 +201,9 @@ async fn failing_intents_are_still_answered() {
     assert!(by_id("fc-json").unwrap()["content"].as_str().unwrap().contains("could not read the arguments"));
     assert!(by_id("fc-srv").is_none(), "server-side calls are never answered");
     assert_eq!(report.warnings.len(), 1);
+    // Malformed frames are error events; the session carried on and completed.
+    let malformed = report.errors.iter().filter(|e| e.code == "MALFORMED_SERVER_MESSAGE").count();
+    assert_eq!(malformed, 2, "{:?}", report.errors);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

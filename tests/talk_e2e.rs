@@ -31,9 +31,12 @@ impl Env {
 
     async fn talk(&self, wav: &std::path::Path, extra: &[&str]) -> Run {
         let out = self.dir.path().join("out.wav");
-        let mut args =
-            vec!["talk", "--input", wav.to_str().unwrap(), "--output", out.to_str().unwrap(), "--json"];
-        args.extend_from_slice(extra);
+        // `--human` (test-only marker) leaves out `--json`.
+        let mut args = vec!["talk", "--input", wav.to_str().unwrap(), "--output", out.to_str().unwrap()];
+        if !extra.contains(&"--human") {
+            args.push("--json");
+        }
+        args.extend(extra.iter().copied().filter(|a| *a != "--human"));
         let url = self.fake.url();
         companion(
             &self.data(),
@@ -367,4 +370,29 @@ async fn typed_turns_and_max_seconds() {
     let s = env.session(summary["session_id"].as_str().unwrap()).await;
     assert_eq!(messages(&s), vec![GREETING, "user: Hello from the keyboard", "assistant: Hi typist."]);
     assert_eq!(s["status"], "closed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn human_output_shows_the_conversation_and_a_summary() {
+    let env = Env::new(vec![
+        Step::Typed,
+        Step::Call { id: "fc-h".into(), name: "list_tasks".into(), args: json!({}), await_response: true },
+        Step::AgentText("Nothing planned.".into()),
+        Step::Reply { ms: 300 },
+    ])
+    .await;
+    let wav = speech::silent(env.dir.path(), 30.0);
+    let run = env.talk(&wav, &["--human", "--say", "What is planned?", "--max-seconds", "4"]).await;
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    let out = &run.stdout;
+    for line in [
+        "flux: Hey! What can I help you with today?",
+        "you (typed): What is planned?",
+        "  → list_tasks {}",
+        "flux: Nothing planned.",
+    ] {
+        assert!(out.contains(line), "missing {line:?} in:\n{out}");
+    }
+    assert!(out.contains(" stopped\n"), "{out}");
+    assert!(out.contains("1 function calls"), "{out}");
 }

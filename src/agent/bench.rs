@@ -16,14 +16,15 @@ use crate::session::{run as run_session, SessionCommand, SessionConfig, SessionO
 
 const TOKEN: &str = "bench-token";
 
-fn cpu_seconds(who: libc::c_int) -> f64 {
+/// (user, system) CPU seconds.
+fn cpu_split(who: libc::c_int) -> (f64, f64) {
     // SAFETY: getrusage only writes the struct we hand it.
     let mut u: libc::rusage = unsafe { std::mem::zeroed() };
     if unsafe { libc::getrusage(who, &mut u) } != 0 {
-        return f64::NAN;
+        return (f64::NAN, f64::NAN);
     }
     let t = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
-    t(u.ru_utime) + t(u.ru_stime)
+    (t(u.ru_utime), t(u.ru_stime))
 }
 
 fn pct(sorted: &[u32], p: f64) -> f64 {
@@ -86,7 +87,7 @@ pub fn run() -> String {
             serve(listener).await;
             Some(())
         });
-        Some(cpu_seconds(libc::RUSAGE_THREAD))
+        Some(cpu_split(libc::RUSAGE_THREAD))
     });
 
     let config = SessionConfig {
@@ -107,7 +108,7 @@ pub fn run() -> String {
     let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
         return "agent bench: no runtime\n".into();
     };
-    let cpu_before = cpu_seconds(libc::RUSAGE_SELF);
+    let before = cpu_split(libc::RUSAGE_SELF);
     let report = rt.block_on(async {
         let source = ScriptedSource::new(16_000, &script, true);
         let (playback, _played) = VirtualPlayback::new(24_000);
@@ -122,9 +123,11 @@ pub fn run() -> String {
         });
         run_session(control, source, Box::new(playback), opts, cmd_rx, ev_tx).await
     });
-    let cpu_total = cpu_seconds(libc::RUSAGE_SELF) - cpu_before;
+    let after = cpu_split(libc::RUSAGE_SELF);
     drop(rt);
-    let server_cpu = server.join().ok().flatten().unwrap_or(0.0);
+    let server = server.join().ok().flatten().unwrap_or((0.0, 0.0));
+    let user = (after.0 - before.0 - server.0).max(0.0);
+    let sys = (after.1 - before.1 - server.1).max(0.0);
     let mut out = String::new();
     let report = match report {
         Ok(r) => r,
@@ -132,8 +135,7 @@ pub fn run() -> String {
     };
     let mut lat = report.write_latencies_us.clone();
     lat.sort_unstable();
-    let client_cpu = (cpu_total - server_cpu).max(0.0);
-    let per_minute = client_cpu * 60.0 / secs as f64;
+    let per_minute = (user + sys) * 60.0 / secs as f64;
     let _ = writeln!(
         out,
         "agent client overhead ({secs} s conversation, 20 ms frames at 16 kHz, 24 kHz replies):"
@@ -151,6 +153,12 @@ pub fn run() -> String {
         "  client CPU: {:.3} s per minute of conversation = {:.3}% of one core (target well under 1%)",
         per_minute,
         per_minute / 60.0 * 100.0
+    );
+    let _ = writeln!(
+        out,
+        "    of which user {:.3} s, kernel {:.3} s per minute (wake-ups: frames and agent audio)",
+        user * 60.0 / secs as f64,
+        sys * 60.0 / secs as f64
     );
     let _ = writeln!(
         out,

@@ -15,6 +15,12 @@ pub enum ApiError {
     RateLimited { detail: String, retry_after_secs: u64 },
     #[error("{0}")]
     Upstream(String),
+    /// No Deepgram key is configured (503: the service cannot mint tokens).
+    #[error("{0}")]
+    KeyMissing(String),
+    /// Deepgram refused the key (503 here; the user must fix the key, retrying will not help).
+    #[error("{0}")]
+    KeyRefused(String),
     #[error("{0}")]
     Unauthorized(String),
     #[error("{0}")]
@@ -32,7 +38,7 @@ impl ApiError {
             ApiError::Conflict(_) => 409,
             ApiError::Invalid(_) => 422,
             ApiError::RateLimited { .. } => 429,
-            ApiError::Upstream(_) => 503,
+            ApiError::Upstream(_) | ApiError::KeyMissing(_) | ApiError::KeyRefused(_) => 503,
             ApiError::Unauthorized(_) => 401,
             ApiError::Forbidden(_) => 403,
             ApiError::Storage(_) => 500,

@@ -132,7 +132,8 @@ impl Service {
     pub async fn mint_token(&self) -> Result<Secret, ApiError> {
         let s = self.settings();
         self.inner.minter.mint(&s.deepgram.api_url, s.deepgram.token_ttl_seconds).await.map_err(|e| match e {
-            MintError::NoKey => ApiError::Upstream(e.to_string()),
+            MintError::NoKey => ApiError::KeyMissing(e.to_string()),
+            MintError::Refused(_) => ApiError::KeyRefused(format!("Could not get a Deepgram token: {e}")),
             other => ApiError::Upstream(format!("Could not get a Deepgram token: {other}")),
         })
     }

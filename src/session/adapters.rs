@@ -61,15 +61,11 @@ impl ServiceControl {
 
     fn mint_error(&self, e: ApiError) -> ControlError {
         let text = e.to_string();
-        if !self.service.has_key() {
-            ControlError::NoKey(text)
-        } else if text.contains("refused the API key") {
-            ControlError::KeyRefused(text)
-        } else {
-            match e {
-                ApiError::Upstream(_) | ApiError::Storage(_) => ControlError::Unavailable(text),
-                _ => ControlError::Other(text),
-            }
+        match e {
+            ApiError::KeyMissing(_) => ControlError::NoKey(text),
+            ApiError::KeyRefused(_) => ControlError::KeyRefused(text),
+            ApiError::Upstream(_) | ApiError::Storage(_) => ControlError::Unavailable(text),
+            _ => ControlError::Other(text),
         }
     }
 }

@@ -264,6 +264,9 @@ impl Conv {
                 self.send(json!({"type": "ConversationText", "role": "user", "content": content}));
             }
             Step::Json(v) => self.send(v),
+            Step::Raw(t) => {
+                let _ = self.out.send(Out::Msg(Message::text(t)));
+            }
             Step::Sleep(ms) => {
                 let until = Instant::now() + Duration::from_millis(ms);
                 while self.next(until).await?.is_some() {}

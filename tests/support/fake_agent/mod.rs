@@ -46,6 +46,8 @@ pub enum Step {
     Typed,
     /// Sends a raw JSON text frame.
     Json(Value),
+    /// Sends a text frame verbatim (e.g. not JSON at all).
+    Raw(String),
     Sleep(u64),
     /// Drops the TCP connection without a close frame.
     Drop,

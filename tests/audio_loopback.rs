@@ -10,112 +10,17 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+mod support;
+
 use companion::audio::level::{dominant_frequency, rms};
 use companion::audio::source::{read_wav_mono, write_wav_i16, Signal};
+use support::pulse::pulse_or_skip;
 
 const BIN: &str = env!("CARGO_BIN_EXE_companion");
-
-struct Pulse {
-    child: Child,
-    env: Vec<(String, PathBuf)>,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Pulse {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Pulse {
-    fn cmd(&self, program: &str) -> Command {
-        let mut c = Command::new(program);
-        for (k, v) in &self.env {
-            c.env(k, v);
-        }
-        c
-    }
-
-    fn start() -> Result<Pulse, String> {
-        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-        let run = dir.path().join("run");
-        let home = dir.path().join("home");
-        for d in [&run, &home] {
-            std::fs::create_dir_all(d).map_err(|e| e.to_string())?;
-        }
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o700));
-        }
-        std::fs::write(home.join(".asoundrc"), "pcm.!default { type pulse }\nctl.!default { type pulse }\n")
-            .map_err(|e| e.to_string())?;
-        let socket = run.join("pulse").join("native");
-        let env = vec![
-            ("XDG_RUNTIME_DIR".to_owned(), run.clone()),
-            ("HOME".to_owned(), home.clone()),
-            ("PULSE_SERVER".to_owned(), PathBuf::from(format!("unix:{}", socket.display()))),
-        ];
-        let mut c = Command::new("pulseaudio");
-        for (k, v) in &env {
-            if k != "PULSE_SERVER" {
-                c.env(k, v);
-            }
-        }
-        c.args([
-            "-n",
-            "--daemonize=no",
-            "--exit-idle-time=-1",
-            "--disallow-exit",
-            "--use-pid-file=no",
-            "--log-target=stderr",
-            "--load=module-native-protocol-unix",
-            "--load=module-null-sink sink_name=spk rate=48000",
-            "--load=module-virtual-source source_name=mic master=spk.monitor",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-        let child = c.spawn().map_err(|e| format!("cannot run pulseaudio: {e} (apt install pulseaudio)"))?;
-        let pulse = Pulse { child, env, _dir: dir };
-        let t0 = Instant::now();
-        loop {
-            let ok = pulse.cmd("pactl").arg("info").stdout(Stdio::null()).stderr(Stdio::null()).status();
-            match ok {
-                Ok(s) if s.success() => break,
-                Err(e) => return Err(format!("cannot run pactl: {e} (apt install pulseaudio-utils)")),
-                _ if t0.elapsed() > Duration::from_secs(15) => {
-                    return Err("pulseaudio did not answer within 15 s".into())
-                }
-                _ => std::thread::sleep(Duration::from_millis(100)),
-            }
-        }
-        for args in [["set-default-sink", "spk"], ["set-default-source", "mic"]] {
-            let s = pulse.cmd("pactl").args(args).status().map_err(|e| e.to_string())?;
-            if !s.success() {
-                return Err(format!("pactl {} failed", args.join(" ")));
-            }
-        }
-        Ok(pulse)
-    }
-}
-
-fn pulse_or_skip() -> Option<Pulse> {
-    match Pulse::start() {
-        Ok(p) => Some(p),
-        Err(e) if std::env::var_os("CI").is_some() => {
-            panic!("the audio loopback test needs a private PulseAudio, which failed: {e}")
-        }
-        Err(e) => {
-            eprintln!("skipping the audio loopback test: {e}");
-            None
-        }
-    }
-}
 
 fn tone_file(dir: &Path) -> PathBuf {
     // 1.5 s of 440 Hz, then 1.5 s of 1000 Hz, at half scale, 24 kHz (the agent's output rate).
@@ -251,8 +156,7 @@ fn the_audio_server_dying_ends_record_and_play_with_a_clear_error() {
         "record never started"
     );
     std::thread::sleep(Duration::from_millis(500));
-    let _ = pulse.child.kill();
-    let _ = pulse.child.wait();
+    pulse.kill();
     // Stall detection (2–3 s), then a bounded number of reopen attempts (under 2 s).
     let (status, _) = wait_within(recorder, Duration::from_secs(20), "record");
     assert!(!status.success(), "record must fail when its device is gone");

@@ -107,6 +107,12 @@ pub fn pulse_or_skip() -> Option<Pulse> {
 }
 
 impl Pulse {
+    /// Kills the server, as if the audio system died under the app.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// Points this process's own audio (cpal through ALSA's pulse plugin) at the private server.
     /// Call before the first audio call of the test binary: ALSA reads its config once.
     pub fn apply_to_process(&self) {

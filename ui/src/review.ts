@@ -1,6 +1,7 @@
 // Review screen: past sessions, a transcript, full-text search, export, delete. Works offline.
 import { commands } from "./bindings";
-import type { Conversation, ExportFormat, SearchHit, SessionDetail } from "./bindings";
+import type { Conversation, ExportFormat, SearchHit, SessionDetail, SessionStats } from "./bindings";
+import { medianVoiceToVoiceMs, metric } from "./diagnostics";
 import { attempt, clear, confirmDialog, fmtDateTime, h, snippetNodes, toast } from "./dom";
 import { historyChanged } from "./store";
 
@@ -17,9 +18,8 @@ const FORMATS: { f: ExportFormat; label: string }[] = [
   { f: "vtt", label: "VTT" },
 ];
 
-function statsLine(stats: unknown): HTMLElement {
-  const r = stats as Record<string, unknown>;
-  const n = (k: string) => (typeof r[k] === "number" ? (r[k] as number) : 0);
+function statsLine(stats: SessionStats): HTMLElement {
+  const n = (k: string) => metric(stats, k) ?? 0;
   const parts = [
     `${n("turns")} turns`,
     `${n("barge_ins")} barge-ins`,
@@ -197,10 +197,7 @@ export function mountReview(root: HTMLElement) {
     }
     items.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
 
-    const lat = d.turn_metrics
-      .map((m) => m["speech_end_to_played_ms"])
-      .filter((v): v is number => typeof v === "number");
-    const median = lat.length ? [...lat].sort((a, b) => a - b)[Math.floor(lat.length / 2)] : null;
+    const median = medianVoiceToVoiceMs(d.turn_metrics);
 
     clear(
       detail,

@@ -1,60 +1,12 @@
-// Talk screen: start/stop, mode, mute, push-to-talk, state, level meter, live transcript.
+// Talk screen: start/stop, mode, mute, push-to-talk and the session state; wires in the state pill
+// (state-pill.ts), the conversation card (transcript.ts) and the live readouts (diagnostics.ts).
 import { commands } from "./bindings";
-import type { SessionEvent, SessionState, TalkMode } from "./bindings";
+import type { SessionEvent, TalkMode } from "./bindings";
+import { createDiagnostics } from "./diagnostics";
 import { attempt, clear, errText, h, toast } from "./dom";
+import { createStatePill, type Display } from "./state-pill";
 import { sessionEvents, status } from "./store";
-
-type Display = SessionState | "idle" | "error" | "starting";
-
-const LABELS: Record<Display, string> = {
-  idle: "Not talking",
-  starting: "Connecting…",
-  connecting: "Connecting…",
-  listening: "Listening",
-  user_speaking: "You're speaking",
-  thinking: "Thinking…",
-  agent_speaking: "Flux is speaking",
-  reconnecting: "Reconnecting…",
-  closed: "Conversation ended",
-  error: "Error",
-};
-
-const HINTS: Partial<Record<Display, string>> = {
-  idle: "Press Start to talk to Flux.",
-  listening: "Go ahead, Flux is listening.",
-  thinking: "Flux is working out a reply.",
-  agent_speaking: "Start speaking to interrupt.",
-};
-
-const TURN_FIELDS: [string, string][] = [
-  ["speech_end_to_played_ms", "Voice to voice"],
-  ["speech_end_to_first_audio_ms", "Speech end → first audio"],
-  ["first_audio_to_played_ms", "First audio → played"],
-];
-const STAT_FIELDS: [string, string][] = [
-  ["turns", "Turns"],
-  ["barge_ins", "Barge-ins"],
-  ["reconnects", "Reconnects"],
-  ["capture_drops", "Dropped mic samples"],
-  ["playback_underruns", "Playback underruns"],
-  ["frames_unsent", "Unsent audio frames"],
-];
-
-/** Key/value rows for the diagnostics panel; unknown numeric fields are shown too. */
-function diagRows(obj: unknown, known: [string, string][], unit = ""): HTMLElement[] {
-  const rec = (obj ?? {}) as Record<string, unknown>;
-  const rows: HTMLElement[] = [];
-  for (const [k, label] of known) {
-    const v = rec[k];
-    rows.push(h("dt", null, label), h("dd", { "data-key": k }, typeof v === "number" ? `${Math.round(v)}${unit}` : "–"));
-  }
-  return rows;
-}
-
-/** Calls whose results change data and can be undone. Lookups cannot. */
-function undoable(name: string): boolean {
-  return !/^(list|get|search|find|lookup|read)_/.test(name);
-}
+import { createTranscript } from "./transcript";
 
 export function mountTalk(root: HTMLElement) {
   let display: Display = "idle";
@@ -64,21 +16,11 @@ export function mountTalk(root: HTMLElement) {
   let muted = false;
   let mode: TalkMode = "hands_free";
   let pttPressed = false;
-  let lastLevelAt = 0;
   let bargeIns = 0;
   let freshLog = false; // the log was just cleared for a session this view started
-  const callEntries = new Map<string, HTMLElement>();
 
   // ---- elements ----
-  const stateDot = h("span", { class: "dot", "aria-hidden": "true" });
-  const stateLabel = h("span", { class: "state-label", id: "talk-state-label" });
-  const stateDetail = h("span", { class: "state-detail", id: "talk-state-detail" });
-  const statePill = h(
-    "div",
-    { class: "state-pill", id: "talk-state", role: "status", "aria-live": "polite", "data-state": "idle" },
-    stateDot,
-    h("span", { class: "state-text" }, stateLabel, stateDetail),
-  );
+  const statePill = createStatePill();
   const bargeBadge = h("span", { class: "badge badge-barge", id: "barge-in", hidden: true }, "You interrupted Flux");
 
   const modeInputs = (["hands_free", "push_to_talk"] as TalkMode[]).map((m) =>
@@ -111,47 +53,10 @@ export function mountTalk(root: HTMLElement) {
   );
 
   const pttHint = h("span", { class: "muted small", id: "ptt-hint" }, "Hold the button, or Ctrl+Shift+Space from any app");
-  const meterFill = h("div", { class: "meter-fill" });
-  const meter = h(
-    "div",
-    {
-      class: "meter",
-      id: "level-meter",
-      role: "meter",
-      "aria-label": "Microphone level",
-      "aria-valuemin": "0",
-      "aria-valuemax": "100",
-      "aria-valuenow": "0",
-    },
-    meterFill,
-  );
-  const receiving = h("span", { class: "receiving", id: "receiving", "data-on": "false" }, "No audio");
-  const latency = h("span", { class: "latency", id: "latency" }, "Last turn latency: –");
   const mutedNote = h("span", { class: "badge badge-warn", id: "muted-note", hidden: true }, "Mic muted");
 
-  const turnDiag = h("dl", { class: "diag", id: "diag-turn" }, diagRows(null, TURN_FIELDS));
-  const statDiag = h("dl", { class: "diag", id: "diag-stats" }, diagRows(null, STAT_FIELDS));
-  const diagnostics = h(
-    "details",
-    { class: "card diagnostics", id: "diagnostics" },
-    h("summary", null, "Diagnostics"),
-    h("div", { class: "diag-grid" }, h("div", null, h("h3", null, "Last turn"), turnDiag), h("div", null, h("h3", null, "Session"), statDiag)),
-  );
-
-  const log = h("ol", { class: "transcript", id: "transcript", "aria-live": "polite", "aria-label": "Live transcript" });
-  const emptyLog = h("p", { class: "empty", id: "transcript-empty" }, "The conversation will appear here.");
-
-  const textInput = h("input", {
-    type: "text",
-    id: "talk-text",
-    placeholder: "Type a message to Flux…",
-    "aria-label": "Type a message to Flux",
-    autocomplete: "off",
-    disabled: true,
-  });
-  const sendBtn = h("button", { type: "submit", class: "btn", id: "talk-send", disabled: true }, "Send");
-  const composer = h("form", { class: "composer", id: "composer" }, textInput, sendBtn);
-
+  const diag = createDiagnostics(() => talking);
+  const transcript = createTranscript(render);
   const keyNote = h(
     "p",
     { class: "notice", id: "talk-key-note", hidden: true },
@@ -164,7 +69,7 @@ export function mountTalk(root: HTMLElement) {
       "header",
       { class: "screen-head" },
       h("h1", null, "Talk"),
-      h("div", { class: "row" }, bargeBadge, statePill),
+      h("div", { class: "row" }, bargeBadge, statePill.el),
     ),
     keyNote,
     h(
@@ -175,23 +80,20 @@ export function mountTalk(root: HTMLElement) {
         "div",
         { class: "row wrap meter-row" },
         h("span", { class: "meter-label" }, "Mic"),
-        meter,
-        receiving,
+        diag.meter,
+        diag.receiving,
         mutedNote,
         h("span", { class: "spacer" }),
-        latency,
+        diag.latency,
       ),
     ),
-    h("section", { class: "card transcript-card", "aria-label": "Transcript" }, emptyLog, log, composer),
-    diagnostics,
+    transcript.card,
+    diag.panel,
   );
 
   // ---- rendering ----
   function render() {
-    statePill.dataset.state = display;
-    stateLabel.textContent = LABELS[display];
-    const hint = detail || (HINTS[display] ?? "");
-    stateDetail.textContent = hint ? ` · ${hint}` : "";
+    statePill.render(display, detail);
     startBtn.textContent = talking || display === "starting" ? "Stop" : "Start";
     startBtn.classList.toggle("btn-danger", talking);
     startBtn.classList.toggle("btn-primary", !talking);
@@ -212,20 +114,14 @@ export function mountTalk(root: HTMLElement) {
     pttHint.hidden = mode !== "push_to_talk";
     pttBtn.textContent = pttPressed ? "Release to send" : "Hold to talk";
     pttBtn.setAttribute("aria-pressed", String(pttPressed));
-    textInput.disabled = !talking;
-    sendBtn.disabled = !talking;
-    emptyLog.hidden = log.childElementCount > 0;
+    transcript.render(talking);
   }
 
   function resetLog() {
-    log.replaceChildren();
-    callEntries.clear();
+    transcript.reset();
     bargeIns = 0;
     bargeBadge.hidden = true;
-    latency.textContent = "Last turn latency: –";
-    delete latency.dataset.ms;
-    turnDiag.replaceChildren(...diagRows(null, TURN_FIELDS));
-    statDiag.replaceChildren(...diagRows(null, STAT_FIELDS));
+    diag.reset();
     render();
   }
 
@@ -233,16 +129,6 @@ export function mountTalk(root: HTMLElement) {
     display = d;
     detail = det;
     render();
-  }
-
-  function addEntry(el: HTMLElement) {
-    log.appendChild(el);
-    emptyLog.hidden = true;
-    el.scrollIntoView?.({ block: "nearest" });
-  }
-
-  function note(text: string, kind: string) {
-    addEntry(h("li", { class: `entry note note-${kind}`, "data-kind": kind }, text));
   }
 
   // ---- actions ----
@@ -306,17 +192,6 @@ export function mountTalk(root: HTMLElement) {
   });
   pttBtn.addEventListener("blur", () => void ptt(false));
 
-  composer.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    const text = textInput.value.trim();
-    if (!text) return;
-    sendBtn.disabled = true;
-    const r = await attempt(commands.sendText(text).then(() => true), "Message not sent");
-    if (r) textInput.value = "";
-    render();
-    textInput.focus();
-  });
-
   // ---- events ----
   function onEvent(ev: SessionEvent) {
     switch (ev.event) {
@@ -338,110 +213,39 @@ export function mountTalk(root: HTMLElement) {
           bargeBadge.classList.remove("flash");
           void bargeBadge.offsetWidth;
           bargeBadge.classList.add("flash");
-          note("You interrupted Flux", "barge-in");
+          transcript.note("You interrupted Flux", "barge-in");
         }
         if (ev.state === "closed") talking = false;
         setDisplay(ev.state);
         break;
       }
-      case "transcript": {
-        const who = ev.role === "user" ? "You" : "Flux";
-        addEntry(
-          h(
-            "li",
-            { class: `entry msg msg-${ev.role}`, "data-role": ev.role },
-            h("span", { class: "who" }, who, ev.typed ? h("span", { class: "badge typed" }, "typed") : null),
-            h("p", { class: "content" }, ev.content),
-          ),
-        );
+      case "transcript":
+        transcript.message(ev);
         break;
-      }
-      case "function_call": {
-        const el = h(
-          "li",
-          { class: "entry call call-pending", "data-call-id": ev.id, "data-state": "pending" },
-          h("span", { class: "call-icon", "aria-hidden": "true" }, "⚙"),
-          h("span", { class: "call-text" }, `Running ${ev.name}…`),
-        );
-        callEntries.set(ev.id, el);
-        addEntry(el);
+      case "function_call":
+        transcript.callStarted(ev);
         break;
-      }
-      case "function_result": {
-        let el = callEntries.get(ev.id);
-        if (!el) {
-          el = h("li", { class: "entry call", "data-call-id": ev.id });
-          callEntries.set(ev.id, el);
-          addEntry(el);
-        }
-        el.className = `entry call ${ev.ok ? "call-ok" : "call-failed"}`;
-        el.dataset.state = ev.ok ? "ok" : "failed";
-        const sid = sessionId;
-        const undoBtn =
-          ev.ok && undoable(ev.name) && sid
-            ? h("button", { type: "button", class: "btn btn-sm undo", "data-testid": "undo" }, "Undo")
-            : null;
-        clear(
-          el,
-          h("span", { class: "call-icon", "aria-hidden": "true" }, ev.ok ? "✓" : "✕"),
-          h("span", { class: "call-text" }, ev.ok ? ev.content : `${ev.name} failed: ${ev.content}`),
-          undoBtn,
-        );
-        if (undoBtn && sid) {
-          const entry = el;
-          undoBtn.addEventListener("click", async () => {
-            undoBtn.disabled = true;
-            try {
-              const what = await commands.undoCall(sid, ev.id);
-              entry.dataset.state = "undone";
-              entry.classList.add("call-undone");
-              undoBtn.replaceWith(h("span", { class: "undone-text" }, `Undone: ${what}`));
-            } catch (e) {
-              undoBtn.disabled = false;
-              toast(`Could not undo: ${errText(e)}`);
-            }
-          });
-        }
+      case "function_result":
+        transcript.callResult(ev, sessionId);
         break;
-      }
-      case "function_cancelled": {
-        const el = callEntries.get(ev.id);
-        if (el) {
-          el.className = "entry call call-cancelled";
-          el.dataset.state = "cancelled";
-          clear(el, h("span", { class: "call-icon", "aria-hidden": "true" }, "⊘"), h("span", { class: "call-text" }, `${ev.name} cancelled`));
-        } else {
-          note(`${ev.name} cancelled`, "cancelled");
-        }
+      case "function_cancelled":
+        transcript.callCancelled(ev);
         break;
-      }
-      case "level": {
-        lastLevelAt = performance.now();
-        const pct = Math.max(0, Math.min(100, Math.round(((ev.dbfs + 60) / 60) * 100)));
-        meterFill.style.width = `${pct}%`;
-        meter.setAttribute("aria-valuenow", String(pct));
-        meter.setAttribute("aria-valuetext", `${Math.round(ev.dbfs)} dBFS`);
-        updateReceiving();
+      case "level":
+        diag.level(ev.dbfs);
         break;
-      }
-      case "turn_metrics": {
-        turnDiag.replaceChildren(...diagRows(ev.metrics, TURN_FIELDS, " ms"));
-        const ms = ev.metrics?.speech_end_to_played_ms;
-        if (typeof ms === "number") {
-          latency.textContent = `Last turn latency: ${Math.round(ms)} ms`;
-          latency.dataset.ms = String(Math.round(ms));
-        }
+      case "turn_metrics":
+        diag.turn(ev.metrics);
         break;
-      }
       case "session_stats":
-        statDiag.replaceChildren(...diagRows(ev.stats, STAT_FIELDS));
+        diag.stats(ev.stats);
         break;
       case "warning":
-        note(`Warning: ${ev.description}`, "warning");
+        transcript.note(`Warning: ${ev.description}`, "warning");
         break;
       case "error":
         setDisplay("error", ev.description);
-        note(`Error: ${ev.description}`, "error");
+        transcript.note(`Error: ${ev.description}`, "error");
         break;
       case "reconnecting":
         setDisplay("reconnecting", `attempt ${ev.attempt}: ${ev.reason}`);
@@ -451,11 +255,11 @@ export function mountTalk(root: HTMLElement) {
         pttPressed = false;
         const o = ev.outcome;
         if (o.kind === "interrupted") {
-          note(`Conversation interrupted: ${o.reason}`, "ended");
+          transcript.note(`Conversation interrupted: ${o.reason}`, "ended");
           if (display !== "error") setDisplay("error", o.reason);
           else render();
         } else {
-          note(o.kind === "stopped" ? "Conversation stopped" : "Conversation ended", "ended");
+          transcript.note(o.kind === "stopped" ? "Conversation stopped" : "Conversation ended", "ended");
           if (display !== "error") setDisplay("idle");
           else render();
         }
@@ -463,17 +267,6 @@ export function mountTalk(root: HTMLElement) {
       }
     }
   }
-
-  function updateReceiving() {
-    const on = talking && performance.now() - lastLevelAt < 1500;
-    receiving.dataset.on = String(on);
-    receiving.textContent = on ? "Receiving audio" : talking ? "No audio yet" : "No audio";
-    if (!on) {
-      meterFill.style.width = "0%";
-      meter.setAttribute("aria-valuenow", "0");
-    }
-  }
-  setInterval(updateReceiving, 500);
 
   sessionEvents.subscribe((ev) => ev && onEvent(ev));
   status.subscribe((st) => {

@@ -39,7 +39,7 @@ async fn next_matching(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_desktop_talks_through_real_devices() {
-    let Some(pulse) = pulse::pulse_or_skip() else { return };
+    let Some(mut pulse) = pulse::pulse_or_skip() else { return };
     pulse.apply_to_process();
     std::env::remove_var("COMPANION_DEEPGRAM_API_URL");
     std::env::remove_var("COMPANION_DEEPGRAM_AGENT_URL");
@@ -118,6 +118,22 @@ async fn the_desktop_talks_through_real_devices() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert!(quiet.log().audio_bytes_in > 0, "audio flows while the key is held");
     app.push_to_talk(false);
-    app.stop_talk().unwrap();
+
+    // The audio system dies mid-conversation: the user is told why and the conversation ends
+    // cleanly instead of hanging.
+    pulse.kill();
+    let failed = next_matching(
+        &mut rx,
+        "the device failure",
+        |e| matches!(e, SessionEvent::Error { code, .. } if code == "AUDIO_DEVICE_FAILED"),
+    )
+    .await;
+    let SessionEvent::Error { description, .. } = failed else { unreachable!() };
+    assert!(
+        description.starts_with("No input device is left") || description.starts_with("No output device"),
+        "{description}"
+    );
     next_matching(&mut rx, "the end", |e| matches!(e, SessionEvent::Ended { .. })).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(!app.status().talking);
 }

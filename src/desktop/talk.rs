@@ -5,7 +5,8 @@
 use super::gate::Gated;
 use super::{App, AppEvent, DesktopError, Gate, TalkMode};
 use crate::audio::{
-    CaptureOptions, CaptureStream, DeviceSel, FrameSpec, Player, PlayerOptions, SinkSpec, SourceSpec,
+    AudioEvent, CaptureOptions, CaptureStream, DeviceSel, FrameSpec, Player, PlayerOptions, SinkSpec,
+    SourceSpec,
 };
 use crate::session::adapters::MicCapture;
 use crate::session::{self, ServiceControl, SessionCommand, SessionEvent, SessionOptions, SessionState};
@@ -69,7 +70,8 @@ impl App {
                 Some(Running { session_id: None, state: Some(SessionState::Connecting), commands: cmd_tx });
             t.gate.clone()
         };
-        let opened = open_devices(&settings);
+        let (audio_tx, audio_rx) = mpsc::unbounded_channel();
+        let opened = open_devices(&settings, audio_tx);
         let (capture, player) = match opened {
             Ok(v) => v,
             Err(e) => {
@@ -79,6 +81,7 @@ impl App {
             }
         };
         self.announce();
+        tokio::spawn(self.clone().watch_devices(audio_rx));
         let meter = capture.level();
         let control = Arc::new(ServiceControl::new(self.service.clone(), tokio::runtime::Handle::current()));
         let mut options = SessionOptions::new(settings.deepgram.agent_url.clone(), settings.user.id.clone());
@@ -208,17 +211,46 @@ impl App {
     }
 }
 
-fn open_devices(settings: &crate::config::Settings) -> Result<(CaptureStream, Player), DesktopError> {
+fn open_devices(
+    settings: &crate::config::Settings,
+    events: mpsc::UnboundedSender<AudioEvent>,
+) -> Result<(CaptureStream, Player), DesktopError> {
     let frame = FrameSpec { sample_rate: settings.agent.input_sample_rate, frame_ms: 20 };
-    let player = Player::new(PlayerOptions::new(
+    let mut out = PlayerOptions::new(
         settings.agent.output_sample_rate,
         SinkSpec::Speaker(device(&settings.audio.output_device)),
-    ))
-    .map_err(|e| DesktopError::Talk(format!("Cannot open the speakers: {e}")))?;
-    let capture = CaptureStream::open(CaptureOptions::new(
-        SourceSpec::Mic(device(&settings.audio.input_device)),
-        frame,
-    ))
-    .map_err(|e| DesktopError::Talk(format!("Cannot open the microphone: {e}")))?;
+    );
+    out.events = Some(events.clone());
+    let player =
+        Player::new(out).map_err(|e| DesktopError::Talk(format!("Cannot open the speakers: {e}")))?;
+    let mut inp = CaptureOptions::new(SourceSpec::Mic(device(&settings.audio.input_device)), frame);
+    inp.events = Some(events);
+    let capture = CaptureStream::open(inp)
+        .map_err(|e| DesktopError::Talk(format!("Cannot open the microphone: {e}")))?;
     Ok((capture, player))
+}
+
+impl App {
+    /// A device that fails mid-conversation: a fallback is reported as a warning; with no device
+    /// left the conversation is ended cleanly and the reason shown.
+    async fn watch_devices(self: Arc<Self>, mut rx: mpsc::UnboundedReceiver<AudioEvent>) {
+        while let Some(event) = rx.recv().await {
+            let session_event = match event {
+                AudioEvent::Started { .. } => continue,
+                AudioEvent::FellBack { direction, from, to, reason } => SessionEvent::Warning {
+                    code: "AUDIO_DEVICE_CHANGED".into(),
+                    description: format!("The {direction} device {from} stopped ({reason}); now using {to}."),
+                },
+                AudioEvent::Failed { direction, error } => {
+                    let _ = self.stop_talk();
+                    SessionEvent::Error {
+                        code: "AUDIO_DEVICE_FAILED".into(),
+                        description: format!("No {direction} device is left: {error}"),
+                    }
+                }
+            };
+            (self.notify)(AppEvent::Session(session_event));
+            self.announce();
+        }
+    }
 }

@@ -1,5 +1,7 @@
 // Shared test setup: serve the built harness (ui/dist-harness) with the app's strict CSP, drive
 // Debian's chromium through playwright-core, and fail on any page error or CSP violation.
+import { before, after, afterEach } from "node:test";
+import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { readFile, mkdir } from "node:fs/promises";
 import { existsSync } from "node:fs";
@@ -134,4 +136,33 @@ export async function until(page, fn, arg, what) {
   } catch {
     throw new Error(`timed out waiting for: ${what}`);
   }
+}
+
+/**
+ * Registers what every browser suite needs: one server and one browser per test file, a fresh
+ * context per test, and a failure if the test left a page error, console error or CSP
+ * violation behind. Returns `open(init, opts)`, which loads the app and gives its page.
+ */
+export function browserSuite() {
+  let server, browser, current;
+  before(async () => {
+    server = await startServer();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  afterEach(async () => {
+    if (current) {
+      const problems = current.problems;
+      await current.context.close();
+      current = null;
+      assert.deepEqual(problems, [], "page errors, console errors or CSP violations");
+    }
+  });
+  return async function open(init, opts) {
+    current = await openApp(browser, server, init, opts);
+    return current.page;
+  };
 }

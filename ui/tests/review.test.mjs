@@ -1,30 +1,14 @@
-import { test, before, after, afterEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launch, openApp, shot, callsOf, nav, confirm, expectText, until, emit } from "./helpers.mjs";
+import { browserSuite, shot, callsOf, nav, confirm, expectText, until, emit } from "./helpers.mjs";
 
-let server, browser, current;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-afterEach(async () => {
-  if (current) {
-    const problems = current.problems;
-    await current.context.close();
-    current = null;
-    assert.deepEqual(problems, [], "page errors, console errors or CSP violations");
-  }
-});
+const openFresh = browserSuite();
 
 async function open(init) {
-  current = await openApp(browser, server, init);
-  await nav(current.page, "review");
-  await current.page.waitForSelector("#session-list .session-item");
-  return current.page;
+  const page = await openFresh(init);
+  await nav(page, "review");
+  await page.waitForSelector("#session-list .session-item");
+  return page;
 }
 
 const sessionIds = (page) => page.$$eval("#session-list .session-item", (els) => els.map((e) => e.dataset.id));

@@ -1,29 +1,8 @@
-import { test, before, after, afterEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launch, openApp, shot, callsOf, emit, emitMany, expectText, until } from "./helpers.mjs";
+import { browserSuite, shot, callsOf, emit, emitMany, expectText, until } from "./helpers.mjs";
 
-let server, browser, current;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-afterEach(async () => {
-  if (current) {
-    const problems = current.problems;
-    await current.context.close();
-    current = null;
-    assert.deepEqual(problems, [], "page errors, console errors or CSP violations");
-  }
-});
-
-async function open(init) {
-  current = await openApp(browser, server, init);
-  return current.page;
-}
+const open = browserSuite();
 
 const meterValue = (page) => page.getAttribute("#level-meter", "aria-valuenow").then(Number);
 

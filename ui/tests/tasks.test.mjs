@@ -1,30 +1,14 @@
-import { test, before, after, afterEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launch, openApp, shot, callsOf, nav, confirm, expectText, until } from "./helpers.mjs";
+import { browserSuite, shot, callsOf, nav, confirm, expectText, until } from "./helpers.mjs";
 
-let server, browser, current;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-afterEach(async () => {
-  if (current) {
-    const problems = current.problems;
-    await current.context.close();
-    current = null;
-    assert.deepEqual(problems, [], "page errors, console errors or CSP violations");
-  }
-});
+const openFresh = browserSuite();
 
 async function open(init) {
-  current = await openApp(browser, server, init);
-  await nav(current.page, "tasks");
-  await current.page.waitForSelector("#tasks-today");
-  return current.page;
+  const page = await openFresh(init);
+  await nav(page, "tasks");
+  await page.waitForSelector("#tasks-today");
+  return page;
 }
 
 const today = () => new Date().toISOString().slice(0, 10); // the mock user's timezone is UTC
@@ -133,8 +117,7 @@ test("goals: create, mark done, archive, reactivate, delete", async () => {
 });
 
 test("empty state and a failing list show clearly", async () => {
-  current = await openApp(browser, server, { empty: true });
-  const page = current.page;
+  const page = await openFresh({ empty: true });
   await page.evaluate(() => window.__flux.fail("list_goals", "The database file is unreadable"));
   await nav(page, "tasks");
   await expectText(page, "#tasks-today", "Nothing scheduled for today.");

@@ -8,8 +8,8 @@ use harness::*;
 use serde_json::json;
 
 async fn api() -> Api {
-    let (grant, _) = fake_grant(200).await;
-    Api::start(&grant, Some(KEY)).await
+    let grant = fake_grant(200).await;
+    Api::start(&grant.url, Some(KEY)).await
 }
 
 #[tokio::test]

@@ -10,8 +10,8 @@ use std::sync::atomic::Ordering;
 
 #[tokio::test]
 async fn full_seed_flow() {
-    let (grant, log) = fake_grant(200).await;
-    let api = Api::start(&grant, Some(KEY)).await;
+    let grant = fake_grant(200).await;
+    let api = Api::start(&grant.url, Some(KEY)).await;
 
     let (s, health) = api.call("GET", "/health", None).await;
     assert_eq!((s, health["status"].as_str()), (200, Some("ok")));
@@ -19,7 +19,7 @@ async fn full_seed_flow() {
     let (s, created) = api.create("ana").await;
     assert_eq!(s, 200, "{created}");
     let id = created["session_id"].as_str().unwrap().to_string();
-    assert_eq!(created["deepgram_token"], "temp-token-1");
+    assert_eq!(created["deepgram_token"], GRANT_TOKEN);
     let cfg = &created["config"];
     assert_eq!(cfg["voice_model"], "aura-2-thalia-en");
     assert_eq!(cfg["listen_model"], "nova-3");
@@ -32,8 +32,8 @@ async fn full_seed_flow() {
     for n in ["submit_goal_intent", "create_task", "reschedule_task", "list_tasks", "complete_task"] {
         assert!(names.contains(&n), "{n} missing from {names:?}");
     }
-    assert_eq!(log.calls.load(Ordering::SeqCst), 1);
-    assert_eq!(log.ttl.lock().unwrap()[0], json!({"ttl_seconds": 300}));
+    assert_eq!(grant.calls.load(Ordering::SeqCst), 1);
+    assert_eq!(grant.bodies.lock().unwrap()[0], json!({"ttl_seconds": 300}));
 
     for (role, content) in [("user", "I want to learn Spanish"), ("assistant", "Great goal! By when?")] {
         let (s, saved) = api
@@ -79,7 +79,7 @@ async fn full_seed_flow() {
     // Nothing secret lands in the database.
     let db = std::fs::read(api.service.store().path()).unwrap();
     let db = String::from_utf8_lossy(&db);
-    assert!(!db.contains(KEY) && !db.contains("temp-token-1"));
+    assert!(!db.contains(KEY) && !db.contains(GRANT_TOKEN));
 }
 
 #[tokio::test]
@@ -93,31 +93,31 @@ async fn deepgram_down_is_503_and_leaves_nothing_open() {
 
 #[tokio::test]
 async fn refused_key_and_missing_key_are_503_with_a_reason() {
-    let (grant, _) = fake_grant(401).await;
-    let api = Api::start(&grant, Some(KEY)).await;
+    let grant = fake_grant(401).await;
+    let api = Api::start(&grant.url, Some(KEY)).await;
     let (s, v) = api.create("ana").await;
     assert_eq!(s, 503);
     assert!(detail(&v).contains("refused the API key"), "{v}");
     assert!(!detail(&v).contains(KEY));
     assert!(api.service.list_sessions(10).unwrap().is_empty());
 
-    let (grant, log) = fake_grant(200).await;
-    let api = Api::start(&grant, None).await;
+    let grant = fake_grant(200).await;
+    let api = Api::start(&grant.url, None).await;
     let (s, v) = api.create("ana").await;
     assert_eq!(s, 503);
     assert!(detail(&v).contains("DEEPGRAM_API_KEY"), "{v}");
-    assert_eq!(log.calls.load(Ordering::SeqCst), 0, "no key, no request");
+    assert_eq!(grant.calls.load(Ordering::SeqCst), 0, "no key, no request");
 
-    let (grant, _) = fake_grant(500).await;
-    let api = Api::start(&grant, Some(KEY)).await;
+    let grant = fake_grant(500).await;
+    let api = Api::start(&grant.url, Some(KEY)).await;
     let (s, v) = api.create("ana").await;
     assert_eq!(s, 503, "{v}");
 }
 
 #[tokio::test]
 async fn openapi_describes_every_route() {
-    let (grant, _) = fake_grant(200).await;
-    let api = Api::start(&grant, Some(KEY)).await;
+    let grant = fake_grant(200).await;
+    let api = Api::start(&grant.url, Some(KEY)).await;
     let (s, doc) = api.call("GET", "/openapi.json", None).await;
     assert_eq!(s, 200);
     assert_eq!(doc["openapi"], "3.1.0");

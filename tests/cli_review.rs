@@ -30,8 +30,8 @@ fn json_of(dir: &std::path::Path, args: &[&str]) -> Value {
 
 #[tokio::test]
 async fn review_a_finished_conversation() {
-    let (grant, _) = fake_grant(200).await;
-    let api = Api::start(&grant, Some(KEY)).await;
+    let grant = fake_grant(200).await;
+    let api = Api::start(&grant.url, Some(KEY)).await;
     let (_, v) = api.create("local").await;
     let id = v["session_id"].as_str().unwrap().to_string();
     let say = |role: &str, content: &str| json!({"session_id": id, "role": role, "content": content});

@@ -13,8 +13,8 @@ fn task(title: &str, at: &str) -> TaskInput {
 
 #[tokio::test]
 async fn tasks_by_hand() {
-    let (grant, _) = fake_grant(200).await;
-    let api = Api::start(&grant, Some(KEY)).await;
+    let grant = fake_grant(200).await;
+    let api = Api::start(&grant.url, Some(KEY)).await;
     let svc = &api.service;
     let t = svc.create_task(&task("Dentist", "2026-11-25T10:30")).unwrap();
     assert_eq!(t.scheduled_at, "2026-11-25T10:30:00+01:00", "local time is the user's timezone");
@@ -44,8 +44,8 @@ async fn tasks_by_hand() {
 
 #[tokio::test]
 async fn goals_by_hand() {
-    let (grant, _) = fake_grant(200).await;
-    let api = Api::start(&grant, Some(KEY)).await;
+    let grant = fake_grant(200).await;
+    let api = Api::start(&grant.url, Some(KEY)).await;
     let svc = &api.service;
     let g = svc.create_goal("Run a 10k", "by March").unwrap();
     assert_eq!(g.status, "active");
@@ -58,8 +58,8 @@ async fn goals_by_hand() {
 
 #[tokio::test]
 async fn deleting_history_keeps_live_sessions_and_clears_search() {
-    let (grant, _) = fake_grant(200).await;
-    let api = Api::start(&grant, Some(KEY)).await;
+    let grant = fake_grant(200).await;
+    let api = Api::start(&grant.url, Some(KEY)).await;
     let (_, v) = api.create("ana").await;
     let old = v["session_id"].as_str().unwrap().to_string();
     let say = |id: &str, text: &str| json!({"session_id": id, "role": "user", "content": text});

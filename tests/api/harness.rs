@@ -1,10 +1,7 @@
 #![allow(dead_code)] // shared by several test binaries, each using a part
-//! An in-process control plane on 127.0.0.1:0 with a manual clock, and a local fake of
-//! Deepgram's `POST /v1/auth/grant` that behaves like the real one (Token auth, ttl body).
+//! An in-process control plane on 127.0.0.1:0 with a manual clock, with the shared fake of
+//! Deepgram's `POST /v1/auth/grant` (Token auth, ttl body).
 
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
-use axum::{Json, Router};
 use chrono::{TimeZone, Utc};
 use companion::backend::{http, Service, ServiceParts};
 use companion::config::catalog::Catalog;
@@ -13,45 +10,20 @@ use companion::config::Settings;
 use companion::store::Store;
 use companion::time::Clock;
 use serde_json::{json, Value};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-pub const KEY: &str = "dg-test-key-0123456789";
+#[path = "../support/fake_grant.rs"]
+mod grant;
+
+pub use grant::{FakeGrant, KEY};
+
 pub const API_TOKEN: &str = "local-api-token-abcdef";
+/// What the fake grant endpoint hands out.
+pub const GRANT_TOKEN: &str = "temp-token-1";
 
-#[derive(Default)]
-pub struct GrantLog {
-    pub calls: AtomicUsize,
-    pub ttl: Mutex<Vec<Value>>,
-}
-
-/// Starts the fake grant endpoint; `status` other than 200 makes it refuse like Deepgram does.
-pub async fn fake_grant(status: u16) -> (String, Arc<GrantLog>) {
-    let log = Arc::new(GrantLog::default());
-    let l = log.clone();
-    let app = Router::new().route(
-        "/v1/auth/grant",
-        post(move |headers: HeaderMap, Json(body): Json<Value>| {
-            let l = l.clone();
-            async move {
-                let n = l.calls.fetch_add(1, Ordering::SeqCst) + 1;
-                l.ttl.lock().unwrap().push(body);
-                let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
-                if status != 200 || auth != format!("Token {KEY}") {
-                    let code = if status != 200 { status } else { 401 };
-                    return (
-                        StatusCode::from_u16(code).unwrap(),
-                        Json(json!({"err_code": "INVALID_AUTH", "err_msg": "Invalid credentials."})),
-                    );
-                }
-                (StatusCode::OK, Json(json!({"access_token": format!("temp-token-{n}"), "expires_in": 30})))
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (url, log)
+/// The fake of Deepgram's grant endpoint; a `status` other than 200 refuses like Deepgram.
+pub async fn fake_grant(status: u16) -> FakeGrant {
+    grant::start(GRANT_TOKEN, status).await
 }
 
 /// A URL where nothing listens (Deepgram down).

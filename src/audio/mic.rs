@@ -14,7 +14,7 @@ use super::device::{self, device_name, emit, AudioEvent, DeviceSel, EventTx};
 use super::error::{AudioError, Direction};
 use super::framer::{Frame, Framer};
 use super::ring::{capture_ring_with, on_input, CaptureConsumer, CaptureShared};
-use super::supervise::{fault_code, health, Supervisor};
+use super::supervise::{by_sample_format, health, record_fault, Supervisor};
 
 /// How long the worker sleeps when no callback wakes it (it is normally unparked per callback).
 const IDLE_WAIT: Duration = Duration::from_millis(20);
@@ -118,12 +118,7 @@ fn open_input(
     shared.fault.store(0, Ordering::Release);
     shared.last_callback_ns.store(0, Ordering::Release);
     let fault = shared.clone();
-    let on_err = move |e: cpal::Error| {
-        let code = fault_code(e.kind());
-        if code != 0 {
-            fault.fault.store(code, Ordering::Release);
-        }
-    };
+    let on_err = move |e: cpal::Error| record_fault(&fault.fault, &e);
     let config = supported.config();
     macro_rules! build {
         ($t:ty) => {
@@ -135,23 +130,8 @@ fn open_input(
             )
         };
     }
-    use cpal::SampleFormat as F;
-    let stream = match supported.sample_format() {
-        F::F32 => build!(f32),
-        F::I16 => build!(i16),
-        F::I32 => build!(i32),
-        F::U16 => build!(u16),
-        F::U8 => build!(u8),
-        F::I8 => build!(i8),
-        F::F64 => build!(f64),
-        other => {
-            return Err(AudioError::UnsupportedConfig {
-                device: name,
-                detail: format!("sample format {other}"),
-            })
-        }
-    }
-    .map_err(|e| AudioError::from_cpal(&name, Direction::Input, &e))?;
+    let stream = by_sample_format!(supported.sample_format(), name, build)
+        .map_err(|e| AudioError::from_cpal(&name, Direction::Input, &e))?;
     stream.play().map_err(|e| AudioError::from_cpal(&name, Direction::Input, &e))?;
     emit(
         events,

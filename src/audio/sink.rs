@@ -17,7 +17,7 @@ use super::device::{self, device_name, emit, AudioEvent, DeviceSel, EventTx};
 use super::error::{AudioError, Direction};
 use super::player::{lock, PlayerOptions, SinkLink, SinkSpec};
 use super::playout::{on_output, PlaybackCallbackState};
-use super::supervise::{fault_code, health, Supervisor};
+use super::supervise::{by_sample_format, health, record_fault, Supervisor};
 
 /// How often the worker moves backlog into the ring and checks the stream's health.
 const TICK: Duration = Duration::from_millis(5);
@@ -169,12 +169,7 @@ fn open_output(
     link.shared.fault.store(0, Ordering::Release);
     link.shared.last_callback_ns.store(0, Ordering::Release);
     let fault = link.shared.clone();
-    let on_err = move |e: cpal::Error| {
-        let code = fault_code(e.kind());
-        if code != 0 {
-            fault.fault.store(code, Ordering::Release);
-        }
-    };
+    let on_err = move |e: cpal::Error| record_fault(&fault.fault, &e);
     let ch = usize::from(channels);
     let config = supported.config();
     macro_rules! build {
@@ -187,23 +182,8 @@ fn open_output(
             )
         };
     }
-    use cpal::SampleFormat as F;
-    let stream = match supported.sample_format() {
-        F::F32 => build!(f32),
-        F::I16 => build!(i16),
-        F::I32 => build!(i32),
-        F::U16 => build!(u16),
-        F::U8 => build!(u8),
-        F::I8 => build!(i8),
-        F::F64 => build!(f64),
-        other => {
-            return Err(AudioError::UnsupportedConfig {
-                device: name,
-                detail: format!("sample format {other}"),
-            })
-        }
-    }
-    .map_err(|e| AudioError::from_cpal(&name, Direction::Output, &e))?;
+    let stream = by_sample_format!(supported.sample_format(), name, build)
+        .map_err(|e| AudioError::from_cpal(&name, Direction::Output, &e))?;
     stream.play().map_err(|e| AudioError::from_cpal(&name, Direction::Output, &e))?;
     emit(
         events,

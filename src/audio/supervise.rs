@@ -3,7 +3,7 @@
 //! bounded backoff. When nothing can be opened any more the worker stops with a clear error
 //! instead of retrying forever (screenpipe logged 1450+ retries a day before it learned this).
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -15,6 +15,38 @@ use super::error::{AudioError, Direction};
 const MAX_REOPEN_ATTEMPTS: u32 = 4;
 /// Extra time allowed before the very first callback: PulseAudio often stalls 0.8–2.5 s.
 pub const STARTUP_GRACE: Duration = Duration::from_secs(5);
+
+/// What both directions' cpal error callbacks do: keep the fault for the supervisor to read.
+pub fn record_fault(fault: &AtomicU32, e: &cpal::Error) {
+    let code = fault_code(e.kind());
+    if code != 0 {
+        fault.store(code, Ordering::Release);
+    }
+}
+
+/// Builds a stream for a device's sample format: `$build!(T)` is expanded once per format cpal
+/// can deliver, the rest is an `UnsupportedConfig` error for `$device`.
+macro_rules! by_sample_format {
+    ($format:expr, $device:expr, $build:ident) => {{
+        use cpal::SampleFormat as F;
+        match $format {
+            F::F32 => $build!(f32),
+            F::I16 => $build!(i16),
+            F::I32 => $build!(i32),
+            F::U16 => $build!(u16),
+            F::U8 => $build!(u8),
+            F::I8 => $build!(i8),
+            F::F64 => $build!(f64),
+            other => {
+                return Err(AudioError::UnsupportedConfig {
+                    device: $device,
+                    detail: format!("sample format {other}"),
+                })
+            }
+        }
+    }};
+}
+pub(crate) use by_sample_format;
 
 /// Classifies a cpal stream error for the error callback: 0 for over/underruns, reroutes and
 /// refused real-time priority (no reason to reopen), else a non-zero code `fault_reason` reads.

@@ -122,10 +122,7 @@ pub fn export(dir: Option<&Path>, args: ExportArgs) -> anyhow::Result<ExitCode> 
     let text = export::render(&d, args.format);
     match args.output {
         Some(path) => {
-            // Written next to the target then renamed, so a full disk never leaves half an export.
-            let tmp = path.with_extension("partial");
-            std::fs::write(&tmp, text)
-                .and_then(|_| std::fs::rename(&tmp, &path))
+            crate::config::write_atomically(&path, text)
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
         None => print!("{text}"),

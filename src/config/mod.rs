@@ -44,3 +44,36 @@ pub fn load_prompt_template(data_dir: &Path) -> Result<String, ConfigError> {
         Err(source) => Err(ConfigError::Read { path, source }),
     }
 }
+
+/// Writes next to `path`, then renames over it, so a crash or a full disk never leaves half a
+/// file in its place; the partial copy is removed when the write fails.
+pub fn write_atomically(path: &Path, contents: impl AsRef<[u8]>) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".partial");
+    let tmp = PathBuf::from(tmp);
+    let result = std::fs::write(&tmp, contents).and_then(|_| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_atomically;
+
+    #[test]
+    fn atomic_writes_replace_whole_files_and_leave_nothing_on_failure() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        write_atomically(&path, "one").unwrap();
+        write_atomically(&path, "two").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "two");
+        // The target is a directory: the rename fails and the partial copy is cleaned up.
+        let blocked = dir.path().join("blocked");
+        std::fs::create_dir_all(blocked.join("inner")).unwrap();
+        assert!(write_atomically(&blocked, "three").is_err());
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 2, "only a.txt and blocked/ remain: {names:?}");
+    }
+}

@@ -127,11 +127,7 @@ impl Settings {
         let path = data_dir.join("settings.yaml");
         let text = serde_yaml::to_string(self)
             .map_err(|e| ConfigError::Invalid { path: path.clone(), detail: e.to_string() })?;
-        // Write then rename, so a crash or a full disk never leaves half a settings file.
-        let tmp = data_dir.join("settings.yaml.tmp");
-        std::fs::write(&tmp, text)
-            .and_then(|_| std::fs::rename(&tmp, &path))
-            .map_err(|source| ConfigError::Write { path, source })
+        super::write_atomically(&path, text).map_err(|source| ConfigError::Write { path, source })
     }
 
     fn apply_env(&mut self) {

@@ -15,7 +15,7 @@ use crate::backend::token::KeySource;
 use crate::backend::{ApiError, Service, ServiceParts};
 use crate::config::catalog::Catalog;
 use crate::config::secret::Secret;
-use crate::config::{load_prompt_template, prompt, ConfigError, Settings};
+use crate::config::{load_prompt_template, prompt, write_atomically, ConfigError, Settings};
 use crate::export::{self, Format};
 use crate::session::SessionEvent;
 use crate::store::Store;
@@ -183,9 +183,7 @@ impl App {
         if text.len() > 64 * 1024 {
             return Err(DesktopError::Invalid("The persona prompt is longer than 64 KiB.".into()));
         }
-        let tmp = path.with_extension("md.tmp");
-        std::fs::write(&tmp, text)
-            .and_then(|_| std::fs::rename(&tmp, &path))
+        write_atomically(&path, text)
             .map_err(|e| DesktopError::Io(format!("cannot save {}: {e}", path.display())))?;
         self.service.set_prompt_template(text.to_string());
         Ok(())
@@ -219,9 +217,7 @@ impl App {
         let short: String = id.chars().take(8).collect();
         let day = detail.conversation.started_at.get(..10).unwrap_or("session");
         let path = dir.join(format!("flux-{day}-{short}.{}", format.extension()));
-        let tmp = path.with_extension("partial");
-        std::fs::write(&tmp, &text)
-            .and_then(|_| std::fs::rename(&tmp, &path))
+        write_atomically(&path, &text)
             .map_err(|e| DesktopError::Io(format!("cannot write {}: {e}", path.display())))?;
         Ok(Exported { path: path.display().to_string(), bytes: text.len() })
     }

@@ -50,6 +50,9 @@ pub enum AppEvent {
 
 pub type Notify = Arc<dyn Fn(AppEvent) + Send + Sync>;
 
+/// Whether a microphone was found, and if not, why.
+type Microphone = (bool, Option<String>);
+
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct AppStatus {
@@ -87,6 +90,8 @@ pub struct App {
     keys: Arc<dyn KeyStore>,
     notify: Notify,
     talk: Mutex<talk::Talk>,
+    /// The last microphone probe: found, or why not.
+    microphone: Mutex<Option<Microphone>>,
     _host: Option<HostLock>,
 }
 
@@ -116,6 +121,7 @@ impl App {
             keys,
             notify,
             talk: Mutex::new(talk::Talk::default()),
+            microphone: Mutex::new(None),
             _host: host,
         })
     }
@@ -124,15 +130,26 @@ impl App {
         &self.service
     }
 
+    /// The app's status, with the microphone looked for again (the UI's "Check again").
     pub fn status(&self) -> AppStatus {
-        let key = self.keys.get().ok().flatten().or_else(|| Secret::from_env("DEEPGRAM_API_KEY"));
-        let (has_microphone, microphone_error) = match audio::device::list(Direction::Input) {
+        let microphone = self.probe_microphone();
+        self.status_with(microphone)
+    }
+
+    fn probe_microphone(&self) -> Microphone {
+        let found = match audio::device::list(Direction::Input) {
             Ok(list) if !list.is_empty() => (true, None),
             Ok(_) => {
                 (false, Some("No microphone was found. Plug one in or check the sound settings.".into()))
             }
             Err(e) => (false, Some(e.to_string())),
         };
+        *self.microphone.lock().unwrap_or_else(|p| p.into_inner()) = Some(found.clone());
+        found
+    }
+
+    fn status_with(&self, (has_microphone, microphone_error): Microphone) -> AppStatus {
+        let key = self.keys.get().ok().flatten().or_else(|| Secret::from_env("DEEPGRAM_API_KEY"));
         let t = self.lock_talk();
         AppStatus {
             has_key: key.is_some(),
@@ -149,8 +166,12 @@ impl App {
         }
     }
 
+    /// Pushed on every state change of a conversation, so it reuses the last microphone probe:
+    /// listing devices opens every ALSA plugin, work that has no place on each state change.
     fn announce(&self) {
-        (self.notify)(AppEvent::Status(self.status()));
+        let cached = self.microphone.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let microphone = cached.unwrap_or_else(|| self.probe_microphone());
+        (self.notify)(AppEvent::Status(self.status_with(microphone)));
     }
 
     pub fn settings(&self) -> Settings {

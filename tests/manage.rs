@@ -77,3 +77,21 @@ async fn deleting_history_keeps_live_sessions_and_clears_search() {
     assert_eq!(hits[0].conversation_id, live);
     assert_eq!(api.service.session_detail(&old).unwrap_err().status(), 404);
 }
+
+#[tokio::test]
+async fn the_local_user_follows_the_settings() {
+    let grant = fake_grant(200).await;
+    let api = Api::start(&grant.url, Some(KEY)).await;
+    let svc = &api.service;
+    let t = svc.create_task(&task("Dentist", "2026-11-25T10:30")).unwrap();
+    assert_eq!(t.scheduled_at, "2026-11-25T10:30:00+01:00");
+    let mut s = svc.settings();
+    s.user.timezone = "America/New_York".into();
+    s.user.display_name = "Ana".into();
+    svc.set_settings(s);
+    let t = svc.create_task(&task("Gym", "2026-11-25T10:30")).unwrap();
+    assert_eq!(t.scheduled_at, "2026-11-25T10:30:00-05:00", "a changed timezone is used at once");
+    let (_, v) = api.create("local").await;
+    let prompt = v["config"]["system_prompt"].as_str().unwrap();
+    assert!(prompt.contains("America/New_York") && prompt.contains("Name: Ana"), "{prompt}");
+}

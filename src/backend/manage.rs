@@ -3,7 +3,7 @@
 
 use super::{ApiError, Service};
 use crate::intents::{when, Actor};
-use crate::store::{conversations, goals, tasks, users, GoalRow, TaskRow, TaskStatus};
+use crate::store::{conversations, goals, tasks, GoalRow, TaskRow, TaskStatus};
 use serde::Deserialize;
 
 /// A task as the user typed it; `scheduled_at` is ISO 8601, local to the user when no offset.
@@ -21,9 +21,7 @@ impl Service {
     fn local_user(&self) -> Result<(String, chrono_tz::Tz), ApiError> {
         let s = self.settings();
         let now = self.clock().now();
-        let user = self
-            .store()
-            .write(|tx| users::ensure_user(tx, &s.user.id, &s.user.display_name, &s.user.timezone, now))?;
+        let user = self.store().write(|tx| super::service::local_user_row(tx, &s, now))?;
         let tz = Actor::tz_of(&user);
         Ok((user.id, tz))
     }

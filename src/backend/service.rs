@@ -94,12 +94,11 @@ impl Service {
         let session_id = uuid::Uuid::new_v4().to_string();
         let (user, today) = self.inner.store.write(|tx| {
             limits::check(tx, &settings.limits, &user_id, now)?;
-            let (name, tz) = if user_id == settings.user.id {
-                (settings.user.display_name.as_str(), settings.user.timezone.as_str())
+            let user = if user_id == settings.user.id {
+                local_user_row(tx, &settings, now)?
             } else {
-                ("", settings.user.timezone.as_str())
+                users::ensure_user(tx, &user_id, "", &settings.user.timezone, now)?
             };
-            let user = users::ensure_user(tx, &user_id, name, tz, now)?;
             conversations::insert_conversation(tx, &session_id, &user_id, now)?;
             let tz = Actor::tz_of(&user);
             let day = now.with_timezone(&tz).date_naive();
@@ -308,4 +307,15 @@ fn check_user_id(raw: &str) -> Result<String, ApiError> {
         return Err(ApiError::Invalid("user_id must be at most 128 printable characters".into()));
     }
     Ok(id.to_string())
+}
+
+/// The local user's row, brought in line with the settings (the source of truth for their name
+/// and timezone, which the user may change at any time).
+pub(super) fn local_user_row(
+    tx: &rusqlite::Connection,
+    settings: &Settings,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<UserRow, crate::store::StoreError> {
+    let u = &settings.user;
+    users::upsert_profile(tx, &u.id, &u.display_name, &u.timezone, now)
 }

@@ -41,18 +41,23 @@ pub fn get_user(conn: &Connection, id: &str) -> Result<Option<UserRow>> {
     .map_err(db)
 }
 
-pub fn update_profile(
+/// Creates or updates the user with this profile: for the local user, whose name and timezone
+/// live in the settings and may have changed since the row was written.
+pub fn upsert_profile(
     conn: &Connection,
     id: &str,
     display_name: &str,
     timezone: &str,
     now: DateTime<Utc>,
-) -> Result<bool> {
-    let n = conn
-        .execute(
-            "UPDATE users SET display_name = ?2, timezone = ?3, updated_at = ?4 WHERE id = ?1",
-            params![id, display_name, timezone, format_utc(now)],
-        )
-        .map_err(db)?;
-    Ok(n > 0)
+) -> Result<UserRow> {
+    conn.execute(
+        "INSERT INTO users (id, display_name, timezone, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?4)
+         ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name,
+           timezone = excluded.timezone, updated_at = excluded.updated_at
+         WHERE display_name != excluded.display_name OR timezone != excluded.timezone",
+        params![id, display_name, timezone, format_utc(now)],
+    )
+    .map_err(db)?;
+    Ok(UserRow { id: id.to_string(), display_name: display_name.to_string(), timezone: timezone.to_string() })
 }

@@ -9,6 +9,8 @@ pub mod config;
 pub mod desktop;
 pub mod export;
 pub mod intents;
+pub mod launch;
 pub mod session;
 pub mod store;
 pub mod time;
+pub mod voice;

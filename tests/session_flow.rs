@@ -351,7 +351,7 @@ async fn wrong_token_fails_fast_and_marks_interrupted() {
     let out = run_session(control.clone(), source, options(&fake), vec![]).await;
     match out.result {
         Err(SessionError::Connect {
-            error: companion::agent::AgentError::Unauthorized { status: 401 },
+            error: companion::voice::ConnectError::Unauthorized { status: 401, .. },
             ..
         }) => {}
         Err(other) => panic!("{other}"),

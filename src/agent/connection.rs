@@ -19,6 +19,7 @@ use super::connection_io::{read_loop, setup_events, wait_welcome, write_loop, Ou
 use super::protocol::{ClientMessage, ServerMessage};
 use super::settings::Settings;
 use super::AgentError;
+use crate::voice::SendError;
 
 /// Credentials for the handshake. `Debug` never shows the secret.
 #[derive(Clone, PartialEq, Eq)]
@@ -111,16 +112,16 @@ pub struct AgentSender {
 }
 
 impl AgentSender {
-    /// Queues one audio frame without waiting. Returns `false` when the frame was dropped
-    /// because the writer is behind; the capture path must never wait on the network.
-    pub fn send_audio(&self, pcm: Bytes, ready_at: Instant) -> Result<bool, AgentError> {
+    /// Queues one audio frame without waiting; the capture path must never wait on the
+    /// network, so a frame that finds the writer behind is dropped (and counted) instead.
+    pub fn send_audio(&self, pcm: Bytes, ready_at: Instant) -> Result<(), SendError> {
         match self.audio.try_send(Outbound::Audio { pcm, ready_at }) {
-            Ok(()) => Ok(true),
+            Ok(()) => Ok(()),
             Err(mpsc::error::TrySendError::Full(_)) => {
                 self.stats.count_dropped();
-                Ok(false)
+                Err(SendError::Full)
             }
-            Err(mpsc::error::TrySendError::Closed(_)) => Err(AgentError::Closed),
+            Err(mpsc::error::TrySendError::Closed(_)) => Err(SendError::Closed),
         }
     }
 
@@ -157,6 +158,11 @@ impl AgentConnection {
     /// The next event; `None` only after `Closed` was delivered.
     pub async fn next_event(&mut self) -> Option<ServerEvent> {
         self.events.recv().await
+    }
+
+    /// Polls for the next event (see [`AgentConnection::next_event`]).
+    pub fn poll_event(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<ServerEvent>> {
+        self.events.poll_recv(cx)
     }
 
     /// Closes with 1000 and waits (bounded) for the server's close, discarding late events.

@@ -1,10 +1,10 @@
-//! Deepgram Voice Agent (V1) client: wire types, the Settings builder and the WebSocket
-//! connection. The session room drives it; nothing here knows about the store or audio devices.
+//! Deepgram Voice Agent (V1) client: wire types, the Settings builder, the WebSocket connection
+//! and the voice provider built on them. Nothing here knows about the store or audio devices.
 
-pub mod bench;
 pub mod connection;
 mod connection_io;
 pub mod protocol;
+pub mod provider;
 pub mod settings;
 
 #[cfg(test)]
@@ -15,6 +15,7 @@ pub use protocol::{
     AgentStartedLatency, CancelledCall, ClientMessage, FunctionCall, InjectBehavior, LatencyReport,
     ServerMessage,
 };
+pub use provider::{DeepgramLink, DeepgramProvider};
 pub use settings::{
     AgentSetup, ContextMessage, FunctionDef, HistoryCall, HistoryCalls, HistoryItem, Settings,
 };

@@ -7,6 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use super::settings::Settings;
 use super::AgentError;
+pub use crate::voice::{AgentStartedLatency, LatencyReport};
 
 /// Messages the client sends as text frames.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -62,38 +63,6 @@ impl ClientMessage {
         }
         serde_json::to_string(self).map_err(|e| AgentError::Encode(e.to_string()))
     }
-}
-
-/// Per-turn latency figures reported by the service, in seconds.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct LatencyReport {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stt_latency: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttt_token_latency: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttt_text_latency: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttt_tool_latency: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttt_thinking_latency: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tts_latency: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_latency: Option<f64>,
-}
-
-/// The figures carried by `AgentStartedSpeaking`, in seconds.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct AgentStartedLatency {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_latency: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tts_latency: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttt_latency: Option<f64>,
 }
 
 /// One call inside a `FunctionCallRequest`.

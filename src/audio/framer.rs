@@ -1,9 +1,5 @@
 //! Cuts mono audio at the device rate into fixed frames at the agent's rate, as 16-bit PCM.
 
-use std::time::{Duration, Instant};
-
-use bytes::Bytes;
-
 use super::error::AudioError;
 use super::resample::MonoResampler;
 
@@ -43,41 +39,8 @@ impl FrameSpec {
     }
 }
 
-/// One frame for the agent: mono linear16 little-endian at the stream's rate. Same shape as the
-/// session's `Frame`, so the adapter is a field-for-field move.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Frame {
-    pub pcm: Bytes,
-    /// When the frame was complete and handed to the consumer's queue.
-    pub ready_at: Instant,
-}
-
-impl Frame {
-    /// Encodes samples in the wire format of the agent's `linear16` input.
-    pub fn from_samples(samples: &[i16], ready_at: Instant) -> Self {
-        let mut out = Vec::with_capacity(samples.len() * 2);
-        for s in samples {
-            out.extend_from_slice(&s.to_le_bytes());
-        }
-        Frame { pcm: Bytes::from(out), ready_at }
-    }
-
-    pub fn samples(&self) -> impl Iterator<Item = i16> + '_ {
-        self.pcm.chunks_exact(2).map(|b| i16::from_le_bytes([b[0], b[1]]))
-    }
-
-    pub fn len(&self) -> usize {
-        self.pcm.len() / 2
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.pcm.is_empty()
-    }
-
-    pub fn duration(&self, sample_rate: u32) -> Duration {
-        Duration::from_secs_f64(self.len() as f64 / f64::from(sample_rate.max(1)))
-    }
-}
+/// One frame for the provider: mono linear16 little-endian at the stream's rate.
+pub use crate::voice::Frame;
 
 pub fn f32_to_i16(x: f32) -> i16 {
     (x * 32767.0).round().clamp(-32768.0, 32767.0) as i16
@@ -168,6 +131,7 @@ mod tests {
     use super::*;
     use crate::audio::level::{dominant_frequency, rms};
     use crate::audio::resample::tests::sine;
+    use std::time::{Duration, Instant};
 
     fn frames_of(input: &[f32], rate: u32, spec: FrameSpec, split: &[usize]) -> Vec<Vec<i16>> {
         let mut f = Framer::new(rate, spec).unwrap();

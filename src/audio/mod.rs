@@ -7,6 +7,7 @@
 //! `dropped_frames`) yields `Frame { pcm, ready_at }`; `Player` (`sample_rate`,
 //! `push_linear16`, `begin_reply`, `flush`, `first_sample_played_at`, `is_drained`, `stats`).
 
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod capture;
 pub mod clock;

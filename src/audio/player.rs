@@ -161,6 +161,7 @@ impl Player {
     }
 
     /// The counters the callback publishes (for the benchmark).
+    #[cfg(feature = "bench")]
     pub(crate) fn shared_for_bench(&self) -> Arc<PlaybackShared> {
         self.shared.clone()
     }

@@ -166,7 +166,20 @@ async fn create_session(
     b: Result<Json<CreateSessionRequest>, JsonRejection>,
 ) -> Result<Json<SessionCreated>, ApiError> {
     let req = body(b)?;
-    Ok(Json(st.service.create_session(&req.user_id).await?))
+    let start = st.service.start_conversation(&req.user_id).await?;
+    let setup = start.setup;
+    Ok(Json(SessionCreated {
+        session_id: start.session_id,
+        deepgram_token: start.token.expose().to_string(),
+        config: SessionConfig {
+            system_prompt: setup.system_prompt,
+            functions: setup.functions,
+            voice_model: setup.voice_model,
+            listen_model: setup.listen_model,
+            llm_model: setup.llm_model,
+            greeting: setup.greeting.unwrap_or_default(),
+        },
+    }))
 }
 
 async fn save_message(

@@ -1,7 +1,7 @@
 //! Request and response bodies of the control plane, exactly as seed 000 shapes them. Unknown
 //! request fields are ignored, as the FastAPI original does.
 
-use crate::config::catalog::FunctionDef;
+use crate::voice::FunctionDef;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -10,6 +10,8 @@ pub struct CreateSessionRequest {
     pub user_id: String,
 }
 
+/// The `config` of a created session on the wire; built from the domain's
+/// [`ConversationSetup`](crate::voice::ConversationSetup) by the HTTP layer only.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 pub struct SessionConfig {
     pub system_prompt: String,

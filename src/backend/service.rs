@@ -11,11 +11,20 @@ use crate::config::{prompt, Settings};
 use crate::intents::{self, Actor, CancelOutcome, IntentCall};
 use crate::store::{conversations, messages, metrics, tasks, users, ConversationStatus, Store, UserRow};
 use crate::time::Clock;
+use crate::voice::ConversationSetup;
 use chrono::{Duration, TimeZone};
 use std::sync::{Arc, RwLock};
 
 /// Largest message the API stores; a spoken turn is far smaller.
 pub const MAX_MESSAGE_BYTES: usize = 32 * 1024;
+
+/// A created conversation: its id, the agent token minted for it, and what it starts with.
+#[derive(Debug, Clone)]
+pub struct ConversationStart {
+    pub session_id: String,
+    pub token: Secret,
+    pub setup: ConversationSetup,
+}
 
 pub struct ServiceParts {
     pub store: Arc<Store>,
@@ -82,9 +91,10 @@ impl Service {
         self.inner.minter.has_key()
     }
 
-    /// Seed 000's session start: rate limits, a short-lived Deepgram token, then the conversation
-    /// and its prompt. A failed mint leaves no conversation behind.
-    pub async fn create_session(&self, user_id: &str) -> Result<SessionCreated, ApiError> {
+    /// A conversation's start: rate limits, a short-lived Deepgram token, then the conversation
+    /// and what it starts with (prompt with the user's context, functions, models, greeting).
+    /// A failed mint leaves no conversation behind.
+    pub async fn start_conversation(&self, user_id: &str) -> Result<ConversationStart, ApiError> {
         let user_id = check_user_id(user_id)?;
         let settings = self.settings();
         let now = self.inner.clock.now();
@@ -113,16 +123,18 @@ impl Service {
         let template = self.inner.template.read().unwrap_or_else(|p| p.into_inner()).clone();
         let system_prompt = prompt::render(&template, &user, Actor::tz_of(&user), now, &today);
         tracing::info!(session_id, user_id, "session created");
-        Ok(SessionCreated {
+        let greeting = settings.agent.greeting.trim();
+        Ok(ConversationStart {
             session_id,
-            deepgram_token: token.expose().to_string(),
-            config: SessionConfig {
+            token,
+            setup: ConversationSetup {
                 system_prompt,
                 functions: self.inner.catalog.function_defs(),
-                voice_model: settings.agent.voice_model,
-                listen_model: settings.agent.listen_model,
-                llm_model: settings.agent.llm_model,
-                greeting: settings.agent.greeting,
+                voice_model: settings.agent.voice_model.clone(),
+                listen_model: settings.agent.listen_model.clone(),
+                llm_provider: settings.agent.llm_provider.clone(),
+                llm_model: settings.agent.llm_model.clone(),
+                greeting: (!greeting.is_empty()).then(|| greeting.to_string()),
             },
         })
     }

@@ -1,33 +1,15 @@
-//! Opening the data dir the way every command does: settings, store, catalogue, prompt.
+//! Opening the data dir the way every command does, with the Deepgram key from the environment.
 
 use crate::backend::token::env_key_source;
-use crate::backend::{Service, ServiceParts};
-use crate::config::catalog::Catalog;
-use crate::config::{load_prompt_template, resolve_data_dir, Settings};
-use crate::store::Store;
-use crate::time::Clock;
-use anyhow::Context;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use crate::launch::{self, Opened, Role};
+use std::path::Path;
 
-pub struct Opened {
-    pub data_dir: PathBuf,
-    pub service: Service,
+/// Opens the data dir for reading and managing (never sweeps conversations of a live host).
+pub fn open(flag: Option<&Path>) -> anyhow::Result<Opened> {
+    Ok(launch::open(flag, env_key_source(), Role::Reader)?)
 }
 
-pub fn open(flag: Option<&Path>) -> anyhow::Result<Opened> {
-    let data_dir = resolve_data_dir(flag)?;
-    std::fs::create_dir_all(&data_dir)
-        .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
-    let settings = Settings::load(&data_dir)?;
-    let store = Store::open_in(&data_dir)?;
-    let service = Service::new(ServiceParts {
-        store: Arc::new(store),
-        settings,
-        catalog: Catalog::builtin(),
-        prompt_template: load_prompt_template(&data_dir)?,
-        key: env_key_source(),
-        clock: Clock::System,
-    });
-    Ok(Opened { data_dir, service })
+/// Opens the data dir as a host of live conversations (`talk`, `serve`).
+pub fn open_host(flag: Option<&Path>) -> anyhow::Result<Opened> {
+    Ok(launch::open(flag, env_key_source(), Role::Host)?)
 }

@@ -1,6 +1,5 @@
 //! `companion serve`: the REST API on 127.0.0.1 until Ctrl-C or SIGTERM.
 
-use crate::backend::host_lock::HostLock;
 use crate::backend::{api_token, http};
 use anyhow::Context;
 use std::path::Path;
@@ -14,16 +13,10 @@ pub struct ServeArgs {
 }
 
 pub fn run(data_dir: Option<&Path>, args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let opened = super::context::open(data_dir)?;
+    // The host lock is held for the life of the server: only then may open sessions be
+    // declared dead.
+    let opened = super::context::open_host(data_dir)?;
     let token = api_token::load_or_create(&opened.data_dir)?;
-    // Holding the lock for the life of the server: only then may open sessions be declared dead.
-    let _host = HostLock::try_acquire(&opened.data_dir).context("cannot take the session lock")?;
-    if _host.is_some() {
-        let n = opened.service.sweep_interrupted()?;
-        if n > 0 {
-            tracing::warn!("{n} session(s) left open by an earlier run were marked interrupted");
-        }
-    }
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port))
@@ -36,7 +29,7 @@ pub fn run(data_dir: Option<&Path>, args: ServeArgs) -> anyhow::Result<ExitCode>
             api_token::ENV,
             api_token::path_in(&opened.data_dir).display()
         );
-        http::serve(listener, opened.service, token, shutdown_signal()).await?;
+        http::serve(listener, opened.service.clone(), token, shutdown_signal()).await?;
         Ok::<_, anyhow::Error>(())
     })?;
     Ok(ExitCode::SUCCESS)

@@ -3,21 +3,18 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{anyhow, Context};
+use anyhow::anyhow;
 use tokio::sync::mpsc;
 
-use crate::agent::AgentError;
-use crate::audio::{
-    CaptureOptions, CaptureStream, DeviceSel, FrameSpec, Pace, Player, PlayerOptions, SinkSpec, SourceSpec,
-};
-use crate::backend::host_lock::HostLock;
-use crate::session::adapters::MicCapture;
+use crate::launch::{self, DeviceChoice, MicCapture, ServiceControl};
 use crate::session::{
-    run, ControlError, FrameSource, ServiceControl, SessionCommand, SessionEnd, SessionError, SessionEvent,
-    SessionOptions, SessionReport,
+    run, ControlError, FrameSource, SessionCommand, SessionEnd, SessionError, SessionEvent, SessionOptions,
+    SessionReport,
 };
+use crate::voice::{ConnectError, VoiceProvider};
 
 #[derive(clap::Args)]
 pub struct TalkArgs {
@@ -49,51 +46,40 @@ const KEY_HELP: &str =
 then `export DEEPGRAM_API_KEY=<key>` and run `companion talk` again";
 
 pub fn run_talk(data_dir: Option<&Path>, args: TalkArgs) -> anyhow::Result<ExitCode> {
-    let opened = super::context::open(data_dir)?;
+    let mut opened = super::context::open(data_dir)?;
     if !opened.service.has_key() {
         return Err(anyhow!(KEY_HELP));
     }
     let settings = opened.service.settings();
     let agent_url = settings.deepgram.agent_url.clone();
-    check_agent_url(&agent_url)?;
-    // Only the host of live sessions may sweep conversations a crash left open.
-    let _host = HostLock::try_acquire(&opened.data_dir).context("cannot take the session lock")?;
-    if _host.is_some() {
-        let n = opened.service.sweep_interrupted()?;
-        if n > 0 {
-            tracing::warn!("{n} session(s) left open by an earlier run were marked interrupted");
-        }
-    }
-    let frame = FrameSpec { sample_rate: settings.agent.input_sample_rate, frame_ms: 20 };
-    let source_spec = match &args.input {
-        Some(path) => SourceSpec::Wav { path: path.clone(), pace: Pace::RealTime },
-        None => SourceSpec::Mic(device(args.input_device.as_deref().unwrap_or(&settings.audio.input_device))),
-    };
-    let sink = match &args.output {
-        Some(path) => SinkSpec::Wav { path: path.clone(), sample_rate: None },
-        None => {
-            SinkSpec::Speaker(device(args.output_device.as_deref().unwrap_or(&settings.audio.output_device)))
-        }
-    };
+    launch::check_agent_url(&agent_url)?;
+    // Only now, with a conversation about to start, take the host lock and sweep.
+    opened.become_host()?;
     // One thread runs the whole session (fewer cross-thread wake-ups); store work and token
     // minting run on blocking threads.
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let control = std::sync::Arc::new(ServiceControl::new(opened.service.clone(), rt.handle().clone()));
-    let mut options = SessionOptions::new(agent_url.clone(), settings.user.id.clone());
+    let control = Arc::new(ServiceControl::new(opened.service.clone(), rt.handle().clone()));
+    let provider = launch::deepgram_provider(&settings, control.clone());
+    let mut options = SessionOptions::new(settings.user.id.clone());
     options.output_sample_rate = settings.agent.output_sample_rate;
-    let player = Player::new(PlayerOptions::new(settings.agent.output_sample_rate, sink))
-        .map_err(|e| anyhow!("cannot open the audio output: {e}"))?;
-    let capture = CaptureStream::open(CaptureOptions::new(source_spec, frame))
-        .map_err(|e| anyhow!("cannot open the audio input: {e}"))?;
+    let choice = DeviceChoice {
+        input_wav: args.input.clone(),
+        output_wav: args.output.clone(),
+        input_device: args.input_device.clone(),
+        output_device: args.output_device.clone(),
+        events: None,
+    };
+    let (capture, player) = launch::open_devices(&settings, choice)?;
     let live = args.input.is_none();
     let result = rt.block_on(async {
         if live {
-            converse(control, MicCapture(capture), player, options, &args).await
+            converse(control, provider, MicCapture(capture), player, options, &args).await
         } else {
-            converse(control, capture, player, options, &args).await
+            converse(control, provider, capture, player, options, &args).await
         }
     });
     rt.shutdown_timeout(Duration::from_secs(1));
+    drop(opened);
     let report = result.map_err(|e| explain(e, &agent_url))?;
     if args.json {
         let mut value = serde_json::to_value(&report)?;
@@ -109,9 +95,10 @@ pub fn run_talk(data_dir: Option<&Path>, args: TalkArgs) -> anyhow::Result<ExitC
 }
 
 async fn converse<S: FrameSource>(
-    control: std::sync::Arc<ServiceControl>,
+    control: Arc<ServiceControl>,
+    provider: Arc<dyn VoiceProvider>,
     source: S,
-    player: Player,
+    player: crate::audio::Player,
     options: SessionOptions,
     args: &TalkArgs,
 ) -> Result<SessionReport, SessionError> {
@@ -143,31 +130,10 @@ async fn converse<S: FrameSource>(
             let _ = cmd_tx.send(SessionCommand::Stop);
         })
     };
-    let result = run(control, source, Box::new(player), options, cmd_rx, ev_tx).await;
+    let result = run(control, provider, source, Box::new(player), options, cmd_rx, ev_tx).await;
     stopper.abort();
     let _ = printer.await;
     result
-}
-
-fn device(name: &str) -> DeviceSel {
-    let name = name.trim();
-    if name.is_empty() || name.eq_ignore_ascii_case("default") {
-        DeviceSel::Default
-    } else {
-        DeviceSel::Named(name.to_string())
-    }
-}
-
-fn check_agent_url(url: &str) -> anyhow::Result<()> {
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-    let ok = (url.starts_with("ws://") || url.starts_with("wss://")) && url.into_client_request().is_ok();
-    if ok {
-        Ok(())
-    } else {
-        Err(anyhow!(
-            "bad agent URL {url:?}: it must start with wss:// (check COMPANION_DEEPGRAM_AGENT_URL or settings.yaml)"
-        ))
-    }
 }
 
 /// One clear line per failure; never a credential.
@@ -176,14 +142,16 @@ fn explain(error: SessionError, url: &str) -> anyhow::Error {
         SessionError::Start(ControlError::NoKey(_)) | SessionError::Token(ControlError::NoKey(_)) => anyhow!(KEY_HELP),
         SessionError::Start(e) | SessionError::Token(e) => anyhow!("could not start the session: {e}"),
         SessionError::Connect { error, .. } => match error {
-            AgentError::Unauthorized { status } => anyhow!(
+            ConnectError::Unauthorized { status, .. } => anyhow!(
                 "the agent refused our token (HTTP {status}): check that DEEPGRAM_API_KEY is valid and has the Member role"
             ),
-            AgentError::BadUrl(detail) => anyhow!("bad agent URL {url:?}: {detail}"),
-            AgentError::Refused | AgentError::Unreachable(_) | AgentError::Timeout(_) => {
+            ConnectError::BadEndpoint { detail, .. } => anyhow!("bad agent URL {url:?}: {detail}"),
+            ConnectError::Unreachable { .. } => {
                 anyhow!("cannot reach the agent at {url}: {error} (check your network or COMPANION_DEEPGRAM_AGENT_URL)")
             }
-            AgentError::Server { code, description } => anyhow!("the agent rejected the session: {code}: {description}"),
+            ConnectError::Rejected { code, description, .. } => {
+                anyhow!("the agent rejected the session: {code}: {description}")
+            }
             other => anyhow!("could not connect to the agent at {url}: {other}"),
         },
     }

@@ -2,7 +2,7 @@
 //! used to check the arguments the LLM sends before anything runs.
 
 use super::ConfigError;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 pub const DEFAULT_CATALOGUE: &str = include_str!("../../config/intents.yaml");
@@ -36,15 +36,8 @@ pub struct IntentSpec {
     pub params: Vec<(String, ParamSpec)>,
 }
 
-/// One function as the Deepgram `Settings` message carries it (`agent.think.functions[]`).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct FunctionDef {
-    pub name: String,
-    pub description: String,
-    pub parameters: Value,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub defer_until_eot: Option<bool>,
-}
+/// The catalogue's intents are offered to the language model as these function definitions.
+pub use crate::voice::FunctionDef;
 
 #[derive(Debug, Clone)]
 pub struct Catalog {

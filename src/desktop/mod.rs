@@ -12,14 +12,12 @@ pub use keys::{KeyStore, KeyStoreError, MemoryKeyStore};
 use crate::audio::{self, Direction};
 use crate::backend::host_lock::HostLock;
 use crate::backend::token::KeySource;
-use crate::backend::{ApiError, Service, ServiceParts};
-use crate::config::catalog::Catalog;
+use crate::backend::{ApiError, Service};
 use crate::config::secret::Secret;
 use crate::config::{load_prompt_template, prompt, write_atomically, ConfigError, Settings};
 use crate::export::{self, Format};
+use crate::launch::{self, LaunchError, Role};
 use crate::session::SessionEvent;
-use crate::store::Store;
-use crate::time::Clock;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -38,6 +36,18 @@ pub enum DesktopError {
     Io(String),
     #[error("{0}")]
     Talk(String),
+}
+
+impl From<LaunchError> for DesktopError {
+    fn from(e: LaunchError) -> Self {
+        match e {
+            LaunchError::Config(c) => DesktopError::Config(c),
+            LaunchError::Store(a) => DesktopError::Api(a),
+            LaunchError::Input(a) => DesktopError::Talk(format!("Cannot open the microphone: {a}")),
+            LaunchError::Output(a) => DesktopError::Talk(format!("Cannot open the speakers: {a}")),
+            other => DesktopError::Io(other.to_string()),
+        }
+    }
 }
 
 /// What the window is told about, as it happens.
@@ -99,30 +109,15 @@ impl App {
     /// Opens the data dir as the session host: conversations a crash left open are marked
     /// interrupted (only if no other process hosts sessions here).
     pub fn open(data_dir: &Path, keys: Arc<dyn KeyStore>, notify: Notify) -> Result<App, DesktopError> {
-        std::fs::create_dir_all(data_dir)
-            .map_err(|e| DesktopError::Io(format!("{}: {e}", data_dir.display())))?;
-        let settings = Settings::load(data_dir)?;
-        let store = Store::open_in(data_dir).map_err(ApiError::from)?;
-        let service = Service::new(ServiceParts {
-            store: Arc::new(store),
-            settings,
-            catalog: Catalog::builtin(),
-            prompt_template: load_prompt_template(data_dir)?,
-            key: key_source(keys.clone()),
-            clock: Clock::System,
-        });
-        let host = HostLock::try_acquire(data_dir).map_err(|e| DesktopError::Io(e.to_string()))?;
-        if host.is_some() {
-            service.sweep_interrupted()?;
-        }
+        let opened = launch::open_dir(data_dir, key_source(keys.clone()), Role::Host)?;
         Ok(App {
-            data_dir: data_dir.to_path_buf(),
-            service,
+            data_dir: opened.data_dir,
+            service: opened.service,
             keys,
             notify,
             talk: Mutex::new(talk::Talk::default()),
             microphone: Mutex::new(None),
-            _host: host,
+            _host: opened.host,
         })
     }
 

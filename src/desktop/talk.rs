@@ -4,12 +4,9 @@
 
 use super::gate::Gated;
 use super::{App, AppEvent, DesktopError, Gate, TalkMode};
-use crate::audio::{
-    AudioEvent, CaptureOptions, CaptureStream, DeviceSel, FrameSpec, Player, PlayerOptions, SinkSpec,
-    SourceSpec,
-};
-use crate::session::adapters::MicCapture;
-use crate::session::{self, ServiceControl, SessionCommand, SessionEvent, SessionOptions, SessionState};
+use crate::audio::AudioEvent;
+use crate::launch::{self, DeviceChoice, MicCapture, ServiceControl};
+use crate::session::{self, SessionCommand, SessionEvent, SessionOptions, SessionState};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
@@ -44,10 +41,6 @@ impl Talk {
     }
 }
 
-fn device(name: &str) -> DeviceSel {
-    DeviceSel::parse(Some(name))
-}
-
 impl App {
     /// Opens the devices, starts the conversation and returns its id once the control plane has
     /// created it. Must be called inside a tokio runtime (Tauri's async commands are).
@@ -71,25 +64,27 @@ impl App {
             t.gate.clone()
         };
         let (audio_tx, audio_rx) = mpsc::unbounded_channel();
-        let opened = open_devices(&settings, audio_tx);
-        let (capture, player) = match opened {
+        let choice = DeviceChoice { events: Some(audio_tx), ..Default::default() };
+        let (capture, player) = match launch::open_devices(&settings, choice) {
             Ok(v) => v,
             Err(e) => {
                 self.lock_talk().running = None;
                 self.announce();
-                return Err(e);
+                return Err(e.into());
             }
         };
         self.announce();
         tokio::spawn(self.clone().watch_devices(audio_rx));
         let meter = capture.level();
         let control = Arc::new(ServiceControl::new(self.service.clone(), tokio::runtime::Handle::current()));
-        let mut options = SessionOptions::new(settings.deepgram.agent_url.clone(), settings.user.id.clone());
+        let provider = launch::deepgram_provider(&settings, control.clone());
+        let mut options = SessionOptions::new(settings.user.id.clone());
         options.output_sample_rate = settings.agent.output_sample_rate;
         let (ev_tx, mut ev_rx) = mpsc::unbounded_channel();
         let (started_tx, started_rx) = oneshot::channel::<Result<String, String>>();
         let source = Gated { source: MicCapture(capture), gate };
-        let runner = tokio::spawn(session::run(control, source, Box::new(player), options, cmd_rx, ev_tx));
+        let runner =
+            tokio::spawn(session::run(control, provider, source, Box::new(player), options, cmd_rx, ev_tx));
 
         // Levels for the meter, about ten times a second, while the conversation runs.
         let levels = {
@@ -209,25 +204,6 @@ impl App {
             crate::intents::CancelOutcome::AlreadyCancelled => "That was already undone.".into(),
         })
     }
-}
-
-fn open_devices(
-    settings: &crate::config::Settings,
-    events: mpsc::UnboundedSender<AudioEvent>,
-) -> Result<(CaptureStream, Player), DesktopError> {
-    let frame = FrameSpec { sample_rate: settings.agent.input_sample_rate, frame_ms: 20 };
-    let mut out = PlayerOptions::new(
-        settings.agent.output_sample_rate,
-        SinkSpec::Speaker(device(&settings.audio.output_device)),
-    );
-    out.events = Some(events.clone());
-    let player =
-        Player::new(out).map_err(|e| DesktopError::Talk(format!("Cannot open the speakers: {e}")))?;
-    let mut inp = CaptureOptions::new(SourceSpec::Mic(device(&settings.audio.input_device)), frame);
-    inp.events = Some(events);
-    let capture = CaptureStream::open(inp)
-        .map_err(|e| DesktopError::Talk(format!("Cannot open the microphone: {e}")))?;
-    Ok((capture, player))
 }
 
 impl App {

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::agent::{AgentStartedLatency, LatencyReport};
+use crate::voice::{AgentStartedLatency, LatencyReport};
 
 /// Coarse conversation state, for a status indicator.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -1,61 +1,87 @@
-//! The session's lifecycle outside single events: attaching and detaching connections,
-//! the 20 ms housekeeping tick (silence after the input, reconnect timer, typed turns, the
-//! "agent is done" check), reconnect outcomes, and the final bookkeeping.
+//! The session's lifecycle outside single events: performing the state machine's actions,
+//! attaching and detaching links, the 20 ms housekeeping tick (silence after the input,
+//! reconnect attempts, typed turns, the "agent is done" check), and the final bookkeeping.
 
 use std::time::Instant;
 
 use super::events::{SessionEnd, SessionEvent, SessionState};
-use super::link::{open, LinkError};
+use super::machine::{Action, Input};
 use super::runner::{Runner, FRAME};
+use super::worker::{Finish, Job};
 use super::{CallRecord, ErrorRecord, SessionReport, TranscriptLine};
-use crate::agent::{AgentConnection, Auth, ConnectConfig, HistoryItem};
+use crate::voice::{ConnectError, HistoryEntry, VoiceLink};
 
 impl Runner {
-    pub(super) fn connect_config(&self) -> ConnectConfig {
-        let mut c = ConnectConfig::new(self.opts.agent_url.clone(), Auth::Bearer(String::new()));
-        c.keepalive_every = self.opts.keepalive_every;
-        c.connect_timeout = self.opts.connect_timeout;
-        c.record_write_latency = self.opts.record_write_latency;
-        c
-    }
-
     pub(super) fn emit(&self, event: SessionEvent) {
         let _ = self.events.send(event);
     }
 
-    pub(super) fn set_state(&mut self, state: SessionState) {
-        if self.state != state {
-            self.state = state;
-            self.emit(SessionEvent::State { state });
+    /// Feeds the state machine, performs its actions and shows a changed state.
+    pub(super) fn step(&mut self, input: Input) {
+        for action in self.conversation.step(input) {
+            match action {
+                Action::BeginReply => {
+                    self.playback.begin_reply();
+                    self.turns.reply_audio(Instant::now());
+                }
+                Action::FlushPlayback { barge_in } => {
+                    if barge_in {
+                        self.stats.barge_ins += 1;
+                        self.turns.barged_in();
+                    }
+                    self.playback.flush();
+                }
+                Action::OpenLink => {
+                    if let super::machine::Phase::Reconnecting(r) = self.conversation.phase() {
+                        tracing::info!(attempt = r.attempt, "reconnecting to the agent");
+                    }
+                    let request = self.connect_request(None, false);
+                    self.linking = Some(tokio::spawn(self.provider.connect(request)));
+                }
+                Action::AnnounceReconnect { attempt, reason } => {
+                    self.emit(SessionEvent::Reconnecting { attempt, reason })
+                }
+                Action::Resumed => {
+                    self.stats.reconnects += 1;
+                    // Calls in flight on the old link will never be answered there.
+                    self.pending_calls.clear();
+                }
+            }
+        }
+        let state = self.conversation.state();
+        if state.is_some() && state != self.shown_state {
+            self.shown_state = state;
+            if let Some(state) = state {
+                self.emit(SessionEvent::State { state });
+            }
         }
     }
 
-    pub(super) fn attach(&mut self, conn: AgentConnection) {
+    pub(super) fn attach(&mut self, link: Box<dyn VoiceLink>) {
+        let request_id = link.request_id().to_string();
         self.emit(SessionEvent::Started {
             session_id: self.session_id.clone(),
-            request_id: conn.request_id.clone(),
+            request_id: request_id.clone(),
         });
-        self.report.request_ids.push(conn.request_id.clone());
-        self.worker.push(super::worker::Job::RequestId(conn.request_id.clone()));
-        self.sender = Some(conn.sender());
-        self.conn = Some(conn);
-        self.last_server_activity = Instant::now();
+        self.report.request_ids.push(request_id.clone());
+        self.worker.push(Job::RequestId(request_id));
+        self.link = Some(link);
+        self.last_provider_activity = Instant::now();
         self.last_error = None;
     }
 
-    /// Folds a finished connection's writer counters into the session's.
+    /// Folds a finished link's counters into the session's and drops it.
     pub(super) fn detach(&mut self) {
-        if let Some(sender) = self.sender.take() {
-            let s = sender.stats();
-            self.stats.frames_sent += s.frames_sent();
-            self.stats.keepalives_sent += s.keepalives_sent();
-            self.stats.frames_unsent += s.frames_dropped();
-            let latencies = s.take_write_latencies();
+        if let Some(mut link) = self.link.take() {
+            let c = link.counters();
+            self.stats.frames_sent += c.frames_sent;
+            self.stats.keepalives_sent += c.keepalives_sent;
+            self.stats.frames_unsent += c.frames_dropped;
+            let latencies = link.take_write_latencies();
             self.report
                 .write_latencies_us
                 .extend(latencies.into_iter().map(|d| u32::try_from(d.as_micros()).unwrap_or(u32::MAX)));
         }
-        self.conn = None;
     }
 
     pub(super) fn on_tick(&mut self) {
@@ -67,8 +93,8 @@ impl Runner {
         }
         if self.input_ended {
             while self.next_silence_at <= now {
-                if let Some(sender) = &self.sender {
-                    let _ = sender.send_audio(self.silence.clone(), now);
+                if let Some(link) = &self.link {
+                    let _ = link.send_audio(self.silence.clone(), now);
                 }
                 // The VAD hears what is sent, so speech that ran to the end of the input ends.
                 if let Some(super::vad::VadEvent::SpeechEnd(at)) =
@@ -79,98 +105,73 @@ impl Runner {
                 self.next_silence_at += FRAME;
             }
         }
-        if let Some((attempt, due, _)) = &self.reconnect {
-            if *due <= now && self.connecting.is_none() {
-                tracing::info!(attempt, "reconnecting to the agent");
-                let mut setup = self.setup.clone();
-                setup.greeting = None;
-                setup.context = self.history.clone();
-                let task = open(self.control.clone(), None, self.connect_config(), setup);
-                self.connecting = Some(tokio::spawn(task));
-            }
-        }
-        if self.state == SessionState::AgentSpeaking && !self.reply_active && self.playback.is_drained() {
-            self.set_state(SessionState::Listening);
-        }
+        let playback_drained = self.playback.is_drained();
+        self.step(Input::Tick { now, playback_drained, connecting: self.linking.is_some() });
         self.dispatch_say(now);
         if self.input_ended && self.agent_done(now) {
-            self.end = Some(SessionEnd::Completed);
+            self.step(Input::Finished);
         }
     }
 
     /// Whether the agent is idle: nothing pending, nothing playing, not mid-reply.
     pub(super) fn agent_idle(&self) -> bool {
-        self.conn.is_some()
+        self.link.is_some()
             && self.pending_calls.is_empty()
-            && !self.reply_active
+            && !self.conversation.reply_active()
             && self.playback.is_drained()
     }
 
     pub(super) fn agent_done(&self, now: Instant) -> bool {
-        let quiet = now.saturating_duration_since(self.last_server_activity);
+        let quiet = now.saturating_duration_since(self.last_provider_activity);
         self.agent_idle()
             && self.says.is_empty()
             && quiet >= self.opts.settle
-            && (!self.awaiting_reply || quiet >= self.opts.reply_timeout)
+            && (!self.conversation.awaiting_reply() || quiet >= self.opts.reply_timeout)
     }
 
     pub(super) fn dispatch_say(&mut self, now: Instant) {
-        let owed = self.awaiting_reply
-            && now.saturating_duration_since(self.last_server_activity) < self.opts.reply_timeout;
+        let owed = self.conversation.awaiting_reply()
+            && now.saturating_duration_since(self.last_provider_activity) < self.opts.reply_timeout;
         if self.says.is_empty() || !self.agent_idle() || owed || self.vad.in_speech() {
             return;
         }
         let Some(text) = self.says.pop_front() else { return };
-        let message = crate::agent::ClientMessage::InjectUserMessage { content: text.clone() };
-        if let Some(sender) = &self.sender {
-            if let Err(e) = sender.send(&message) {
+        if let Some(link) = &self.link {
+            if let Err(e) = link.send_user_text(&text) {
                 tracing::warn!(error = %e, "typed turn not sent");
                 return;
             }
         }
         self.typed_echo.push_back(text.clone());
-        self.awaiting_reply = true;
-        self.last_server_activity = now;
+        self.step(Input::TypedTurnSent);
+        self.last_provider_activity = now;
         self.user_text(text, true, Some(now));
     }
 
-    pub(super) fn on_linked(&mut self, result: Result<AgentConnection, LinkError>) {
-        let Some((attempt, _, reason)) = self.reconnect.take() else { return };
+    pub(super) fn on_linked(&mut self, result: Result<Box<dyn VoiceLink>, ConnectError>) {
         match result {
-            Ok(conn) => {
-                self.stats.reconnects += 1;
-                self.attach(conn);
-                // Replies in flight on the old socket are gone; so are their calls.
-                self.reply_active = false;
-                self.pending_calls.clear();
-                self.set_state(SessionState::Listening);
-            }
-            Err(e) if !e.retriable => {
-                let reason = format!("reconnect refused: {}", e.message);
-                self.end = Some(SessionEnd::Interrupted { reason });
-            }
-            Err(e) if attempt >= self.opts.max_reconnects => {
-                let reason =
-                    format!("gave up after {attempt} reconnect attempts ({reason}; last: {})", e.message);
-                self.end = Some(SessionEnd::Interrupted { reason });
+            Ok(link) => {
+                self.attach(link);
+                self.step(Input::Reconnected);
             }
             Err(e) => {
-                let next = attempt + 1;
-                let delay = super::link::backoff(next, self.opts.backoff_base, self.opts.backoff_max);
-                self.emit(SessionEvent::Reconnecting { attempt: next, reason: e.message.clone() });
-                self.reconnect = Some((next, Instant::now() + delay, reason));
+                let input = Input::ReconnectFailed {
+                    retriable: e.is_retriable(),
+                    message: e.to_string(),
+                    now: Instant::now(),
+                };
+                self.step(input);
             }
         }
     }
 
-    /// Closes the connection, records the last turn and the counters, and ends the record.
+    /// Closes the link, records the last turn and the counters, and ends the record.
     pub(super) async fn finish(&mut self, end: SessionEnd) -> SessionReport {
-        if let Some(mut conn) = self.conn.take() {
-            conn.close(self.opts.close_wait).await;
-            self.conn = Some(conn);
+        if let Some(link) = self.link.as_mut() {
+            link.close(self.opts.close_wait).await;
         }
         self.detach();
-        if let Some(task) = self.connecting.take() {
+        if let Some(task) = self.linking.take() {
             task.abort();
         }
         if let Some(metrics) = self.turns.take() {
@@ -180,15 +181,18 @@ impl Runner {
         self.stats.playback_underruns = playback.underruns;
         self.stats.turns = self.report.turns.len() as u64;
         let finish = match &end {
-            SessionEnd::Interrupted { reason } => super::worker::Finish::Interrupted(reason.clone()),
-            _ => super::worker::Finish::Close,
+            SessionEnd::Interrupted { reason } => Finish::Interrupted(reason.clone()),
+            _ => Finish::Close,
         };
         for e in self.worker.finish(self.stats, finish).await {
             self.report.errors.push(ErrorRecord { code: "STORE".into(), description: e.to_string() });
         }
         self.emit(SessionEvent::SessionStats { stats: self.stats });
         self.emit(SessionEvent::Ended { outcome: end.clone() });
-        self.set_state(SessionState::Closed);
+        if self.shown_state != Some(SessionState::Closed) {
+            self.shown_state = Some(SessionState::Closed);
+            self.emit(SessionEvent::State { state: SessionState::Closed });
+        }
         self.report.stats = self.stats;
         self.report.end = end;
         self.report.clone()
@@ -196,7 +200,7 @@ impl Runner {
 
     pub(super) fn record_turn(&mut self, metrics: super::TurnMetrics) {
         self.emit(SessionEvent::TurnMetrics { metrics: metrics.clone() });
-        self.worker.push(super::worker::Job::TurnMetrics(metrics.clone()));
+        self.worker.push(Job::TurnMetrics(metrics.clone()));
         self.report.turns.push(metrics);
     }
 
@@ -208,9 +212,8 @@ impl Runner {
     }
 
     pub(super) fn store_text(&mut self, role: &str, content: String, typed: bool) {
-        self.history.push(HistoryItem { role: role.to_string(), content: content.clone() }.into());
-        self.worker
-            .push(super::worker::Job::SaveMessage { role: role.to_string(), content: content.clone() });
+        self.history.push(HistoryEntry::Text { role: role.to_string(), content: content.clone() });
+        self.worker.push(Job::SaveMessage { role: role.to_string(), content: content.clone() });
         self.emit(SessionEvent::Transcript { role: role.to_string(), content: content.clone(), typed });
         self.report.transcript.push(TranscriptLine { role: role.to_string(), content, typed });
     }

@@ -1,16 +1,14 @@
-//! In-memory implementations of the session seams: a recording control plane, a scripted
-//! frame source and a playback that plays in virtual real time into a buffer. Tests and the
-//! benchmark use them; `companion talk --output` uses [`VirtualPlayback`] as its WAV sink.
+//! In-memory implementations of the session seams, for tests and the benchmark only (feature
+//! `test-support`): a recording control plane that also mints tokens, a scripted frame source
+//! and a playback that plays in virtual real time into a buffer.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::events::{SessionStats, TurnMetrics};
-use super::traits::{
-    ControlError, ControlPlane, Frame, FrameSource, Playback, PlaybackStats, SessionConfig, SessionStart,
-};
-use crate::agent::Bytes;
+use super::traits::{ControlError, ControlPlane, Frame, FrameSource, Playback, PlaybackStats, SessionStart};
+use crate::voice::{Bytes, ConversationSetup, Credential, CredentialError, CredentialSource};
 
 /// What a [`MemoryControl`] was asked to do.
 #[derive(Debug, Default, Clone)]
@@ -31,7 +29,7 @@ type IntentFn = dyn Fn(&str, &serde_json::Value) -> Result<String, ControlError>
 pub struct MemoryControl {
     pub session_id: String,
     pub token: String,
-    pub config: SessionConfig,
+    pub config: ConversationSetup,
     pub log: Mutex<ControlLog>,
     intent: Box<IntentFn>,
     /// Artificial store latency per call (to prove the audio path does not wait on it).
@@ -41,7 +39,7 @@ pub struct MemoryControl {
 }
 
 impl MemoryControl {
-    pub fn new(token: &str, config: SessionConfig) -> Self {
+    pub fn new(token: &str, config: ConversationSetup) -> Self {
         MemoryControl {
             session_id: "session-1".into(),
             token: token.into(),
@@ -80,13 +78,9 @@ impl ControlPlane for MemoryControl {
     fn start_session(&self, _user_id: &str) -> Result<SessionStart, ControlError> {
         Ok(SessionStart {
             session_id: self.session_id.clone(),
-            token: self.token.clone(),
-            config: self.config.clone(),
+            credential: Some(Credential::new(self.token.clone())),
+            setup: self.config.clone(),
         })
-    }
-    fn mint_token(&self) -> Result<String, ControlError> {
-        self.lock().tokens_minted += 1;
-        Ok(self.minted_token.clone().unwrap_or_else(|| self.token.clone()))
     }
     fn save_message(&self, _sid: &str, role: &str, content: &str) -> Result<(), ControlError> {
         self.delay();
@@ -124,6 +118,13 @@ impl ControlPlane for MemoryControl {
     fn mark_interrupted(&self, _sid: &str, reason: &str) -> Result<(), ControlError> {
         self.lock().interrupted = Some(reason.into());
         Ok(())
+    }
+}
+
+impl CredentialSource for MemoryControl {
+    fn mint(&self) -> Result<Credential, CredentialError> {
+        self.lock().tokens_minted += 1;
+        Ok(Credential::new(self.minted_token.clone().unwrap_or_else(|| self.token.clone())))
     }
 }
 

@@ -1,15 +1,19 @@
-//! The live conversation: ties the audio path, the agent connection and the control plane
-//! together and reports what happens as a stream of [`SessionEvent`]s.
+//! The live conversation: ties a capture side, a voice provider, a playback side and the
+//! control plane together and reports what happens as a stream of [`SessionEvent`]s.
 //!
-//! [`run`] starts a conversation through the [`ControlPlane`], connects to the agent, streams
-//! frames from a [`FrameSource`], plays agent speech through a [`Playback`], stores transcript
-//! and metrics off the audio path, answers function calls, reconnects when the socket drops,
-//! and returns a [`SessionReport`].
+//! [`run`] starts a conversation through the [`ControlPlane`], connects through a
+//! [`VoiceProvider`], streams frames from a [`FrameSource`], plays agent speech through a
+//! [`Playback`], stores transcript and metrics off the audio path, answers function calls,
+//! reconnects when the link drops, and returns a [`SessionReport`]. The conversation's course
+//! (listening, thinking, speaking, reconnecting …) is the state machine in [`machine`].
+//!
+//! This room depends only on its own seams and the provider seam ([`crate::voice`]); the
+//! concrete devices, providers and control plane are wired in by [`crate::launch`].
 
-pub mod adapters;
 mod handlers;
 mod lifecycle;
-mod link;
+pub mod machine;
+#[cfg(feature = "test-support")]
 pub mod memory;
 mod runner;
 mod turns;
@@ -26,18 +30,13 @@ use serde::Serialize;
 use tokio::sync::mpsc;
 
 pub use events::{SessionEnd, SessionEvent, SessionState, SessionStats, TurnMetrics};
-pub use traits::{
-    ControlError, ControlPlane, Frame, FrameSource, Playback, PlaybackStats, SessionConfig, SessionStart,
-};
+pub use traits::{ControlError, ControlPlane, Frame, FrameSource, Playback, PlaybackStats, SessionStart};
 
-pub use adapters::ServiceControl;
-
-use crate::agent::AgentError;
+use crate::voice::{ConnectError, VoiceProvider};
 
 /// Tunables of a session. `SessionOptions::new` gives the product defaults.
 #[derive(Debug, Clone)]
 pub struct SessionOptions {
-    pub agent_url: String,
     pub user_id: String,
     /// Agent speech rate asked for in Settings (linear16, `container: none`).
     pub output_sample_rate: u32,
@@ -45,33 +44,25 @@ pub struct SessionOptions {
     pub max_reconnects: u32,
     pub backoff_base: Duration,
     pub backoff_max: Duration,
-    pub keepalive_every: Duration,
     /// After the input ended: how long the agent must have been quiet before closing.
     pub settle: Duration,
     /// After the input ended: how long to wait for an expected reply that never comes.
     pub reply_timeout: Duration,
     /// How long a normal close may take.
     pub close_wait: Duration,
-    pub connect_timeout: Duration,
-    /// Keep every frame-ready → written latency (benchmark only).
-    pub record_write_latency: bool,
 }
 
 impl SessionOptions {
-    pub fn new(agent_url: impl Into<String>, user_id: impl Into<String>) -> Self {
+    pub fn new(user_id: impl Into<String>) -> Self {
         SessionOptions {
-            agent_url: agent_url.into(),
             user_id: user_id.into(),
             output_sample_rate: 24_000,
             max_reconnects: 5,
             backoff_base: Duration::from_millis(250),
             backoff_max: Duration::from_secs(4),
-            keepalive_every: Duration::from_secs(5),
             settle: Duration::from_millis(1200),
             reply_timeout: Duration::from_secs(10),
             close_wait: Duration::from_secs(2),
-            connect_timeout: Duration::from_secs(10),
-            record_write_latency: false,
         }
     }
 }
@@ -79,7 +70,7 @@ impl SessionOptions {
 /// What a client can ask of a running session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SessionCommand {
-    /// A typed user turn, sent as `InjectUserMessage` when the agent is not mid-reply.
+    /// A typed user turn, sent when the agent is not mid-reply.
     Say(String),
     /// Close the session gracefully (Ctrl-C, the stop button).
     Stop,
@@ -122,9 +113,26 @@ pub struct SessionReport {
     pub stats: SessionStats,
     pub errors: Vec<ErrorRecord>,
     pub warnings: Vec<ErrorRecord>,
-    /// Frame ready → written to the socket, µs (only with `record_write_latency`).
+    /// Frame ready → written to the socket, µs (only when the provider records them).
     #[serde(skip)]
     pub write_latencies_us: Vec<u32>,
+}
+
+impl SessionReport {
+    pub(crate) fn new(session_id: String) -> Self {
+        SessionReport {
+            session_id,
+            request_ids: Vec::new(),
+            end: SessionEnd::Completed,
+            transcript: Vec::new(),
+            function_calls: Vec::new(),
+            turns: Vec::new(),
+            stats: SessionStats::default(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            write_latencies_us: Vec::new(),
+        }
+    }
 }
 
 /// Why a session could not get going.
@@ -132,10 +140,10 @@ pub struct SessionReport {
 pub enum SessionError {
     #[error("could not start the conversation: {0}")]
     Start(ControlError),
-    /// The conversation was created (and is now marked interrupted) but the agent could not be
-    /// reached or refused us.
+    /// The conversation was created (and is now marked interrupted) but the provider could not
+    /// be reached or refused us.
     #[error("{error}")]
-    Connect { session_id: String, error: AgentError },
+    Connect { session_id: String, error: ConnectError },
     #[error("could not get an agent token: {0}")]
     Token(ControlError),
 }
@@ -143,11 +151,12 @@ pub enum SessionError {
 /// Runs one conversation to its end. Events go to `events` (dropped if nobody listens).
 pub async fn run<S: FrameSource>(
     control: Arc<dyn ControlPlane>,
+    provider: Arc<dyn VoiceProvider>,
     source: S,
     playback: Box<dyn Playback>,
     options: SessionOptions,
     commands: mpsc::UnboundedReceiver<SessionCommand>,
     events: mpsc::UnboundedSender<SessionEvent>,
 ) -> Result<SessionReport, SessionError> {
-    runner::run(control, source, playback, options, commands, events).await
+    runner::run(control, provider, source, playback, options, commands, events).await
 }

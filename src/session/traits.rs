@@ -1,24 +1,24 @@
-//! The small seams the session is written against. The lead adapts the real control plane
-//! (issue A) and the real audio path (issue B) to these with thin impls.
+//! The seams the session is written against besides the voice provider: the control plane
+//! (conversation records, intents, metrics), the capture side and the playback side.
 
 use std::future::Future;
 use std::time::Instant;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::events::{SessionStats, TurnMetrics};
-use crate::agent::FunctionDef;
+use crate::voice::{ConversationSetup, Credential, CredentialError};
 
 /// A control-plane failure; messages never contain credentials.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ControlError {
-    /// No Deepgram API key is configured.
+    /// No API key is configured for the provider.
     #[error("{0}")]
     NoKey(String),
-    /// Deepgram refused the key when minting a token (401/403).
+    /// The provider refused the key when minting a token (401/403).
     #[error("{0}")]
     KeyRefused(String),
-    /// Deepgram or the store could not be reached; trying again later may work.
+    /// The provider or the store could not be reached; trying again later may work.
     #[error("{0}")]
     Unavailable(String),
     #[error("{0}")]
@@ -31,44 +31,31 @@ impl ControlError {
     }
 }
 
-/// What the control plane decides for a conversation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SessionConfig {
-    pub system_prompt: String,
-    pub functions: Vec<FunctionDef>,
-    pub voice_model: String,
-    pub listen_model: String,
-    /// Think provider type, e.g. `open_ai`.
-    pub llm_provider: String,
-    pub llm_model: String,
-    pub greeting: Option<String>,
+impl From<CredentialError> for ControlError {
+    fn from(e: CredentialError) -> Self {
+        match e {
+            CredentialError::NoKey(m) => ControlError::NoKey(m),
+            CredentialError::KeyRefused(m) => ControlError::KeyRefused(m),
+            CredentialError::Unavailable(m) => ControlError::Unavailable(m),
+            CredentialError::Other(m) => ControlError::Other(m),
+        }
+    }
 }
 
-/// A created conversation and a short-lived agent token (valid for the handshake only).
-#[derive(Clone, PartialEq)]
+/// A created conversation, what it starts with, and a short-lived credential for the
+/// provider when the control plane minted one with it (valid for the handshake only).
+#[derive(Debug, Clone, PartialEq)]
 pub struct SessionStart {
     pub session_id: String,
-    pub token: String,
-    pub config: SessionConfig,
-}
-
-impl std::fmt::Debug for SessionStart {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SessionStart")
-            .field("session_id", &self.session_id)
-            .field("token", &"<redacted>")
-            .field("config", &self.config)
-            .finish()
-    }
+    pub credential: Option<Credential>,
+    pub setup: ConversationSetup,
 }
 
 /// The in-process control plane. Methods are synchronous (the real one is SQLite behind one
 /// writer); the session calls them on blocking threads, never on the audio path.
 pub trait ControlPlane: Send + Sync + 'static {
-    /// Creates the conversation, mints a token and builds prompt, context and functions.
+    /// Creates the conversation and builds prompt, context and functions.
     fn start_session(&self, user_id: &str) -> Result<SessionStart, ControlError>;
-    /// A fresh token for reconnecting the same conversation (tokens only live ~30 s).
-    fn mint_token(&self) -> Result<String, ControlError>;
     fn save_message(&self, session_id: &str, role: &str, content: &str) -> Result<(), ControlError>;
     /// Runs a client-side function call as an intent, idempotent by `call_id`. `Ok` carries the
     /// speakable result, including validation failures; `Err` is an internal failure.
@@ -93,7 +80,7 @@ pub trait ControlPlane: Send + Sync + 'static {
 
 /// One 20 ms frame of captured audio (mono linear16 LE at the source's rate), already framed
 /// and resampled by the audio path; `ready_at` starts the overhead measurement.
-pub use crate::audio::Frame;
+pub use crate::voice::Frame;
 
 /// The capture side. `next_frame` must be cancel-safe (like `mpsc::Receiver::recv`).
 pub trait FrameSource: Send + 'static {

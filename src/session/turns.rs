@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use super::events::TurnMetrics;
-use crate::agent::{AgentStartedLatency, LatencyReport};
+use crate::voice::{AgentStartedLatency, LatencyReport};
 
 #[derive(Debug, Default)]
 pub struct TurnTracker {

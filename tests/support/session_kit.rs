@@ -1,13 +1,13 @@
 //! Running an in-process session against the fake agent with the in-memory seams.
 
+use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use companion::agent::FunctionDef;
+use companion::agent::{Auth, ConnectConfig, DeepgramProvider};
 use companion::session::memory::{MemoryControl, Played, ScriptedSource, Segment, VirtualPlayback};
-use companion::session::{
-    run, SessionCommand, SessionConfig, SessionError, SessionEvent, SessionOptions, SessionReport,
-};
+use companion::session::{run, SessionCommand, SessionError, SessionEvent, SessionOptions, SessionReport};
+use companion::voice::{ConversationSetup, FunctionDef};
 use serde_json::json;
 use tokio::sync::mpsc;
 
@@ -51,8 +51,8 @@ pub fn functions() -> Vec<FunctionDef> {
     ]
 }
 
-pub fn config() -> SessionConfig {
-    SessionConfig {
+pub fn config() -> ConversationSetup {
+    ConversationSetup {
         system_prompt: "You are Flux, a concise companion.".into(),
         functions: functions(),
         voice_model: "aura-2-thalia-en".into(),
@@ -90,19 +90,47 @@ impl Outcome {
     }
 }
 
-pub fn options(fake: &FakeAgent) -> SessionOptions {
-    let mut o = SessionOptions::new(fake.url(), "local-user");
+/// The session's options plus where the (Deepgram) provider connects and how often it sends
+/// KeepAlive.
+pub struct KitOptions {
+    pub session: SessionOptions,
+    pub agent_url: String,
+    pub keepalive_every: Duration,
+}
+
+impl Deref for KitOptions {
+    type Target = SessionOptions;
+    fn deref(&self) -> &SessionOptions {
+        &self.session
+    }
+}
+
+impl DerefMut for KitOptions {
+    fn deref_mut(&mut self) -> &mut SessionOptions {
+        &mut self.session
+    }
+}
+
+pub fn options(fake: &FakeAgent) -> KitOptions {
+    let mut o = SessionOptions::new("local-user");
     o.settle = Duration::from_millis(600);
     o.reply_timeout = Duration::from_secs(4);
     o.backoff_base = Duration::from_millis(100);
-    o
+    KitOptions { session: o, agent_url: fake.url(), keepalive_every: Duration::from_secs(5) }
+}
+
+/// The Deepgram provider against the fake, minting reconnect tokens from `control`.
+pub fn provider(control: Arc<MemoryControl>, options: &KitOptions) -> Arc<DeepgramProvider> {
+    let mut config = ConnectConfig::new(options.agent_url.clone(), Auth::Bearer(String::new()));
+    config.keepalive_every = options.keepalive_every;
+    Arc::new(DeepgramProvider::new(config, control))
 }
 
 /// Runs a session; `commands` are sent after the given delays.
 pub async fn run_session(
     control: Arc<MemoryControl>,
     source: ScriptedSource,
-    options: SessionOptions,
+    options: KitOptions,
     commands: Vec<(u64, SessionCommand)>,
 ) -> Outcome {
     let (playback, played) = VirtualPlayback::new(24_000);
@@ -122,7 +150,8 @@ pub async fn run_session(
         }
         tokio::time::sleep(Duration::from_secs(3600)).await;
     });
-    let session = run(control, source, Box::new(playback), options, cmd_rx, ev_tx);
+    let provider = provider(control.clone(), &options);
+    let session = run(control, provider, source, Box::new(playback), options.session, cmd_rx, ev_tx);
     let result = tokio::time::timeout(Duration::from_secs(60), session).await.expect("session hung");
     sender.abort();
     let events = collector.await.unwrap();

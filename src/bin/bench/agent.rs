@@ -11,8 +11,10 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::session::memory::{MemoryControl, ScriptedSource, Segment, VirtualPlayback};
-use crate::session::{run as run_session, SessionCommand, SessionConfig, SessionOptions};
+use companion::agent::{Auth, ConnectConfig, DeepgramProvider};
+use companion::session::memory::{MemoryControl, ScriptedSource, Segment, VirtualPlayback};
+use companion::session::{run as run_session, SessionCommand, SessionOptions};
+use companion::voice::ConversationSetup;
 
 const TOKEN: &str = "bench-token";
 
@@ -90,7 +92,7 @@ pub fn run() -> String {
         Some(cpu_split(libc::RUSAGE_THREAD))
     });
 
-    let config = SessionConfig {
+    let config = ConversationSetup {
         system_prompt: "Bench.".into(),
         functions: Vec::new(),
         voice_model: "aura-2-thalia-en".into(),
@@ -112,8 +114,11 @@ pub fn run() -> String {
     let report = rt.block_on(async {
         let source = ScriptedSource::new(16_000, &script, true);
         let (playback, _played) = VirtualPlayback::new(24_000);
-        let mut opts = SessionOptions::new(format!("ws://{addr}/v1/agent/converse"), "bench");
-        opts.record_write_latency = true;
+        let opts = SessionOptions::new("bench");
+        let mut connect =
+            ConnectConfig::new(format!("ws://{addr}/v1/agent/converse"), Auth::Bearer(String::new()));
+        connect.record_write_latency = true;
+        let provider = Arc::new(DeepgramProvider::new(connect, control.clone()));
         let (cmd_tx, cmd_rx) = tokio::sync::mpsc::unbounded_channel();
         let (ev_tx, mut ev_rx) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(async move { while ev_rx.recv().await.is_some() {} });
@@ -121,7 +126,7 @@ pub fn run() -> String {
             tokio::time::sleep(Duration::from_secs(secs)).await;
             let _ = cmd_tx.send(SessionCommand::Stop);
         });
-        run_session(control, source, Box::new(playback), opts, cmd_rx, ev_tx).await
+        run_session(control, provider, source, Box::new(playback), opts, cmd_rx, ev_tx).await
     });
     let after = cpu_split(libc::RUSAGE_SELF);
     drop(rt);

@@ -1,0 +1,113 @@
+//! The in-process control plane behind the session's seam, and the Deepgram key behind the
+//! provider's credential seam.
+
+use crate::backend::schemas::{IntentRequest, SaveMessageRequest};
+use crate::backend::{ApiError, Service};
+use crate::session::{ControlError, ControlPlane, SessionStart, SessionStats, TurnMetrics};
+use crate::voice::{Credential, CredentialError, CredentialSource};
+
+/// The service as the session sees it. Its async calls (token minting) run on `handle`; the
+/// session only calls these from blocking threads.
+pub struct ServiceControl {
+    service: Service,
+    handle: tokio::runtime::Handle,
+}
+
+impl ServiceControl {
+    pub fn new(service: Service, handle: tokio::runtime::Handle) -> Self {
+        ServiceControl { service, handle }
+    }
+}
+
+fn credential_error(e: ApiError) -> CredentialError {
+    let text = e.to_string();
+    match e {
+        ApiError::KeyMissing(_) => CredentialError::NoKey(text),
+        ApiError::KeyRefused(_) => CredentialError::KeyRefused(text),
+        ApiError::Upstream(_) | ApiError::Storage(_) => CredentialError::Unavailable(text),
+        _ => CredentialError::Other(text),
+    }
+}
+
+fn other(e: ApiError) -> ControlError {
+    ControlError::Other(e.to_string())
+}
+
+impl CredentialSource for ServiceControl {
+    fn mint(&self) -> Result<Credential, CredentialError> {
+        let token = self.handle.block_on(self.service.mint_token()).map_err(credential_error)?;
+        Ok(Credential::new(token.expose()))
+    }
+}
+
+impl ControlPlane for ServiceControl {
+    fn start_session(&self, user_id: &str) -> Result<SessionStart, ControlError> {
+        if !self.service.has_key() {
+            return Err(ControlError::NoKey(
+                "set DEEPGRAM_API_KEY to a key from https://console.deepgram.com".into(),
+            ));
+        }
+        let started = self
+            .handle
+            .block_on(self.service.start_conversation(user_id))
+            .map_err(|e| ControlError::from(credential_error(e)))?;
+        Ok(SessionStart {
+            session_id: started.session_id,
+            credential: Some(Credential::new(started.token.expose())),
+            setup: started.setup,
+        })
+    }
+
+    fn save_message(&self, session_id: &str, role: &str, content: &str) -> Result<(), ControlError> {
+        let req =
+            SaveMessageRequest { session_id: session_id.into(), role: role.into(), content: content.into() };
+        self.service.save_message(&req).map(|_| ()).map_err(other)
+    }
+
+    fn run_intent(
+        &self,
+        session_id: &str,
+        call_id: &str,
+        name: &str,
+        arguments: serde_json::Value,
+    ) -> Result<String, ControlError> {
+        let req = IntentRequest {
+            session_id: session_id.into(),
+            function_call_id: call_id.into(),
+            function_name: name.into(),
+            input: arguments,
+        };
+        match self.service.run_intent(&req) {
+            Ok(r) => Ok(r.result),
+            // A refused call is something the agent can say; not an internal failure.
+            Err(ApiError::Invalid(detail)) => Ok(format!("The {name} request was not valid: {detail}")),
+            Err(e) => Err(other(e)),
+        }
+    }
+
+    fn cancel_intent(&self, session_id: &str, call_id: &str, name: &str) -> Result<(), ControlError> {
+        self.service.cancel_intent(session_id, call_id, name).map(|_| ()).map_err(other)
+    }
+
+    fn set_request_id(&self, session_id: &str, request_id: &str) -> Result<(), ControlError> {
+        self.service.set_provider_request_id(session_id, request_id).map_err(other)
+    }
+
+    fn record_turn_metrics(&self, session_id: &str, metrics: &TurnMetrics) -> Result<(), ControlError> {
+        let figures = serde_json::to_value(metrics).map_err(|e| ControlError::Other(e.to_string()))?;
+        self.service.record_turn_metrics(session_id, i64::from(metrics.turn), &figures).map_err(other)
+    }
+
+    fn record_session_stats(&self, session_id: &str, stats: &SessionStats) -> Result<(), ControlError> {
+        let figures = serde_json::to_value(stats).map_err(|e| ControlError::Other(e.to_string()))?;
+        self.service.record_session_stats(session_id, &figures).map_err(other)
+    }
+
+    fn close_session(&self, session_id: &str) -> Result<(), ControlError> {
+        self.service.close_session(session_id).map(|_| ()).map_err(other)
+    }
+
+    fn mark_interrupted(&self, session_id: &str, reason: &str) -> Result<(), ControlError> {
+        self.service.mark_interrupted(session_id, reason).map(|_| ()).map_err(other)
+    }
+}

@@ -70,3 +70,15 @@ impl From<StoreError> for ApiError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_507_and_says_so() {
+        let api = ApiError::from(StoreError::DiskFull);
+        assert_eq!(api.status(), 507);
+        assert!(api.to_string().contains("disk is full"));
+    }
+}

@@ -8,7 +8,7 @@
 //! (listening, thinking, speaking, reconnecting …) is the state machine in [`machine`].
 //!
 //! This room depends only on its own seams and the provider seam ([`crate::voice`]); the
-//! concrete devices, providers and control plane are wired in by [`crate::launch`].
+//! concrete devices, providers and control plane are wired in by the `launch` room.
 
 mod handlers;
 mod lifecycle;

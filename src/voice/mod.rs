@@ -9,6 +9,8 @@
 mod error;
 mod event;
 mod frame;
+#[cfg(feature = "test-support")]
+pub mod scripted;
 mod setup;
 
 use std::future::Future;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use companion::agent::{Auth, ConnectConfig, DeepgramProvider};
 use companion::session::memory::{MemoryControl, Played, ScriptedSource, Segment, VirtualPlayback};
 use companion::session::{run, SessionCommand, SessionError, SessionEvent, SessionOptions, SessionReport};
-use companion::voice::{ConversationSetup, FunctionDef};
+use companion::voice::{ConversationSetup, FunctionDef, VoiceProvider};
 use serde_json::json;
 use tokio::sync::mpsc;
 
@@ -133,6 +133,18 @@ pub async fn run_session(
     options: KitOptions,
     commands: Vec<(u64, SessionCommand)>,
 ) -> Outcome {
+    let provider = provider(control.clone(), &options);
+    run_with(control, provider, source, options.session, commands).await
+}
+
+/// Runs a session on any provider; `commands` are sent after the given delays.
+pub async fn run_with(
+    control: Arc<MemoryControl>,
+    provider: Arc<dyn VoiceProvider>,
+    source: ScriptedSource,
+    options: SessionOptions,
+    commands: Vec<(u64, SessionCommand)>,
+) -> Outcome {
     let (playback, played) = VirtualPlayback::new(24_000);
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     let (ev_tx, mut ev_rx) = mpsc::unbounded_channel();
@@ -150,8 +162,7 @@ pub async fn run_session(
         }
         tokio::time::sleep(Duration::from_secs(3600)).await;
     });
-    let provider = provider(control.clone(), &options);
-    let session = run(control, provider, source, Box::new(playback), options.session, cmd_rx, ev_tx);
+    let session = run(control, provider, source, Box::new(playback), options, cmd_rx, ev_tx);
     let result = tokio::time::timeout(Duration::from_secs(60), session).await.expect("session hung");
     sender.abort();
     let events = collector.await.unwrap();

@@ -1,4 +1,4 @@
-//! Seed 000's flow over a real socket: create (with a minted token), save messages, run intents,
+//! The control plane's flow over a real socket: create (with a minted token), save messages, run intents,
 //! read messages back in order, close. Plus token minting against the fake grant endpoint.
 
 #[path = "api/harness.rs"]

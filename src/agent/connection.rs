@@ -17,7 +17,7 @@ use tokio_tungstenite::tungstenite::{Bytes, Error as WsError, Message};
 pub use super::connection_io::WriterStats;
 use super::connection_io::{read_loop, setup_events, wait_welcome, write_loop, Outbound};
 use super::protocol::{ClientMessage, ServerMessage};
-use super::settings::Settings;
+use super::settings::SettingsMessage;
 use super::AgentError;
 use crate::voice::SendError;
 
@@ -190,7 +190,10 @@ impl Drop for AgentConnection {
 /// Opens the socket, authenticates, and performs the Welcome → Settings → SettingsApplied
 /// exchange. Events that arrive before `SettingsApplied` (a greeting may) are kept and
 /// delivered first.
-pub async fn connect(config: &ConnectConfig, settings: &Settings) -> Result<AgentConnection, AgentError> {
+pub async fn connect(
+    config: &ConnectConfig,
+    settings: &SettingsMessage,
+) -> Result<AgentConnection, AgentError> {
     let mut request =
         config.url.as_str().into_client_request().map_err(|e| AgentError::BadUrl(e.to_string()))?;
     request.headers_mut().insert(AUTHORIZATION, config.auth.header_value()?);

@@ -17,7 +17,7 @@ pub use protocol::{
 };
 pub use provider::{DeepgramLink, DeepgramProvider};
 pub use settings::{
-    AgentSetup, ContextMessage, FunctionDef, HistoryCall, HistoryCalls, HistoryItem, Settings,
+    AgentSetup, ContextMessage, HistoryCall, HistoryCalls, HistoryItem, SettingsMessage, ThinkFunction,
 };
 /// Audio payloads travel as `Bytes` end to end (no copies between reader, session and writer).
 pub use tokio_tungstenite::tungstenite::Bytes;

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::settings::Settings;
+use super::settings::SettingsMessage;
 use super::AgentError;
 pub use crate::voice::{AgentStartedLatency, LatencyReport};
 
@@ -13,7 +13,7 @@ pub use crate::voice::{AgentStartedLatency, LatencyReport};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type")]
 pub enum ClientMessage {
-    Settings(Box<Settings>),
+    Settings(Box<SettingsMessage>),
     KeepAlive,
     FunctionCallResponse {
         id: String,

@@ -9,7 +9,7 @@ fn setup() -> AgentSetup {
         llm_model: "gpt-4o-mini".into(),
         voice_model: "aura-2-thalia-en".into(),
         prompt: "Be brief.".into(),
-        functions: vec![FunctionDef {
+        functions: vec![ThinkFunction {
             name: "add_task".into(),
             description: "Add a task".into(),
             parameters: serde_json::json!({"type":"object","properties":{"title":{"type":"string"}},"required":["title"]}),
@@ -21,7 +21,7 @@ fn setup() -> AgentSetup {
 }
 
 fn settings_json(setup: &AgentSetup) -> String {
-    ClientMessage::Settings(Box::new(Settings::from_setup(setup).unwrap())).to_json().unwrap()
+    ClientMessage::Settings(Box::new(SettingsMessage::from_setup(setup).unwrap())).to_json().unwrap()
 }
 
 #[test]
@@ -37,7 +37,7 @@ fn settings_omit_empty_and_absent_fields() {
     let mut s = setup();
     s.prompt = "  ".into();
     s.greeting = Some(String::new());
-    s.functions = vec![FunctionDef {
+    s.functions = vec![ThinkFunction {
         name: "ping".into(),
         description: String::new(),
         parameters: serde_json::json!({}),
@@ -79,15 +79,15 @@ fn settings_carry_context_and_flux_version() {
 fn settings_refuse_missing_models() {
     let mut s = setup();
     s.voice_model = " ".into();
-    assert!(matches!(Settings::from_setup(&s), Err(AgentError::InvalidSetup(_))));
+    assert!(matches!(SettingsMessage::from_setup(&s), Err(AgentError::InvalidSetup(_))));
     let mut s = setup();
     s.input_sample_rate = 0;
-    assert!(Settings::from_setup(&s).is_err());
+    assert!(SettingsMessage::from_setup(&s).is_err());
 }
 
 #[test]
 fn function_defs_round_trip_from_control_plane_json() {
-    let defs: Vec<FunctionDef> = serde_json::from_str(
+    let defs: Vec<ThinkFunction> = serde_json::from_str(
         r#"[{"name":"a","description":"d","parameters":{"type":"object"}},{"name":"b","defer_until_eot":false}]"#,
     )
     .unwrap();

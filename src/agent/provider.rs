@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use super::connection::{connect, AgentConnection, AgentSender, Auth, ConnectConfig, ServerEvent};
 use super::protocol::{ClientMessage, ServerMessage};
 use super::settings::{
-    AgentSetup, ContextMessage, FunctionDef, HistoryCall, HistoryCalls, HistoryItem, Settings,
+    AgentSetup, ContextMessage, HistoryCall, HistoryCalls, HistoryItem, SettingsMessage, ThinkFunction,
 };
 use super::AgentError;
 use crate::voice::{
@@ -47,7 +47,7 @@ impl VoiceProvider for DeepgramProvider {
             };
             config.auth = Auth::Bearer(token.expose().to_string());
             let setup = agent_setup(&request);
-            let settings = Settings::from_setup(&setup).map_err(connect_error)?;
+            let settings = SettingsMessage::from_setup(&setup).map_err(connect_error)?;
             let conn = connect(&config, &settings).await.map_err(connect_error)?;
             let sender = conn.sender();
             Ok(Box::new(DeepgramLink { conn, sender }) as Box<dyn VoiceLink>)
@@ -69,7 +69,7 @@ pub fn agent_setup(request: &ConnectRequest) -> AgentSetup {
         functions: setup
             .functions
             .iter()
-            .map(|f| FunctionDef {
+            .map(|f| ThinkFunction {
                 name: f.name.clone(),
                 description: f.description.clone(),
                 parameters: f.parameters.clone(),

@@ -1,4 +1,4 @@
-//! The V1 `Settings` message, built from an [`AgentSetup`].
+//! The V1 `Settings` message ([`SettingsMessage`]), built from an [`AgentSetup`].
 //!
 //! The service deserialises strictly: an unknown, misplaced, `null` or empty field closes the
 //! socket with `UNPARSABLE_CLIENT_MESSAGE`. So every optional field here is skipped when absent,
@@ -19,14 +19,15 @@ pub struct AgentSetup {
     pub llm_model: String,
     pub voice_model: String,
     pub prompt: String,
-    pub functions: Vec<FunctionDef>,
+    pub functions: Vec<ThinkFunction>,
     pub greeting: Option<String>,
     pub context: Vec<ContextMessage>,
 }
 
-/// A client-side function offered to the LLM, in the JSON shape the control plane returns.
+/// A function in `agent.think.functions[]`: the domain's `voice::FunctionDef` with empty fields
+/// left out, as the service requires.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FunctionDef {
+pub struct ThinkFunction {
     pub name: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
@@ -96,7 +97,7 @@ impl ContextMessage {
 
 /// The serialisable body of `Settings` (the `type` tag is added by `ClientMessage`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Settings {
+pub struct SettingsMessage {
     audio: AudioConfig,
     agent: AgentConfig,
 }
@@ -117,7 +118,8 @@ struct AudioInput {
 struct AudioOutput {
     encoding: &'static str,
     sample_rate: u32,
-    // `none` is the only container that keeps the binary frames pure PCM (pitfall 2).
+    // `none` is the only container that keeps the binary frames pure PCM: any other wraps each
+    // chunk in a header the playback would play as noise.
     container: &'static str,
 }
 
@@ -156,7 +158,7 @@ struct Think {
     #[serde(skip_serializing_if = "Option::is_none")]
     prompt: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    functions: Option<Vec<FunctionDef>>,
+    functions: Option<Vec<ThinkFunction>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -171,7 +173,7 @@ struct ModelProvider {
     model: String,
 }
 
-impl Settings {
+impl SettingsMessage {
     /// Builds the Settings body, refusing values the service would reject rather than sending
     /// them and losing the socket.
     pub fn from_setup(setup: &AgentSetup) -> Result<Self, AgentError> {
@@ -190,7 +192,7 @@ impl Settings {
         }
         let context: Vec<ContextMessage> =
             setup.context.iter().filter(|m| m.is_sendable()).cloned().collect();
-        Ok(Settings {
+        Ok(SettingsMessage {
             audio: AudioConfig {
                 input: AudioInput { encoding: "linear16", sample_rate: setup.input_sample_rate },
                 output: AudioOutput {

@@ -1,4 +1,4 @@
-//! Seed 000's REST API over the in-process `Service`, on 127.0.0.1 only. Every request needs the
+//! The control plane's REST API over the in-process `Service`, on 127.0.0.1 only. Every request needs the
 //! bearer token; a foreign Host or Origin is refused, so a web page cannot reach the API through
 //! DNS rebinding. Bad input always gets a JSON `{"detail"}` and never a 500.
 

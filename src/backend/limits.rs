@@ -1,4 +1,4 @@
-//! Seed 000's rate limits on session creation, computed from the conversations table itself so
+//! The control plane's rate limits on session creation, computed from the conversations table itself so
 //! they survive restarts and need no extra state.
 
 use super::ApiError;

@@ -1,4 +1,4 @@
-//! The control plane of seed 000, embedded: session lifecycle, messages, intents and review,
+//! The control plane (the hosted service's REST contract), embedded: session lifecycle, messages, intents and review,
 //! callable in-process (`Service`) and over HTTP on 127.0.0.1 (`http`).
 
 pub mod api_token;

@@ -1,5 +1,5 @@
 //! The OpenAPI 3.1 description of the REST API, served at `/openapi.json`. Written by hand: the
-//! API is small and fixed by seed 000, and a test checks that every route is described.
+//! API is small and fixed by the hosted plane's contract, and a test checks that every route is described.
 
 use serde_json::{json, Value};
 
@@ -43,7 +43,7 @@ pub fn document() -> Value {
     json!({
         "openapi": "3.1.0",
         "info": { "title": "Flux Companion control plane", "version": env!("CARGO_PKG_VERSION"),
-                  "description": "Seed 000's voice session API, served locally on 127.0.0.1." },
+                  "description": "Flux's voice session API, served locally on 127.0.0.1." },
         "security": [{ "bearer": [] }],
         "paths": {
             "/health": { "get": op("Liveness", None, "Health", &[401, 403]) },

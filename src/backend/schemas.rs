@@ -1,5 +1,6 @@
-//! Request and response bodies of the control plane, exactly as seed 000 shapes them. Unknown
-//! request fields are ignored, as the FastAPI original does.
+//! Request and response bodies of the control plane, exactly as the hosted plane's REST contract
+//! shapes them (served as `/openapi.json`). Unknown request fields are ignored, as the hosted
+//! (FastAPI) service does.
 
 use crate::voice::FunctionDef;
 use serde::{Deserialize, Serialize};

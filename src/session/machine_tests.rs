@@ -23,6 +23,9 @@ fn interrupted(reason: &str) -> Phase {
     Phase::Ended(SessionEnd::Interrupted { reason: reason.into() })
 }
 
+/// (from, reply_active, awaiting_reply, input, to, reply_active', awaiting_reply', actions)
+type Row = (Phase, bool, bool, Input, Phase, bool, bool, Vec<Action>);
+
 #[test]
 fn transition_table() {
     let now = Instant::now();
@@ -30,8 +33,7 @@ fn transition_table() {
     let tick = |drained, connecting| Input::Tick { now, playback_drained: drained, connecting };
     use Action::*;
     use Phase::*;
-    // (from, reply_active, awaiting_reply, input, to, reply_active', awaiting_reply', actions)
-    let rows: Vec<(Phase, bool, bool, Input, Phase, bool, bool, Vec<Action>)> = vec![
+    let rows: Vec<Row> = vec![
         (Connecting, false, true, Input::Connected, Listening, false, true, vec![]),
         (Listening, false, false, Input::LocalSpeechStarted, Listening, false, true, vec![]),
         (

@@ -14,7 +14,10 @@ pub enum ParamType {
     Integer,
 }
 
+/// Unknown keys are refused: a key this type does not know would otherwise vanish on the way to
+/// the LLM without a word.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ParamSpec {
     #[serde(rename = "type")]
     pub kind: ParamType,
@@ -25,6 +28,9 @@ pub struct ParamSpec {
     pub minimum: Option<i64>,
     #[serde(default)]
     pub maximum: Option<i64>,
+    /// A JSON Schema `format` (`date-time`, `date`), passed on so the LLM writes the value in it.
+    #[serde(default)]
+    pub format: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -50,6 +56,7 @@ struct RawCatalog {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawIntent {
     name: String,
     description: String,
@@ -114,6 +121,9 @@ impl IntentSpec {
             }
             if let Some(max) = p.maximum {
                 prop["maximum"] = json!(max);
+            }
+            if let Some(format) = &p.format {
+                prop["format"] = json!(format);
             }
             properties.insert(name.clone(), prop);
             if p.required {
@@ -213,6 +223,19 @@ mod tests {
         assert!(list.parameters.get("required").is_none(), "no empty required array");
         let text = serde_json::to_string(&defs).unwrap();
         assert!(!text.contains("null") && !text.contains("{}") && !text.contains("[]"), "{text}");
+    }
+
+    #[test]
+    fn formats_reach_the_function_definitions() {
+        let defs = Catalog::builtin().function_defs();
+        let props = |i: usize| defs[i].parameters["properties"].clone();
+        assert_eq!(props(1)["scheduled_at"]["format"], "date-time");
+        assert_eq!(props(2)["new_time"]["format"], "date-time");
+        assert_eq!(props(3)["day"]["format"], "date");
+        assert!(props(1)["title"].get("format").is_none(), "no format where the catalogue gives none");
+        let typo = "intents:\n  - name: x\n    description: d\n    parameters:\n      a:\n        type: string\n        description: d\n        fromat: date\n";
+        let err = Catalog::parse(typo).unwrap_err().to_string();
+        assert!(err.contains("x.a") && err.contains("fromat"), "{err}");
     }
 
     #[test]

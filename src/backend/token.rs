@@ -8,7 +8,25 @@ use std::time::Duration;
 
 /// Where the Deepgram key comes from; looked up at each mint so a key set while the app runs
 /// (the desktop app's keychain, an exported variable) is used without a restart.
-pub type KeySource = Arc<dyn Fn() -> Option<Secret> + Send + Sync>;
+pub type KeySource = Arc<dyn KeyLookup>;
+
+/// A place the key may be kept. `Ok(None)` is "no key saved"; an error is "the place could not be
+/// read", which the user must hear as such rather than as a missing key.
+pub trait KeyLookup: Send + Sync {
+    fn lookup(&self) -> Result<Option<Secret>, KeyUnreadable>;
+}
+
+/// A plain function never fails to look: the environment, a fixed key in tests.
+impl<F: Fn() -> Option<Secret> + Send + Sync> KeyLookup for F {
+    fn lookup(&self) -> Result<Option<Secret>, KeyUnreadable> {
+        Ok(self())
+    }
+}
+
+/// Why the key could not be read; never the key itself.
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
+#[error("{0}")]
+pub struct KeyUnreadable(pub String);
 
 pub fn env_key_source() -> KeySource {
     Arc::new(|| Secret::from_env("DEEPGRAM_API_KEY"))
@@ -18,6 +36,8 @@ pub fn env_key_source() -> KeySource {
 pub enum MintError {
     #[error("no Deepgram API key: set DEEPGRAM_API_KEY (or save one in the app's settings)")]
     NoKey,
+    #[error("the Deepgram API key could not be read: {0}")]
+    KeyUnreadable(KeyUnreadable),
     #[error("Deepgram refused the API key (HTTP {0}); check that it is valid and has the Member role")]
     Refused(u16),
     #[error("Deepgram could not be reached at {url}: {reason}")]
@@ -67,12 +87,13 @@ impl TokenMinter {
         TokenMinter { http, key }
     }
 
-    pub fn has_key(&self) -> bool {
-        (self.key)().is_some()
+    /// Whether a key is saved; an error when the place it is kept could not be read.
+    pub fn key_status(&self) -> Result<bool, KeyUnreadable> {
+        self.key.lookup().map(|k| k.is_some())
     }
 
     pub async fn mint(&self, api_url: &str, ttl_seconds: u32) -> Result<Secret, MintError> {
-        let key = (self.key)().ok_or(MintError::NoKey)?;
+        let key = self.key.lookup().map_err(MintError::KeyUnreadable)?.ok_or(MintError::NoKey)?;
         let http = self.http.as_ref().map_err(|why| MintError::Client(why.clone()))?;
         let url = format!("{}/v1/auth/grant", api_url.trim_end_matches('/'));
         let reply = http

@@ -1,3 +1,4 @@
+use crate::intents::UndoError;
 use crate::store::StoreError;
 use serde::Serialize;
 
@@ -73,6 +74,16 @@ impl From<StoreError> for ApiError {
                 "The disk is full; nothing was saved. Free some space and try again.".into(),
             ),
             other => ApiError::Storage(format!("Storage failed: {other}")),
+        }
+    }
+}
+
+impl From<UndoError> for ApiError {
+    fn from(e: UndoError) -> Self {
+        match e {
+            UndoError::Store(e) => e.into(),
+            UndoError::UnreadableRecord { .. } => ApiError::Storage(format!("Could not undo: {e}")),
+            UndoError::TaskGone { .. } => ApiError::Conflict(format!("Could not undo: {e}")),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The intent catalogue (`config/intents.yaml`): turned into Deepgram function definitions, and
 //! used to check the arguments the LLM sends before anything runs.
 
+use super::intent_kind::IntentKind;
 use super::ConfigError;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -36,6 +37,8 @@ pub struct ParamSpec {
 #[derive(Debug, Clone)]
 pub struct IntentSpec {
     pub name: String,
+    /// Which handler runs it, parsed from `name`.
+    pub kind: IntentKind,
     pub description: String,
     pub mutating: bool,
     /// In catalogue order, which is the order the LLM sees them.
@@ -71,6 +74,10 @@ impl Catalog {
         let raw: RawCatalog = serde_yaml::from_str(yaml).map_err(|e| ConfigError::Catalog(e.to_string()))?;
         let mut intents = Vec::with_capacity(raw.intents.len());
         for r in raw.intents {
+            let kind = r.name.parse::<IntentKind>().map_err(|e| {
+                let known: Vec<&str> = IntentKind::ALL.iter().map(|k| k.name()).collect();
+                ConfigError::Catalog(format!("{e}; the app runs {}", known.join(", ")))
+            })?;
             let mut params = Vec::with_capacity(r.parameters.len());
             for (k, v) in r.parameters {
                 let name = k
@@ -85,6 +92,7 @@ impl Catalog {
             }
             intents.push(IntentSpec {
                 name: r.name,
+                kind,
                 description: r.description,
                 mutating: r.mutating,
                 params,
@@ -233,9 +241,17 @@ mod tests {
         assert_eq!(props(2)["new_time"]["format"], "date-time");
         assert_eq!(props(3)["day"]["format"], "date");
         assert!(props(1)["title"].get("format").is_none(), "no format where the catalogue gives none");
-        let typo = "intents:\n  - name: x\n    description: d\n    parameters:\n      a:\n        type: string\n        description: d\n        fromat: date\n";
+        let typo = "intents:\n  - name: list_tasks\n    description: d\n    parameters:\n      a:\n        type: string\n        description: d\n        fromat: date\n";
         let err = Catalog::parse(typo).unwrap_err().to_string();
-        assert!(err.contains("x.a") && err.contains("fromat"), "{err}");
+        assert!(err.contains("list_tasks.a") && err.contains("fromat"), "{err}");
+    }
+
+    #[test]
+    fn an_entry_without_a_handler_is_refused_when_read() {
+        let unknown = "intents:\n  - name: order_pizza\n    description: d\n";
+        let err = Catalog::parse(unknown).unwrap_err().to_string();
+        assert!(err.contains("order_pizza") && err.contains("create_task"), "{err}");
+        assert!(Catalog::builtin().intents.iter().all(|i| i.kind.name() == i.name));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Settings, the data directory, the persona prompt and the intent catalogue.
 
 pub mod catalog;
+pub mod intent_kind;
 pub mod prompt;
 pub mod secret;
 mod settings;

@@ -14,7 +14,7 @@ pub mod users;
 
 pub use calls::{CallStatus, FunctionCallRow};
 pub use conversations::{ConversationRow, ConversationStatus};
-pub use goals::GoalRow;
+pub use goals::{GoalRow, GoalStatus};
 pub use messages::MessageRow;
 pub use search::SearchHit;
 pub use tasks::{TaskRow, TaskStatus};
@@ -140,6 +140,17 @@ fn configure(conn: &Connection) -> Result<()> {
 /// Maps a failed statement into the store's error, keeping "disk full" distinct.
 pub(crate) fn db(e: rusqlite::Error) -> StoreError {
     StoreError::classify(e)
+}
+
+/// As `db`, for statements that read rows of `table`: a value the row types refuse (a status or
+/// a time they do not know) is a corrupt row, not a failure of the database.
+pub(crate) fn read_error(table: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
+    move |e| match e {
+        rusqlite::Error::FromSqlConversionFailure(column, _, cause) => {
+            StoreError::Corrupt { table, detail: format!("column {column}: {cause}") }
+        }
+        other => StoreError::classify(other),
+    }
 }
 
 #[cfg(test)]

@@ -45,6 +45,8 @@ pub struct Actor<'a> {
 }
 
 impl Actor<'_> {
+    /// Stored users have a valid timezone (`users::get_user` refuses a row without one) and the
+    /// settings are validated, so the UTC fallback serves only rows built by hand.
     pub fn tz_of(user: &UserRow) -> Tz {
         user.timezone.parse().unwrap_or(Tz::UTC)
     }

@@ -36,4 +36,10 @@ async fn an_unreadable_keychain_is_reported_with_its_reason() {
     assert!(text.contains("could not be read") && text.contains("the collection is locked"), "{text}");
     assert!(!text.contains("no Deepgram API key"), "{text}");
     assert_eq!(err.status(), 503);
+
+    let app = Arc::new(app);
+    let refused = app.clone().start_talk(companion::desktop::TalkMode::HandsFree).await.unwrap_err();
+    let text = refused.to_string();
+    assert!(text.contains("keychain") && text.contains("the collection is locked"), "{text}");
+    assert!(!text.contains("No Deepgram API key yet"), "{text}");
 }

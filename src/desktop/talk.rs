@@ -46,10 +46,18 @@ impl App {
     /// created it. Must be called inside a tokio runtime (Tauri's async commands are).
     pub async fn start_talk(self: Arc<Self>, mode: TalkMode) -> Result<String, DesktopError> {
         let settings = self.service.settings();
-        if !self.service.has_key() {
-            return Err(DesktopError::Talk(
-                "No Deepgram API key yet: add one in Settings (get it at console.deepgram.com).".into(),
-            ));
+        match self.service.key_status() {
+            Ok(true) => {}
+            Ok(false) => {
+                return Err(DesktopError::Talk(
+                    "No Deepgram API key yet: add one in Settings (get it at console.deepgram.com).".into(),
+                ))
+            }
+            Err(e) => {
+                return Err(DesktopError::Talk(format!(
+                    "The Deepgram API key could not be read from the system keychain: {e}"
+                )))
+            }
         }
         let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
         let gate = {

@@ -20,6 +20,7 @@ mod mic;
 pub mod player;
 pub mod playout;
 mod pump;
+mod quiet;
 pub mod resample;
 pub mod ring;
 pub mod sink;

@@ -71,7 +71,8 @@ struct RawIntent {
 
 impl Catalog {
     pub fn parse(yaml: &str) -> Result<Self, ConfigError> {
-        let raw: RawCatalog = serde_yaml::from_str(yaml).map_err(|e| ConfigError::Catalog(e.to_string()))?;
+        let raw: RawCatalog =
+            serde_yaml::from_str(yaml).map_err(|e| ConfigError::Catalog(super::yaml_error(&e)))?;
         let mut intents = Vec::with_capacity(raw.intents.len());
         for r in raw.intents {
             let kind = r.name.parse::<IntentKind>().map_err(|e| {

@@ -43,6 +43,7 @@ impl From<LaunchError> for DesktopError {
         match e {
             LaunchError::Config(c) => DesktopError::Config(c),
             LaunchError::Store(a) => DesktopError::Api(a),
+            LaunchError::Database(d) => DesktopError::Io(d.to_string()),
             LaunchError::Input(a) => DesktopError::Talk(format!("Cannot open the microphone: {a}")),
             LaunchError::Output(a) => DesktopError::Talk(format!("Cannot open the speakers: {a}")),
             other => DesktopError::Io(other.to_string()),

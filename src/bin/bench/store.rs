@@ -66,7 +66,12 @@ pub fn run(total: usize) -> anyhow::Result<()> {
     // here (the most frequent word: it matches about a tenth of all messages).
     let typical =
         ["dentist appointment", "guitar practice", "holiday flight", "budg", "taxes", "birthday gift"];
-    for (label, queries) in [("typical queries", &typical[..]), ("most frequent word", &["spanish"][..])] {
+    let typing = ["spa", "dent", "gui"];
+    for (label, queries) in [
+        ("typical queries", &typical[..]),
+        ("most frequent word", &["spanish"][..]),
+        ("words being typed (broad prefixes)", &typing[..]),
+    ] {
         let mut times: Vec<Duration> = Vec::new();
         for _ in 0..20 {
             for q in queries {

@@ -1,0 +1,392 @@
+//! The Realtime API behind the provider seam: [`OpenAiProvider`] opens configured sockets
+//! (minting a client secret when the control plane did not hand one over) and [`OpenAiLink`]
+//! turns server events into provider-neutral ones, runs the function-call and barge-in rules
+//! of the protocol, and owes `response.create` after outputs and typed turns.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use tokio::sync::mpsc;
+
+use super::connection::{open, ConnectConfig, Connection, Incoming, Outbound};
+use super::events::{self, SessionConfig};
+use super::pcm::PcmConverter;
+use super::server::ServerEvent;
+use super::{OpenAiError, API_RATE};
+use crate::voice::{
+    AgentStartedLatency, BoxFuture, Bytes, ConnectError, ConnectRequest, CredentialError, CredentialSource,
+    FunctionCallRequest, LinkCounters, SendError, VoiceEvent, VoiceLink, VoiceProvider,
+};
+
+/// Bytes of 24 kHz PCM16 per millisecond.
+const BYTES_PER_MS: f64 = (API_RATE as f64) * 2.0 / 1000.0;
+
+/// OpenAI's Realtime API as a voice provider.
+pub struct OpenAiProvider {
+    config: ConnectConfig,
+    secrets: Arc<dyn CredentialSource>,
+}
+
+impl OpenAiProvider {
+    pub fn new(config: ConnectConfig, secrets: Arc<dyn CredentialSource>) -> Self {
+        OpenAiProvider { config, secrets }
+    }
+}
+
+impl VoiceProvider for OpenAiProvider {
+    fn connect(
+        &self,
+        request: ConnectRequest,
+    ) -> BoxFuture<'static, Result<Box<dyn VoiceLink>, ConnectError>> {
+        let config = self.config.clone();
+        let secrets = self.secrets.clone();
+        Box::pin(async move {
+            let secret = match request.credential.clone() {
+                Some(c) => c,
+                None => tokio::task::spawn_blocking(move || secrets.mint())
+                    .await
+                    .map_err(|e| ConnectError::Credential(CredentialError::Other(e.to_string())))?
+                    .map_err(ConnectError::Credential)?,
+            };
+            let session = events::session_update(&SessionConfig {
+                instructions: request.setup.system_prompt.clone(),
+                voice: config.voice.clone(),
+                transcription_model: config.transcription_model.clone(),
+                tools: request.setup.functions.clone(),
+                vad_threshold: config.vad_threshold,
+                prefix_padding_ms: config.prefix_padding_ms,
+                silence_duration_ms: config.silence_duration_ms,
+            });
+            let mut after = events::history_items(&request.history);
+            if let (true, Some(greeting)) = (request.greet, request.setup.greeting.as_deref()) {
+                after.push(events::greeting(greeting));
+            }
+            let output = PcmConverter::new(API_RATE, request.output_sample_rate)
+                .map_err(|e| ConnectError::Other { message: e, retriable: false })?;
+            let conn = open(&config, secret.expose(), &session, &after, request.input_sample_rate)
+                .await
+                .map_err(connect_error)?;
+            let greeting_owed = request.greet && request.setup.greeting.is_some();
+            Ok(Box::new(OpenAiLink::new(conn, output, greeting_owed)) as Box<dyn VoiceLink>)
+        })
+    }
+}
+
+/// Maps the room's errors onto the seam's, keeping OpenAI's wording and codes.
+pub fn connect_error(e: OpenAiError) -> ConnectError {
+    let message = e.to_string();
+    let retriable = e.is_retriable();
+    match e {
+        OpenAiError::Unauthorized { status } => ConnectError::Unauthorized { status, message },
+        OpenAiError::BadUrl(detail) => ConnectError::BadEndpoint { detail, message },
+        OpenAiError::Refused | OpenAiError::Unreachable(_) | OpenAiError::Timeout(_) => {
+            ConnectError::Unreachable { message }
+        }
+        OpenAiError::Server { code, message: description } if !retriable => {
+            ConnectError::Rejected { code, description, message }
+        }
+        _ => ConnectError::Other { message, retriable },
+    }
+}
+
+/// Whether a response is running and what it still needs before `response.create` may go.
+#[derive(Default)]
+struct Responses {
+    active: bool,
+    /// Calls of the last response not answered yet; the follow-up waits for all of them.
+    unanswered: HashSet<String>,
+    /// A `response.create` is due as soon as no response is active.
+    create_owed: bool,
+}
+
+/// The assistant audio item being played, for truncation on barge-in.
+struct Playing {
+    item_id: String,
+    first_at: Instant,
+    received_ms: f64,
+}
+
+/// One live Realtime connection.
+pub struct OpenAiLink {
+    conn: Connection,
+    output: PcmConverter,
+    responses: Mutex<Responses>,
+    calls: Vec<FunctionCallRequest>,
+    names: HashMap<String, String>,
+    playing: Option<Playing>,
+    response_audio: bool,
+    queue: VecDeque<VoiceEvent>,
+    closed: bool,
+}
+
+impl OpenAiLink {
+    fn new(conn: Connection, output: PcmConverter, greeting_owed: bool) -> Self {
+        let responses = Responses { active: greeting_owed, ..Default::default() };
+        OpenAiLink {
+            conn,
+            output,
+            responses: Mutex::new(responses),
+            calls: Vec::new(),
+            names: HashMap::new(),
+            playing: None,
+            response_audio: false,
+            queue: VecDeque::new(),
+            closed: false,
+        }
+    }
+
+    fn send(&self, value: &serde_json::Value) -> Result<(), SendError> {
+        self.conn.control.send(Outbound::Text(value.to_string())).map_err(|_| SendError::Closed)
+    }
+
+    fn responses(&self) -> std::sync::MutexGuard<'_, Responses> {
+        self.responses.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Sends `response.create` now, or as soon as the running response is done.
+    fn request_response(&self) -> Result<(), SendError> {
+        let mut r = self.responses();
+        if r.active {
+            r.create_owed = true;
+            return Ok(());
+        }
+        r.active = true;
+        drop(r);
+        self.send(&events::response_create())
+    }
+
+    fn on_incoming(&mut self, incoming: Incoming) {
+        let event = match incoming {
+            Incoming::Event(event) => event,
+            Incoming::Malformed(e) => return self.queue.push_back(VoiceEvent::Malformed(e)),
+            Incoming::Closed { code, reason } => {
+                self.closed = true;
+                return self.queue.push_back(VoiceEvent::Closed { code, reason });
+            }
+        };
+        let out = match event {
+            ServerEvent::SpeechStarted => {
+                self.barge_in();
+                VoiceEvent::UserStartedSpeaking
+            }
+            ServerEvent::UserTranscript { transcript } if !transcript.trim().is_empty() => {
+                VoiceEvent::UserTranscript(transcript.trim().to_string())
+            }
+            ServerEvent::TranscriptionFailed { code, message } => {
+                VoiceEvent::Warning { code, description: message }
+            }
+            ServerEvent::ResponseCreated { .. } => {
+                self.responses().active = true;
+                self.response_audio = false;
+                self.calls.clear();
+                VoiceEvent::AgentThinking
+            }
+            ServerEvent::AudioDelta { item_id, delta } => return self.on_audio(item_id, &delta),
+            ServerEvent::AgentTranscript { transcript } if !transcript.trim().is_empty() => {
+                VoiceEvent::AgentTranscript {
+                    role: "assistant".into(),
+                    content: transcript.trim().to_string(),
+                }
+            }
+            ServerEvent::CallItem { call_id, name } => {
+                self.names.insert(call_id, name);
+                VoiceEvent::Other
+            }
+            ServerEvent::CallArguments { call_id, name, arguments } => {
+                let name = name.filter(|n| !n.is_empty()).or_else(|| self.names.get(&call_id).cloned());
+                self.calls.push(FunctionCallRequest {
+                    id: call_id,
+                    name: name.unwrap_or_default(),
+                    arguments,
+                    client_side: true,
+                });
+                VoiceEvent::Other
+            }
+            ServerEvent::ResponseDone { status, error, .. } => return self.on_response_done(&status, error),
+            ServerEvent::Error { code, message } => match code.as_str() {
+                // Benign: a response was running; the create is retried when it is done.
+                "conversation_already_has_active_response" => {
+                    self.responses().create_owed = true;
+                    VoiceEvent::Warning { code, description: message }
+                }
+                "response_cancel_not_active" => VoiceEvent::Warning { code, description: message },
+                // The server closes next; a new connection resumes with the history.
+                "session_expired" => VoiceEvent::Warning { code, description: message },
+                _ => VoiceEvent::Error { code, description: message },
+            },
+            _ => VoiceEvent::Other,
+        };
+        self.queue.push_back(out);
+    }
+
+    fn on_audio(&mut self, item_id: String, delta: &str) {
+        let pcm = match base64::engine::general_purpose::STANDARD.decode(delta) {
+            Ok(pcm) => pcm,
+            Err(e) => return self.queue.push_back(VoiceEvent::Malformed(format!("audio delta: {e}"))),
+        };
+        if self.playing.as_ref().is_none_or(|p| p.item_id != item_id) {
+            self.playing = Some(Playing { item_id, first_at: Instant::now(), received_ms: 0.0 });
+        }
+        if let Some(p) = self.playing.as_mut() {
+            p.received_ms += pcm.len() as f64 / BYTES_PER_MS;
+        }
+        if !self.response_audio {
+            self.response_audio = true;
+            self.queue.push_back(VoiceEvent::AgentStartedSpeaking(AgentStartedLatency::default()));
+        }
+        let mut out = Vec::with_capacity(pcm.len());
+        self.output.convert(&pcm, &mut out);
+        if !out.is_empty() {
+            self.queue.push_back(VoiceEvent::Audio(Bytes::from(out)));
+        }
+    }
+
+    /// The user talks over the agent: cut the item to what was played. The session starts
+    /// playing agent audio as it arrives, so the time since the item's first chunk, capped at
+    /// what was received, is what the user heard; an item already played to its end is left.
+    fn barge_in(&mut self) {
+        self.output.reset();
+        let Some(p) = self.playing.take() else { return };
+        let elapsed = p.first_at.elapsed().as_secs_f64() * 1000.0;
+        if elapsed >= p.received_ms {
+            return;
+        }
+        if let Err(e) = self.send(&events::truncate(&p.item_id, elapsed.floor() as u64)) {
+            tracing::debug!(error = %e, "truncate not sent");
+        }
+    }
+
+    fn on_response_done(&mut self, status: &str, error: Option<(String, String)>) {
+        let calls = std::mem::take(&mut self.calls);
+        let mut create = false;
+        {
+            let mut r = self.responses();
+            r.active = false;
+            if status == "completed" && !calls.is_empty() {
+                r.unanswered = calls.iter().map(|c| c.id.clone()).collect();
+            } else if r.create_owed && r.unanswered.is_empty() {
+                r.create_owed = false;
+                r.active = true;
+                create = true;
+            }
+        }
+        if create {
+            if let Err(e) = self.send(&events::response_create()) {
+                tracing::debug!(error = %e, "owed response.create not sent");
+            }
+        }
+        if self.response_audio {
+            self.response_audio = false;
+            self.queue.push_back(VoiceEvent::AgentAudioDone);
+        }
+        if let (true, Some((code, description))) = (status == "failed", error) {
+            self.queue.push_back(VoiceEvent::Error { code, description });
+        }
+        if status == "completed" && !calls.is_empty() {
+            self.queue.push_back(VoiceEvent::FunctionCalls(calls));
+        } else {
+            self.queue.push_back(VoiceEvent::Other);
+        }
+    }
+}
+
+impl VoiceLink for OpenAiLink {
+    fn request_id(&self) -> &str {
+        &self.conn.session_id
+    }
+
+    fn poll_event(&mut self, cx: &mut Context<'_>) -> Poll<Option<VoiceEvent>> {
+        loop {
+            if let Some(event) = self.queue.pop_front() {
+                return Poll::Ready(Some(event));
+            }
+            if self.closed {
+                return Poll::Ready(None);
+            }
+            match self.conn.events.poll_recv(cx) {
+                Poll::Ready(Some(incoming)) => self.on_incoming(incoming),
+                Poll::Ready(None) => {
+                    self.on_incoming(Incoming::Closed { code: None, reason: "the reader stopped".into() })
+                }
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+
+    fn send_audio(&self, pcm: Bytes, ready_at: Instant) -> Result<(), SendError> {
+        match self.conn.audio.try_send(Outbound::Audio { pcm, ready_at }) {
+            Ok(()) => Ok(()),
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                self.conn.stats.frames_dropped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                Err(SendError::Full)
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => Err(SendError::Closed),
+        }
+    }
+
+    fn send_user_text(&self, text: &str) -> Result<(), SendError> {
+        if text.trim().is_empty() {
+            return Err(SendError::Invalid("a typed turn must not be empty".into()));
+        }
+        self.send(&events::user_text(text))?;
+        self.request_response()
+    }
+
+    /// The output goes in as an item; the spoken follow-up needs `response.create`, sent once
+    /// every call of that response is answered and no response is running.
+    fn answer_call(&self, id: &str, _name: &str, content: &str) -> Result<(), SendError> {
+        if id.is_empty() {
+            return Err(SendError::Invalid("a function result needs its call id".into()));
+        }
+        self.send(&events::function_output(id, content))?;
+        let all_answered = {
+            let mut r = self.responses();
+            r.unanswered.remove(id);
+            r.unanswered.is_empty()
+        };
+        if all_answered {
+            self.request_response()?;
+        }
+        Ok(())
+    }
+
+    fn close(&mut self, wait: Duration) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            let _ = self.conn.control.send(Outbound::Close);
+            let drain = async {
+                while let Some(incoming) = self.conn.events.recv().await {
+                    if matches!(incoming, Incoming::Closed { .. }) {
+                        return;
+                    }
+                }
+            };
+            let _ = tokio::time::timeout(wait, drain).await;
+            self.closed = true;
+        })
+    }
+
+    fn counters(&self) -> LinkCounters {
+        use std::sync::atomic::Ordering::Relaxed;
+        let s = &self.conn.stats;
+        LinkCounters {
+            frames_sent: s.frames_sent.load(Relaxed),
+            keepalives_sent: s.pings_sent.load(Relaxed),
+            frames_dropped: s.frames_dropped.load(Relaxed),
+        }
+    }
+
+    fn take_write_latencies(&mut self) -> Vec<Duration> {
+        self.conn.stats.take_latencies()
+    }
+}
+
+impl Drop for OpenAiLink {
+    fn drop(&mut self) {
+        for task in &self.conn.tasks {
+            task.abort();
+        }
+    }
+}

@@ -59,9 +59,11 @@ impl OpenAiSecrets {
         // The service's error text may quote part of the key, so only the status is reported.
         match status {
             200..=299 => {}
-            401 | 403 => return Err(CredentialError::KeyRefused(format!(
+            401 | 403 => {
+                return Err(CredentialError::KeyRefused(format!(
                 "OpenAI refused the API key (HTTP {status}); check that it is valid and has Realtime access"
-            ))),
+            )))
+            }
             429 | 500..=599 => {
                 return Err(CredentialError::Unavailable(format!(
                     "OpenAI answered HTTP {status} to the client-secret request"

@@ -18,7 +18,7 @@ use super::server::ServerEvent;
 use super::{OpenAiError, API_RATE};
 use crate::voice::{
     AgentStartedLatency, BoxFuture, Bytes, ConnectError, ConnectRequest, CredentialError, CredentialSource,
-    FunctionCallRequest, LinkCounters, SendError, VoiceEvent, VoiceLink, VoiceProvider,
+    FunctionCallRequest, HistoryEntry, LinkCounters, SendError, VoiceEvent, VoiceLink, VoiceProvider,
 };
 
 /// Bytes of 24 kHz PCM16 per millisecond.
@@ -61,16 +61,26 @@ impl VoiceProvider for OpenAiProvider {
                 silence_duration_ms: config.silence_duration_ms,
             });
             let mut after = events::history_items(&request.history);
-            if let (true, Some(greeting)) = (request.greet, request.setup.greeting.as_deref()) {
+            let greeting = request.setup.greeting.as_deref().filter(|_| request.greet);
+            // A resumed conversation whose last turn is the user's, or an answered call, is
+            // owed a reply the dropped link never gave.
+            let reply_owed = match request.history.last() {
+                Some(HistoryEntry::Call { .. }) => true,
+                Some(HistoryEntry::Text { role, .. }) => role == "user",
+                None => false,
+            };
+            if let Some(greeting) = greeting {
                 after.push(events::greeting(greeting));
+            } else if reply_owed {
+                after.push(events::response_create());
             }
             let output = PcmConverter::new(API_RATE, request.output_sample_rate)
                 .map_err(|e| ConnectError::Other { message: e, retriable: false })?;
             let conn = open(&config, secret.expose(), &session, &after, request.input_sample_rate)
                 .await
                 .map_err(connect_error)?;
-            let greeting_owed = request.greet && request.setup.greeting.is_some();
-            Ok(Box::new(OpenAiLink::new(conn, output, greeting_owed)) as Box<dyn VoiceLink>)
+            let responding = greeting.is_some() || reply_owed;
+            Ok(Box::new(OpenAiLink::new(conn, output, responding)) as Box<dyn VoiceLink>)
         })
     }
 }
@@ -123,8 +133,9 @@ pub struct OpenAiLink {
 }
 
 impl OpenAiLink {
-    fn new(conn: Connection, output: PcmConverter, greeting_owed: bool) -> Self {
-        let responses = Responses { active: greeting_owed, ..Default::default() };
+    /// `responding`: a `response.create` went out with the setup.
+    fn new(conn: Connection, output: PcmConverter, responding: bool) -> Self {
+        let responses = Responses { active: responding, ..Default::default() };
         OpenAiLink {
             conn,
             output,

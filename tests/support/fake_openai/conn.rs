@@ -353,7 +353,7 @@ impl Conv {
         }
         // The client sends its history and greeting right after its configuration.
         let settle = Instant::now() + Duration::from_millis(300);
-        loop {
+        while self.owed.is_empty() {
             match self.next(settle).await {
                 Err(Gone) => return false,
                 Ok(None) => break,

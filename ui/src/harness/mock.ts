@@ -71,8 +71,10 @@ export function installMock(init: MockInit = {}) {
       greeting: "Hey! What can I help you with today?",
       input_sample_rate: 16000,
       output_sample_rate: 24000,
+      provider: "auto",
     },
     deepgram: { api_url: "https://api.deepgram.com", agent_url: "wss://agent.deepgram.com/v1/agent/converse", token_ttl_seconds: 300 },
+    openai: { api_url: "https://api.openai.com", model: "gpt-realtime", voice: "marin", transcription_model: "gpt-4o-mini-transcribe" },
     audio: { input_device: "", output_device: "" },
     limits: { sessions_per_10_minutes: 5, sessions_per_day: 20, open_sessions_per_user: 1 },
   };

@@ -5,73 +5,10 @@
 mod support;
 
 use serde_json::{json, Value};
-use support::cli_kit::{companion, json_of, Run};
-use support::fake_openai::{FakeConfig, FakeLog, FakeOpenAi, Step};
+use support::cli_kit::json_of;
+use support::fake_openai::Step;
+use support::openai_cli::{assert_clean, messages, Env, GREETING};
 use support::speech;
-
-const KEY: &str = "sk-openai-test-key-e2e-0123456789";
-const SECRET: &str = "ek_e2e_client_secret_9876543210";
-const GREETING: &str = "assistant: Hey! What can I help you with today?";
-
-struct Env {
-    dir: tempfile::TempDir,
-    fake: FakeOpenAi,
-}
-
-impl Env {
-    async fn new(script: Vec<Step>) -> Env {
-        Env {
-            dir: tempfile::tempdir().unwrap(),
-            fake: FakeOpenAi::start(FakeConfig::new(KEY, SECRET, script)).await,
-        }
-    }
-
-    fn data(&self) -> std::path::PathBuf {
-        self.dir.path().join("data")
-    }
-
-    async fn talk(&self, wav: &std::path::Path, extra: &[&str]) -> Run {
-        let out = self.dir.path().join("out.wav");
-        let mut args =
-            vec!["talk", "--input", wav.to_str().unwrap(), "--output", out.to_str().unwrap(), "--json"];
-        args.extend(extra);
-        let base = self.fake.base_url();
-        companion(
-            &self.data(),
-            &[("OPENAI_API_KEY", KEY), ("COMPANION_OPENAI_URL", base.as_str()), ("RUST_LOG", "debug")],
-            &args,
-        )
-        .await
-    }
-
-    /// Neither the API key nor the client secret ends up in output, logs or the data dir.
-    fn assert_no_secrets(&self, run: &Run) {
-        for secret in [KEY, SECRET] {
-            assert!(
-                !run.stdout.contains(secret) && !run.stderr.contains(secret),
-                "{secret} leaked in output"
-            );
-            for entry in std::fs::read_dir(self.data()).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_file() {
-                    let bytes = std::fs::read(&path).unwrap();
-                    let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
-                    assert!(!found, "{secret} leaked into {}", path.display());
-                }
-            }
-        }
-    }
-
-    async fn session(&self, id: &str) -> Value {
-        json_of(&self.data(), &["sessions", "show", id]).await
-    }
-
-    fn voiced_samples(&self) -> usize {
-        let (s, rate) = speech::samples(&self.dir.path().join("out.wav"));
-        assert_eq!(rate, 24_000);
-        s.iter().filter(|v| v.abs() > 2).count()
-    }
-}
 
 fn turn(user: &str, call_id: &str, name: &str, args: Value, agent: &str) -> Vec<Step> {
     vec![
@@ -80,20 +17,6 @@ fn turn(user: &str, call_id: &str, name: &str, args: Value, agent: &str) -> Vec<
         Step::Call { call_id: call_id.into(), name: name.into(), args, await_output: true },
         Step::Reply { text: agent.into(), ms: 600 },
     ]
-}
-
-fn messages(session: &Value) -> Vec<String> {
-    session["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| format!("{}: {}", m["role"].as_str().unwrap(), m["content"].as_str().unwrap()))
-        .collect()
-}
-
-fn assert_clean(log: &FakeLog) {
-    assert!(log.problems.is_empty(), "fake problems: {:?}", log.problems);
-    assert!(log.errors_sent.is_empty(), "fake sent errors: {:?}", log.errors_sent);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -287,55 +210,4 @@ async fn an_expired_session_reconnects_and_keeps_the_transcript() {
         ]
     );
     assert_eq!(s["stats"]["reconnects"], 1);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn server_error_interrupts_the_session_with_its_code() {
-    let env = Env::new(vec![
-        Step::UserTurn,
-        Step::UserText("Hello".into()),
-        Step::Error {
-            code: "server_error".into(),
-            message: "The server had an error while processing your request.".into(),
-            close: true,
-        },
-    ])
-    .await;
-    let wav = speech::make(env.dir.path(), &[(1.0, "Hello")], 3.0);
-    let run = env.talk(&wav, &[]).await;
-    assert_ne!(run.code, 0);
-    assert!(run.stderr.contains("agent error server_error: The server had an error"), "{}", run.stderr);
-    env.assert_no_secrets(&run);
-    let s = env.session(run.json()["session_id"].as_str().unwrap()).await;
-    assert_eq!(s["status"], "interrupted");
-    assert_eq!(s["message_count"], 2);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn keys_and_choices_are_explained() {
-    let env = Env::new(vec![]).await;
-    let wav = speech::silent(env.dir.path(), 1.0);
-    std::fs::create_dir_all(env.data()).unwrap();
-    std::fs::write(env.data().join("settings.yaml"), "agent:\n  provider: local\n").unwrap();
-    let run = env.talk(&wav, &[]).await;
-    assert_ne!(run.code, 0);
-    assert!(run.stderr.contains("not available yet"), "{}", run.stderr);
-    std::fs::write(env.data().join("settings.yaml"), "agent:\n  provider: openai\n").unwrap();
-    let out = env.dir.path().join("out.wav");
-    let args = ["talk", "--input", wav.to_str().unwrap(), "--output", out.to_str().unwrap()];
-    let run = companion(&env.data(), &[], &args).await;
-    assert_ne!(run.code, 0);
-    assert!(run.stderr.contains("OPENAI_API_KEY"), "{}", run.stderr);
-    let base = env.fake.base_url();
-    let run = companion(
-        &env.data(),
-        &[("OPENAI_API_KEY", "sk-wrong"), ("COMPANION_OPENAI_URL", base.as_str())],
-        &args,
-    )
-    .await;
-    assert_ne!(run.code, 0);
-    assert!(run.stderr.contains("refused the API key (HTTP 401)"), "{}", run.stderr);
-    assert!(!run.stderr.contains("sk-wrong"));
-    let sessions = json_of(&env.data(), &["sessions", "list"]).await;
-    assert_eq!(sessions.as_array().unwrap().len(), 0, "a failed mint leaves no conversation: {sessions}");
 }

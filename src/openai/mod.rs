@@ -8,6 +8,7 @@ mod connection;
 pub mod events;
 mod link;
 mod pcm;
+mod provider;
 pub mod secret;
 pub mod server;
 
@@ -15,7 +16,8 @@ pub mod server;
 mod tests;
 
 pub use connection::ConnectConfig;
-pub use link::{OpenAiLink, OpenAiProvider};
+pub use link::OpenAiLink;
+pub use provider::{connect_error, OpenAiProvider};
 pub use secret::{KeyFn, OpenAiSecrets};
 
 /// The only PCM rate the Realtime API accepts and produces.

@@ -8,9 +8,11 @@
 
 mod conn;
 mod http;
+mod protocol;
 mod reader;
 mod respond;
 pub mod validate;
+mod validate_session;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

@@ -147,6 +147,8 @@ impl OpenAiLink {
                 "response_cancel_not_active" => VoiceEvent::Warning { code, description: message },
                 // The server closes next; a new connection resumes with the history.
                 "session_expired" => VoiceEvent::Warning { code, description: message },
+                // A truncation past the item's end: the server applies it clamped anyway.
+                _ if message.starts_with("Audio content of") => VoiceEvent::Warning { code, description: message },
                 _ => VoiceEvent::Error { code, description: message },
             },
             _ => VoiceEvent::Other,

@@ -148,7 +148,9 @@ impl OpenAiLink {
                 // The server closes next; a new connection resumes with the history.
                 "session_expired" => VoiceEvent::Warning { code, description: message },
                 // A truncation past the item's end: the server applies it clamped anyway.
-                _ if message.starts_with("Audio content of") => VoiceEvent::Warning { code, description: message },
+                _ if message.starts_with("Audio content of") => {
+                    VoiceEvent::Warning { code, description: message }
+                }
                 _ => VoiceEvent::Error { code, description: message },
             },
             _ => VoiceEvent::Other,

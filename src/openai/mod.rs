@@ -13,6 +13,8 @@ pub mod secret;
 pub mod server;
 
 #[cfg(test)]
+mod link_tests;
+#[cfg(test)]
 mod tests;
 
 pub use connection::ConnectConfig;

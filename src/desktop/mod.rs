@@ -66,7 +66,10 @@ type Microphone = (bool, Option<String>);
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct AppStatus {
+    // A Deepgram key is saved (or in DEEPGRAM_API_KEY).
     pub has_key: bool,
+    // The provider `agent.provider` resolves to has its key (Deepgram's, or OPENAI_API_KEY).
+    pub can_talk: bool,
     pub key_hint: Option<String>,
     pub has_microphone: bool,
     pub microphone_error: Option<String>,
@@ -145,9 +148,16 @@ impl App {
 
     fn status_with(&self, (has_microphone, microphone_error): Microphone) -> AppStatus {
         let key = self.keys.get().ok().flatten().or_else(|| Secret::from_env("DEEPGRAM_API_KEY"));
+        let openai = launch::openai_env_key()().is_some();
+        let can_talk = match launch::choose_provider(&self.service.settings(), key.is_some(), openai) {
+            Ok(launch::ProviderKind::Deepgram) => key.is_some(),
+            Ok(launch::ProviderKind::OpenAi) => openai,
+            Err(_) => false,
+        };
         let t = self.lock_talk();
         AppStatus {
             has_key: key.is_some(),
+            can_talk,
             key_hint: key.as_ref().map(keys::hint),
             has_microphone,
             microphone_error,

@@ -195,3 +195,55 @@ fn cancelling_reverts_or_prevents() {
     assert_eq!(after[0].scheduled_at, before[0].scheduled_at);
     assert_eq!(after[0].status, TaskStatus::Pending);
 }
+
+fn corrupt(f: &Fixture, sql: &str) {
+    f.store.write(|tx| tx.execute(sql, []).map_err(companion::store::StoreError::from)).unwrap();
+}
+
+#[test]
+fn an_unreadable_undo_record_is_an_error_and_changes_nothing() {
+    let f = Fixture::new();
+    f.call("c1", "create_task", json!({"title": "Read", "scheduled_at": "2026-11-24T20:00"}));
+    f.call("c2", "reschedule_task", json!({"task": "read", "new_time": "2026-11-25T20:00"}));
+    let moved = f.tasks();
+    for record in [r#"{"kind":"task_rescheduled","task_id":"x","previous":"not a time"}"#, "not json"] {
+        corrupt(&f, &format!("UPDATE function_calls SET effect = '{record}' WHERE id = 'c2'"));
+        let err = intents::cancel(&f.store, "c2", None, "reschedule_task", &f.clock).unwrap_err();
+        assert!(matches!(err, intents::UndoError::UnreadableRecord { .. }), "{record}: {err:?}");
+        assert!(err.to_string().contains("not undone"), "{err}");
+        assert_eq!(f.tasks(), moved, "{record}: nothing changed");
+    }
+    corrupt(&f, "UPDATE function_calls SET effect = NULL WHERE id = 'c2'");
+    let err = intents::cancel(&f.store, "c2", None, "reschedule_task", &f.clock).unwrap_err();
+    assert!(matches!(err, intents::UndoError::UnreadableRecord { .. }), "a missing record: {err:?}");
+}
+
+#[test]
+fn undoing_a_change_to_a_task_that_is_gone_fails() {
+    let f = Fixture::new();
+    f.call("c1", "create_task", json!({"title": "Read", "scheduled_at": "2026-11-24T20:00"}));
+    f.call("c2", "reschedule_task", json!({"task": "read", "new_time": "2026-11-25T20:00"}));
+    let id = f.tasks()[0].id.clone();
+    f.store.write(|tx| tasks::delete_task(tx, &id)).unwrap();
+    let err = intents::cancel(&f.store, "c2", None, "reschedule_task", &f.clock).unwrap_err();
+    assert!(matches!(err, intents::UndoError::TaskGone { .. }), "{err:?}");
+    let again = intents::cancel(&f.store, "c2", None, "reschedule_task", &f.clock).unwrap_err();
+    assert!(matches!(again, intents::UndoError::TaskGone { .. }), "the call was not marked cancelled");
+}
+
+#[test]
+fn a_bad_stored_time_is_an_error_not_a_blank() {
+    let f = Fixture::new();
+    f.call("c1", "create_task", json!({"title": "Read", "scheduled_at": "2026-11-24T20:00"}));
+    corrupt(&f, "UPDATE tasks SET scheduled_at = 'soonish'");
+    let err = f.store.read(tasks::all_tasks).unwrap_err();
+    assert!(
+        matches!(&err, companion::store::StoreError::Corrupt { table: "tasks", detail } if detail.contains("soonish")),
+        "{err:?}"
+    );
+    let actor = Actor { user: &f.user, tz: Actor::tz_of(&f.user), clock: &f.clock };
+    let args = json!({"day": "2026-11-24"});
+    let call = IntentCall { call_id: "c2", conversation_id: None, name: "list_tasks", arguments: &args };
+    let err = intents::execute(&f.store, &f.catalog, &actor, &call).unwrap_err();
+    assert!(matches!(err, companion::store::StoreError::Corrupt { .. }), "{err:?}");
+}

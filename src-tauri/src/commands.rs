@@ -1,5 +1,6 @@
 //! The UI's commands: each one calls the core's `App` and turns its error into the sentence the
-//! UI shows. No decisions are made here.
+//! UI shows. No decisions are made here. Each one is also a row of `command_table.rs`, which
+//! registers it.
 
 use companion::backend::{SessionDetail, TaskInput};
 use companion::config::Settings;
@@ -179,42 +180,4 @@ pub async fn clear_api_key(app: AppState<'_>) -> Res<AppStatus> {
 #[tauri::command]
 pub async fn list_devices(app: AppState<'_>) -> Res<Devices> {
     Ok(app.devices())
-}
-
-/// Every command the UI may call; build.rs grants exactly these to the main window.
-#[macro_export]
-macro_rules! app_commands {
-    () => {
-        tauri::generate_handler![
-            commands::app_status,
-            commands::start_talk,
-            commands::stop_talk,
-            commands::set_muted,
-            commands::push_to_talk,
-            commands::send_text,
-            commands::undo_call,
-            commands::list_sessions,
-            commands::session_detail,
-            commands::search,
-            commands::export_session,
-            commands::delete_session,
-            commands::delete_all_sessions,
-            commands::list_tasks,
-            commands::create_task,
-            commands::update_task,
-            commands::set_task_done,
-            commands::delete_task,
-            commands::list_goals,
-            commands::create_goal,
-            commands::set_goal_status,
-            commands::delete_goal,
-            commands::get_settings,
-            commands::save_settings,
-            commands::get_prompt,
-            commands::save_prompt,
-            commands::set_api_key,
-            commands::clear_api_key,
-            commands::list_devices,
-        ]
-    };
 }

@@ -1,8 +1,9 @@
-//! Generates `ui/src/bindings.ts` from the Rust types (ts-rs) and the command table below, and
-//! fails when the committed file differs, so the UI and the shell cannot drift apart. Run with
-//! `UPDATE_BINDINGS=1 cargo test -p flux-desktop --test bindings` after changing either side.
-//! The table itself is checked against the real commands in `commands.rs` (tests/commands.rs
-//! invokes every entry with exactly these argument names).
+//! Generates `ui/src/bindings.ts` from the Rust types (ts-rs) and the command table
+//! (`src/command_table.rs`), and fails when the committed file differs, so the UI and the shell
+//! cannot drift apart. Run with `UPDATE_BINDINGS=1 cargo test -p flux-desktop --test bindings`
+//! after changing either side. The table is also checked against the grants in
+//! `capabilities/default.json` and the functions of `commands.rs` (and tests/commands.rs invokes
+//! every entry with exactly these argument names).
 
 use companion::backend::{CallView, SessionDetail};
 use companion::desktop::{AppStatus, Devices, Exported, TalkMode};
@@ -13,8 +14,7 @@ use companion::store::{
 };
 use ts_rs::{Config, TS};
 
-#[path = "support/table.rs"]
-mod table;
+use flux_desktop::command_table as table;
 use table::COMMANDS;
 
 macro_rules! decls {
@@ -99,4 +99,24 @@ fn the_table_lists_every_command_the_shell_grants() {
         COMMANDS.len(),
         "a granted command is missing from the table"
     );
+}
+
+/// A `#[tauri::command]` left out of the table would be neither registered nor granted.
+#[test]
+fn the_table_lists_every_command_function() {
+    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/commands.rs")).unwrap();
+    let mut lines = src.lines().map(str::trim);
+    let mut defined = Vec::new();
+    while let Some(line) = lines.next() {
+        if line != "#[tauri::command]" {
+            continue;
+        }
+        let sig = lines.find(|l| l.contains("fn ")).expect("a function follows #[tauri::command]");
+        let name = sig.split("fn ").nth(1).unwrap().split(['(', '<']).next().unwrap();
+        defined.push(name.to_owned());
+    }
+    let mut listed: Vec<String> = COMMANDS.iter().map(|c| c.1.to_owned()).collect();
+    defined.sort();
+    listed.sort();
+    assert_eq!(defined, listed, "commands.rs and src/command_table.rs list different commands");
 }

@@ -1,8 +1,7 @@
 //! The shell's commands through Tauri's mock runtime and real IPC: the UI's calls reach the
 //! core, errors come back as sentences, and the key never comes back at all.
 
-#[path = "support/table.rs"]
-mod table;
+use flux_desktop::command_table as table;
 
 use companion::desktop::{App, AppEvent, MemoryKeyStore};
 use serde_json::{json, Value};

@@ -1,5 +1,6 @@
-//! `companion-bench audio`: the figures issue B sets targets for. Everything runs without a sound
-//! card: the callbacks are driven by a thread imitating the device, through the real code.
+//! `companion-bench audio`: callback cost, framing cost, ring-to-frame latency, WAV throughput and
+//! flush-to-silence time. Everything runs without a sound card: the callbacks are driven by a
+//! thread imitating the device, through the real code.
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -8,11 +9,12 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 
-use super::capture::{CaptureLink, Pump};
+use super::capture::CaptureLink;
 use super::framer::{f32_to_i16, FrameSpec, Framer};
 use super::level::LevelMeter;
 use super::player::Player;
 use super::playout::on_output;
+use super::pump::Pump;
 use super::ring::{capture_ring, on_input, CaptureShared};
 use super::source::Signal;
 use super::{CaptureOptions, CaptureStream, Pace, SourceSpec};

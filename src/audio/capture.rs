@@ -17,9 +17,10 @@ use tokio::sync::mpsc;
 use super::device::{DeviceSel, EventTx};
 use super::error::AudioError;
 use super::framer::{Frame, FrameSpec, Framer};
-use super::level::{LevelAccumulator, LevelMeter};
+use super::level::LevelMeter;
 use super::mic;
-use super::ring::{capture_ring_with, on_input, CaptureConsumer, CaptureShared};
+use super::pump::Pump;
+use super::ring::{capture_ring_with, on_input, CaptureShared};
 use super::source::{Feed, Pace, Signal, WavFeed};
 
 #[derive(Debug, Clone)]
@@ -177,71 +178,6 @@ impl Drop for CaptureStream {
         if let Err(e) = self.shutdown() {
             tracing::warn!(error = %e, "capture source ended with an error");
         }
-    }
-}
-
-/// Pops everything in the ring into the framer; sends finished frames. Returns false once the
-/// consumer is gone.
-pub(crate) struct Pump {
-    pub framer: Framer,
-    pub level: LevelAccumulator,
-    pub buf: Vec<f32>,
-    pub tx: mpsc::Sender<Frame>,
-    pub blocking: bool,
-    pub closed: bool,
-}
-
-impl Pump {
-    pub fn new(framer: Framer, meter: LevelMeter, tx: mpsc::Sender<Frame>, blocking: bool) -> Self {
-        let level = LevelAccumulator::new(meter, framer.input_rate());
-        Pump { framer, level, buf: vec![0.0; 4096], tx, blocking, closed: false }
-    }
-
-    pub fn drain(&mut self, cons: &mut CaptureConsumer, link: &CaptureLink) -> Result<(), AudioError> {
-        loop {
-            let n = cons.pop(&mut self.buf);
-            if n == 0 {
-                return Ok(());
-            }
-            self.level.feed(&self.buf[..n]);
-            let (tx, blocking, closed) = (&self.tx, self.blocking, &mut self.closed);
-            let mut emit = |s: &[i16]| send(tx, blocking, closed, link, s);
-            self.framer.push(&self.buf[..n], &mut emit)?;
-        }
-    }
-
-    /// Switches to a source with another native rate, emitting what the old rate still held.
-    pub fn set_input_rate(&mut self, rate: u32, link: &CaptureLink) -> Result<(), AudioError> {
-        let (tx, blocking, closed) = (&self.tx, self.blocking, &mut self.closed);
-        self.framer.set_input_rate(rate, &mut |s: &[i16]| send(tx, blocking, closed, link, s))?;
-        self.level = LevelAccumulator::new(link.meter.clone(), rate);
-        Ok(())
-    }
-
-    pub fn finish(&mut self, link: &CaptureLink) -> Result<(), AudioError> {
-        let (tx, blocking, closed) = (&self.tx, self.blocking, &mut self.closed);
-        self.framer.finish(&mut |s: &[i16]| send(tx, blocking, closed, link, s))
-    }
-}
-
-fn send(tx: &mpsc::Sender<Frame>, blocking: bool, closed: &mut bool, link: &CaptureLink, samples: &[i16]) {
-    if *closed {
-        return;
-    }
-    let frame = Frame::from_samples(samples, Instant::now());
-    let r = if blocking {
-        tx.blocking_send(frame).map_err(|_| true)
-    } else {
-        tx.try_send(frame).map_err(|e| match e {
-            mpsc::error::TrySendError::Full(_) => {
-                link.queue_dropped.fetch_add(1, Ordering::Relaxed);
-                false
-            }
-            mpsc::error::TrySendError::Closed(_) => true,
-        })
-    };
-    if r == Err(true) {
-        *closed = true;
     }
 }
 

@@ -8,6 +8,7 @@ use cpal::traits::{DeviceTrait, HostTrait};
 use serde::Serialize;
 
 use super::error::{AudioError, Direction};
+use super::quiet;
 
 /// Which device to open.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -88,6 +89,7 @@ pub fn device_name(d: &cpal::Device) -> String {
 }
 
 fn host() -> cpal::Host {
+    quiet::silence_alsa();
     cpal::default_host()
 }
 
@@ -118,14 +120,15 @@ pub fn default_config(
     r.map_err(|e| AudioError::from_cpal(&device_name(d), direction, &e))
 }
 
-/// Lists the devices of one direction with their default configs.
+/// Lists the devices of one direction with their default configs (left out for the PCMs
+/// `quiet::probe` keeps closed).
 pub fn list(direction: Direction) -> Result<Vec<DeviceInfo>, AudioError> {
     let default_id = default_device(direction).and_then(|d| device_id(&d));
     let mut out = Vec::new();
     for d in devices(direction)? {
         let name = device_name(&d);
         let id = device_id(&d);
-        let cfg = default_config(&d, direction).ok();
+        let cfg = if quiet::probe(id.as_deref()) { default_config(&d, direction).ok() } else { None };
         out.push(DeviceInfo {
             is_default: default_id.is_some() && id == default_id,
             id,

@@ -9,12 +9,13 @@ use std::time::{Duration, Instant};
 use cpal::traits::{DeviceTrait, StreamTrait};
 use tokio::sync::mpsc;
 
-use super::capture::{ring_capacity, CaptureLink, CaptureOptions, Pump};
+use super::capture::{ring_capacity, CaptureLink, CaptureOptions};
 use super::device::{self, device_name, emit, AudioEvent, DeviceSel, EventTx};
 use super::error::{AudioError, Direction};
 use super::framer::{Frame, Framer};
+use super::pump::Pump;
 use super::ring::{capture_ring_with, on_input, CaptureConsumer, CaptureShared};
-use super::supervise::{by_sample_format, health, record_fault, Supervisor};
+use super::supervise::{by_sample_format, health, Supervisor};
 
 /// How long the worker sleeps when no callback wakes it (it is normally unparked per callback).
 const IDLE_WAIT: Duration = Duration::from_millis(20);
@@ -95,8 +96,9 @@ fn run_input(inp: &mut Input, pump: &mut Pump, link: &CaptureLink, stall: Durati
             return Some(e.to_string());
         }
         let s = &link.shared;
-        let fault = s.fault.load(Ordering::Acquire);
-        if let Some(why) = health(fault, s.last_callback_ns.load(Ordering::Acquire), inp.opened, stall) {
+        if let Some(why) =
+            health(s.fault.get(), s.last_callback_ns.load(Ordering::Acquire), inp.opened, stall)
+        {
             let _ = pump.drain(&mut inp.cons, link);
             return Some(why);
         }
@@ -115,10 +117,10 @@ fn open_input(
     let rate = supported.sample_rate();
     let channels = supported.channels();
     let (mut state, cons) = capture_ring_with(shared.clone(), channels, ring_capacity(rate), Some(wake));
-    shared.fault.store(0, Ordering::Release);
+    shared.fault.clear();
     shared.last_callback_ns.store(0, Ordering::Release);
-    let fault = shared.clone();
-    let on_err = move |e: cpal::Error| record_fault(&fault.fault, &e);
+    let faults = shared.clone();
+    let on_err = move |e: cpal::Error| faults.fault.record(&e);
     let config = supported.config();
     macro_rules! build {
         ($t:ty) => {

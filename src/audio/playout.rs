@@ -7,7 +7,7 @@
 //! compares integers. The resampler runs continuously (fed silence when starved) so the last
 //! samples of a reply are pushed out of its filter and the end of playback is exact.
 
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use cpal::{FromSample, Sample};
@@ -16,6 +16,7 @@ use ringbuf::{HeapCons, HeapRb};
 
 use super::clock;
 use super::error::AudioError;
+use super::fault::FaultCell;
 use super::resample::MonoResampler;
 
 /// Counters and positions shared by the callback and the `Player`.
@@ -41,8 +42,8 @@ pub struct PlaybackShared {
     pub underruns: AtomicU64,
     pub callbacks: AtomicU64,
     pub last_callback_ns: AtomicU64,
-    /// Set by the stream's error callback (non-zero = broken).
-    pub fault: AtomicU32,
+    /// Set by the stream's error callback when the stream is dead.
+    pub fault: FaultCell,
 }
 
 /// Everything the output callback touches; built before the stream starts.

@@ -5,7 +5,7 @@
 //! the framer thread with `Thread::unpark` (an atomic swap plus, at most, a futex wake: no lock,
 //! no allocation). Samples that do not fit are counted, never waited for.
 
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread::Thread;
 
@@ -14,6 +14,7 @@ use ringbuf::traits::{Consumer, Observer, Producer, Split};
 use ringbuf::{HeapCons, HeapProd, HeapRb};
 
 use super::clock;
+use super::fault::FaultCell;
 
 /// Counters shared between the callback and everything else.
 #[derive(Debug, Default)]
@@ -26,8 +27,8 @@ pub struct CaptureShared {
     /// `clock::now_ns()` of the last callback and of the last successful push.
     pub last_callback_ns: AtomicU64,
     pub last_push_ns: AtomicU64,
-    /// Set by the stream's error callback: a non-zero `supervise::fault_code`.
-    pub fault: AtomicU32,
+    /// Set by the stream's error callback when the stream is dead.
+    pub fault: FaultCell,
 }
 
 /// Everything the input callback touches. Built before the stream starts; never reallocated.

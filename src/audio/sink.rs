@@ -17,7 +17,7 @@ use super::device::{self, device_name, emit, AudioEvent, DeviceSel, EventTx};
 use super::error::{AudioError, Direction};
 use super::player::{lock, PlayerOptions, SinkLink, SinkSpec};
 use super::playout::{on_output, PlaybackCallbackState};
-use super::supervise::{by_sample_format, health, record_fault, Supervisor};
+use super::supervise::{by_sample_format, health, Supervisor};
 
 /// How often the worker moves backlog into the ring and checks the stream's health.
 const TICK: Duration = Duration::from_millis(5);
@@ -138,8 +138,8 @@ fn run_speaker(
         std::thread::sleep(TICK);
         lock(&link.feed).top_up();
         let s = &link.shared;
-        let fault = s.fault.load(Ordering::Acquire);
-        if let Some(why) = health(fault, s.last_callback_ns.load(Ordering::Acquire), r.opened, stall) {
+        if let Some(why) = health(s.fault.get(), s.last_callback_ns.load(Ordering::Acquire), r.opened, stall)
+        {
             return Some(why);
         }
     })
@@ -166,10 +166,10 @@ fn open_output(
         std::thread::sleep(Duration::from_millis(5));
     }
     let mut state = PlaybackCallbackState::new(link.rb.clone(), link.shared.clone(), in_rate, rate)?;
-    link.shared.fault.store(0, Ordering::Release);
+    link.shared.fault.clear();
     link.shared.last_callback_ns.store(0, Ordering::Release);
-    let fault = link.shared.clone();
-    let on_err = move |e: cpal::Error| record_fault(&fault.fault, &e);
+    let faults = link.shared.clone();
+    let on_err = move |e: cpal::Error| faults.fault.record(&e);
     let ch = usize::from(channels);
     let config = supported.config();
     macro_rules! build {

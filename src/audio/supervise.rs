@@ -1,28 +1,22 @@
 //! Keeps a device stream alive: when it faults (cpal error callback) or stalls (no callback for
 //! too long), the stream is dropped and the system default is opened instead, with a short,
 //! bounded backoff. When nothing can be opened any more the worker stops with a clear error
-//! instead of retrying forever (screenpipe logged 1450+ retries a day before it learned this).
+//! instead of retrying forever (a device that is gone for good would otherwise be retried, and
+//! logged, thousands of times a day).
 
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::clock;
 use super::device::{emit, AudioEvent, DeviceSel, EventTx};
 use super::error::{AudioError, Direction};
+use super::fault::Fault;
 
 /// Consecutive failed opens of the default before giving up (backoff 0.25, 0.5, 1 s).
 const MAX_REOPEN_ATTEMPTS: u32 = 4;
 /// Extra time allowed before the very first callback: PulseAudio often stalls 0.8–2.5 s.
 pub const STARTUP_GRACE: Duration = Duration::from_secs(5);
-
-/// What both directions' cpal error callbacks do: keep the fault for the supervisor to read.
-pub fn record_fault(fault: &AtomicU32, e: &cpal::Error) {
-    let code = fault_code(e.kind());
-    if code != 0 {
-        fault.store(code, Ordering::Release);
-    }
-}
 
 /// Builds a stream for a device's sample format: `$build!(T)` is expanded once per format cpal
 /// can deliver, the rest is an `UnsupportedConfig` error for `$device`.
@@ -48,38 +42,15 @@ macro_rules! by_sample_format {
 }
 pub(crate) use by_sample_format;
 
-/// Classifies a cpal stream error for the error callback: 0 for over/underruns, reroutes and
-/// refused real-time priority (no reason to reopen), else a non-zero code `fault_reason` reads.
-pub fn fault_code(kind: cpal::ErrorKind) -> u32 {
-    use cpal::ErrorKind as K;
-    match kind {
-        K::Xrun | K::DeviceChanged | K::RealtimeDenied => 0,
-        K::DeviceNotAvailable => 1,
-        K::StreamInvalidated => 2,
-        K::PermissionDenied => 3,
-        K::DeviceBusy => 4,
-        K::HostUnavailable => 5,
-        K::BackendError => 6,
-        _ => 7,
-    }
-}
-
-fn fault_reason(code: u32) -> &'static str {
-    match code {
-        1 => "the device is no longer available",
-        2 => "the stream was invalidated",
-        3 => "permission denied",
-        4 => "the device is busy",
-        5 => "the audio server went away",
-        6 => "the audio backend reported an error",
-        _ => "the device reported an error",
-    }
-}
-
 /// Why the stream in use looks dead, if it does. `last_callback_ns` is 0 before the first.
-pub fn health(fault: u32, last_callback_ns: u64, opened: Instant, stall: Duration) -> Option<String> {
-    if fault != 0 {
-        return Some(fault_reason(fault).into());
+pub fn health(
+    fault: Option<Fault>,
+    last_callback_ns: u64,
+    opened: Instant,
+    stall: Duration,
+) -> Option<String> {
+    if let Some(fault) = fault {
+        return Some(fault.reason().into());
     }
     match clock::from_ns(last_callback_ns) {
         None if opened.elapsed() > stall + STARTUP_GRACE => {

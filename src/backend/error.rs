@@ -1,3 +1,4 @@
+use crate::intents::UndoError;
 use crate::store::StoreError;
 use serde::Serialize;
 
@@ -18,6 +19,9 @@ pub enum ApiError {
     /// No Deepgram key is configured (503: the service cannot mint tokens).
     #[error("{0}")]
     KeyMissing(String),
+    /// The key store (the desktop app's keychain) could not be read (503, as a missing key).
+    #[error("{0}")]
+    KeyUnreadable(String),
     /// Deepgram refused the key (503 here; the user must fix the key, retrying will not help).
     #[error("{0}")]
     KeyRefused(String),
@@ -38,7 +42,10 @@ impl ApiError {
             ApiError::Conflict(_) => 409,
             ApiError::Invalid(_) => 422,
             ApiError::RateLimited { .. } => 429,
-            ApiError::Upstream(_) | ApiError::KeyMissing(_) | ApiError::KeyRefused(_) => 503,
+            ApiError::Upstream(_)
+            | ApiError::KeyMissing(_)
+            | ApiError::KeyUnreadable(_)
+            | ApiError::KeyRefused(_) => 503,
             ApiError::Unauthorized(_) => 401,
             ApiError::Forbidden(_) => 403,
             ApiError::Storage(_) => 500,
@@ -67,6 +74,16 @@ impl From<StoreError> for ApiError {
                 "The disk is full; nothing was saved. Free some space and try again.".into(),
             ),
             other => ApiError::Storage(format!("Storage failed: {other}")),
+        }
+    }
+}
+
+impl From<UndoError> for ApiError {
+    fn from(e: UndoError) -> Self {
+        match e {
+            UndoError::Store(e) => e.into(),
+            UndoError::UnreadableRecord { .. } => ApiError::Storage(format!("Could not undo: {e}")),
+            UndoError::TaskGone { .. } => ApiError::Conflict(format!("Could not undo: {e}")),
         }
     }
 }

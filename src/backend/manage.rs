@@ -3,7 +3,8 @@
 
 use super::{ApiError, Service};
 use crate::intents::{when, Actor};
-use crate::store::{conversations, goals, tasks, GoalRow, TaskRow, TaskStatus};
+use crate::store::goals::UnknownGoalStatus;
+use crate::store::{conversations, goals, tasks, GoalRow, GoalStatus, TaskRow, TaskStatus};
 use serde::Deserialize;
 
 /// A task as the user typed it; `scheduled_at` is ISO 8601, local to the user when no offset.
@@ -14,8 +15,6 @@ pub struct TaskInput {
     pub duration_minutes: Option<i64>,
     pub notes: Option<String>,
 }
-
-const GOAL_STATUSES: [&str; 3] = ["active", "done", "archived"];
 
 impl Service {
     fn local_user(&self) -> Result<(String, chrono_tz::Tz), ApiError> {
@@ -118,9 +117,8 @@ impl Service {
     }
 
     pub fn set_goal_status(&self, id: &str, status: &str) -> Result<GoalRow, ApiError> {
-        if !GOAL_STATUSES.contains(&status) {
-            return Err(ApiError::Invalid(format!("A goal is active, done or archived, not {status:?}.")));
-        }
+        let status: GoalStatus =
+            status.parse().map_err(|e: UnknownGoalStatus| ApiError::Invalid(e.to_string()))?;
         let now = self.clock().now();
         if !self.store().write(|tx| goals::set_goal_status(tx, id, status, now))? {
             return Err(no_goal(id));

@@ -3,7 +3,7 @@
 //! minting talks to the network.
 
 use super::schemas::*;
-use super::token::{KeySource, MintError, TokenMinter};
+use super::token::{KeySource, KeyUnreadable, MintError, TokenMinter};
 use super::{limits, ApiError};
 use crate::config::catalog::Catalog;
 use crate::config::secret::Secret;
@@ -87,8 +87,15 @@ impl Service {
         *self.inner.template.write().unwrap_or_else(|p| p.into_inner()) = t;
     }
 
+    /// False only when no key is saved. A key store that cannot be read is not "no key": the
+    /// start goes on to the mint, which fails saying why (see `key_status` to learn it sooner).
     pub fn has_key(&self) -> bool {
-        self.inner.minter.has_key()
+        !matches!(self.inner.minter.key_status(), Ok(false))
+    }
+
+    /// Whether a key is saved, or why the place it is kept could not be read.
+    pub fn key_status(&self) -> Result<bool, KeyUnreadable> {
+        self.inner.minter.key_status()
     }
 
     /// A conversation's start: rate limits, a short-lived Deepgram token, then the conversation
@@ -152,6 +159,9 @@ impl Service {
         let s = self.settings();
         self.inner.minter.mint(&s.deepgram.api_url, s.deepgram.token_ttl_seconds).await.map_err(|e| match e {
             MintError::NoKey => ApiError::KeyMissing(e.to_string()),
+            MintError::KeyUnreadable(_) => {
+                ApiError::KeyUnreadable(format!("Could not get a Deepgram token: {e}"))
+            }
             MintError::Refused(_) => ApiError::KeyRefused(format!("Could not get a Deepgram token: {e}")),
             other => ApiError::Upstream(format!("Could not get a Deepgram token: {other}")),
         })

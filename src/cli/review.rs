@@ -140,8 +140,7 @@ pub fn tasks(dir: Option<&Path>, cmd: TasksCmd) -> anyhow::Result<ExitCode> {
     let mut t = Table::new(&["WHEN", "TITLE", "MIN", "STATUS", "ID"]);
     for r in rows {
         let mins = r.duration_minutes.map(|m| m.to_string()).unwrap_or_default();
-        let status = serde_json::to_value(r.status)?.as_str().unwrap_or_default().to_string();
-        t.row(vec![r.scheduled_at, r.title, mins, status, r.id]);
+        t.row(vec![r.scheduled_at.to_string(), r.title, mins, r.status.as_str().to_string(), r.id]);
     }
     print!("{}", t.render());
     Ok(ExitCode::SUCCESS)
@@ -156,7 +155,7 @@ pub fn goals(dir: Option<&Path>, cmd: GoalsCmd) -> anyhow::Result<ExitCode> {
     }
     let mut t = Table::new(&["GOAL", "TIMELINE", "STATUS", "CREATED", "ID"]);
     for r in rows {
-        t.row(vec![r.statement, r.timeline, r.status, r.created_at, r.id]);
+        t.row(vec![r.statement, r.timeline, r.status.as_str().to_string(), r.created_at, r.id]);
     }
     print!("{}", t.render());
     Ok(ExitCode::SUCCESS)

@@ -1,6 +1,7 @@
 //! The intent catalogue (`config/intents.yaml`): turned into Deepgram function definitions, and
 //! used to check the arguments the LLM sends before anything runs.
 
+use super::intent_kind::IntentKind;
 use super::ConfigError;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -14,7 +15,10 @@ pub enum ParamType {
     Integer,
 }
 
+/// Unknown keys are refused: a key this type does not know would otherwise vanish on the way to
+/// the LLM without a word.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ParamSpec {
     #[serde(rename = "type")]
     pub kind: ParamType,
@@ -25,11 +29,16 @@ pub struct ParamSpec {
     pub minimum: Option<i64>,
     #[serde(default)]
     pub maximum: Option<i64>,
+    /// A JSON Schema `format` (`date-time`, `date`), passed on so the LLM writes the value in it.
+    #[serde(default)]
+    pub format: Option<String>,
 }
 
 #[derive(Debug, Clone)]
 pub struct IntentSpec {
     pub name: String,
+    /// Which handler runs it, parsed from `name`.
+    pub kind: IntentKind,
     pub description: String,
     pub mutating: bool,
     /// In catalogue order, which is the order the LLM sees them.
@@ -50,6 +59,7 @@ struct RawCatalog {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawIntent {
     name: String,
     description: String,
@@ -61,9 +71,14 @@ struct RawIntent {
 
 impl Catalog {
     pub fn parse(yaml: &str) -> Result<Self, ConfigError> {
-        let raw: RawCatalog = serde_yaml::from_str(yaml).map_err(|e| ConfigError::Catalog(e.to_string()))?;
+        let raw: RawCatalog =
+            serde_yaml::from_str(yaml).map_err(|e| ConfigError::Catalog(super::yaml_error(&e)))?;
         let mut intents = Vec::with_capacity(raw.intents.len());
         for r in raw.intents {
+            let kind = r.name.parse::<IntentKind>().map_err(|e| {
+                let known: Vec<&str> = IntentKind::ALL.iter().map(|k| k.name()).collect();
+                ConfigError::Catalog(format!("{e}; the app runs {}", known.join(", ")))
+            })?;
             let mut params = Vec::with_capacity(r.parameters.len());
             for (k, v) in r.parameters {
                 let name = k
@@ -78,6 +93,7 @@ impl Catalog {
             }
             intents.push(IntentSpec {
                 name: r.name,
+                kind,
                 description: r.description,
                 mutating: r.mutating,
                 params,
@@ -114,6 +130,9 @@ impl IntentSpec {
             }
             if let Some(max) = p.maximum {
                 prop["maximum"] = json!(max);
+            }
+            if let Some(format) = &p.format {
+                prop["format"] = json!(format);
             }
             properties.insert(name.clone(), prop);
             if p.required {
@@ -213,6 +232,27 @@ mod tests {
         assert!(list.parameters.get("required").is_none(), "no empty required array");
         let text = serde_json::to_string(&defs).unwrap();
         assert!(!text.contains("null") && !text.contains("{}") && !text.contains("[]"), "{text}");
+    }
+
+    #[test]
+    fn formats_reach_the_function_definitions() {
+        let defs = Catalog::builtin().function_defs();
+        let props = |i: usize| defs[i].parameters["properties"].clone();
+        assert_eq!(props(1)["scheduled_at"]["format"], "date-time");
+        assert_eq!(props(2)["new_time"]["format"], "date-time");
+        assert_eq!(props(3)["day"]["format"], "date");
+        assert!(props(1)["title"].get("format").is_none(), "no format where the catalogue gives none");
+        let typo = "intents:\n  - name: list_tasks\n    description: d\n    parameters:\n      a:\n        type: string\n        description: d\n        fromat: date\n";
+        let err = Catalog::parse(typo).unwrap_err().to_string();
+        assert!(err.contains("list_tasks.a") && err.contains("fromat"), "{err}");
+    }
+
+    #[test]
+    fn an_entry_without_a_handler_is_refused_when_read() {
+        let unknown = "intents:\n  - name: order_pizza\n    description: d\n";
+        let err = Catalog::parse(unknown).unwrap_err().to_string();
+        assert!(err.contains("order_pizza") && err.contains("create_task"), "{err}");
+        assert!(Catalog::builtin().intents.iter().all(|i| i.kind.name() == i.name));
     }
 
     #[test]

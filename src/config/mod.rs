@@ -1,6 +1,7 @@
 //! Settings, the data directory, the persona prompt and the intent catalogue.
 
 pub mod catalog;
+pub mod intent_kind;
 pub mod prompt;
 pub mod secret;
 mod settings;
@@ -22,8 +23,19 @@ pub enum ConfigError {
     Write { path: PathBuf, source: std::io::Error },
     #[error("{path} is not valid settings: {detail}")]
     Invalid { path: PathBuf, detail: String },
-    #[error("the intent catalogue is invalid: {0}")]
+    #[error("config/intents.yaml is not a valid intent catalogue: {0}")]
     Catalog(String),
+}
+
+/// A YAML error that always says where: serde_yaml puts the line in some messages only.
+pub(crate) fn yaml_error(e: &serde_yaml::Error) -> String {
+    let text = e.to_string();
+    match e.location() {
+        Some(at) if !text.contains(" line ") => format!("line {}, column {}: {text}", at.line(), at.column()),
+        Some(_) => text,
+        // Errors found after parsing (a wrong type for the whole document) belong to its start.
+        None => format!("line 1: {text}"),
+    }
 }
 
 /// `--data-dir`, else `COMPANION_DATA_DIR`, else the OS data dir (`~/.local/share/flux-companion`).

@@ -23,9 +23,7 @@ pub fn render(template: &str, user: &UserRow, tz: Tz, now: DateTime<Utc>, today:
         out.push_str("- none scheduled\n");
     }
     for t in today {
-        let at = DateTime::parse_from_rfc3339(&t.scheduled_at)
-            .map(|d| d.with_timezone(&tz).format("%H:%M").to_string())
-            .unwrap_or_else(|_| t.scheduled_at.clone());
+        let at = t.scheduled_at.at().with_timezone(&tz).format("%H:%M");
         let done = if t.status == TaskStatus::Done { " (done)" } else { "" };
         let dur = t.duration_minutes.map(|m| format!(", {m} min")).unwrap_or_default();
         let _ = writeln!(out, "- {at} {}{dur}{done}", t.title);
@@ -48,7 +46,7 @@ mod tests {
             goal_id: None,
             title: "Spanish lesson".into(),
             notes: String::new(),
-            scheduled_at: "2026-11-23T18:00:00+01:00".into(),
+            scheduled_at: crate::time::OffsetTime::parse("2026-11-23T18:00:00+01:00").unwrap(),
             duration_minutes: Some(30),
             status: TaskStatus::Pending,
             completed_at: None,

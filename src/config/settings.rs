@@ -153,7 +153,7 @@ impl Settings {
         let mut settings = match std::fs::read_to_string(&path) {
             Ok(text) if text.trim().is_empty() => Settings::default(),
             Ok(text) => serde_yaml::from_str(&text)
-                .map_err(|e| ConfigError::Invalid { path: path.clone(), detail: e.to_string() })?,
+                .map_err(|e| ConfigError::Invalid { path: path.clone(), detail: super::yaml_error(&e) })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
             Err(source) => return Err(ConfigError::Read { path, source }),
         };

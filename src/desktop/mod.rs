@@ -11,7 +11,7 @@ pub use keys::{KeyStore, KeyStoreError, MemoryKeyStore};
 
 use crate::audio::{self, Direction};
 use crate::backend::host_lock::HostLock;
-use crate::backend::token::KeySource;
+use crate::backend::token::{KeyLookup, KeySource, KeyUnreadable};
 use crate::backend::{ApiError, Service};
 use crate::config::secret::Secret;
 use crate::config::{load_prompt_template, prompt, write_atomically, ConfigError, Settings};
@@ -43,6 +43,7 @@ impl From<LaunchError> for DesktopError {
         match e {
             LaunchError::Config(c) => DesktopError::Config(c),
             LaunchError::Store(a) => DesktopError::Api(a),
+            LaunchError::Database(d) => DesktopError::Io(d.to_string()),
             LaunchError::Input(a) => DesktopError::Talk(format!("Cannot open the microphone: {a}")),
             LaunchError::Output(a) => DesktopError::Talk(format!("Cannot open the speakers: {a}")),
             other => DesktopError::Io(other.to_string()),
@@ -71,6 +72,8 @@ pub struct AppStatus {
     // The provider `agent.provider` resolves to has its key (Deepgram's, or OPENAI_API_KEY).
     pub can_talk: bool,
     pub key_hint: Option<String>,
+    /// Why the keychain could not be read, if it could not: the key is then unknown, not missing.
+    pub key_error: Option<String>,
     pub has_microphone: bool,
     pub microphone_error: Option<String>,
     pub talking: bool,
@@ -147,7 +150,10 @@ impl App {
     }
 
     fn status_with(&self, (has_microphone, microphone_error): Microphone) -> AppStatus {
-        let key = self.keys.get().ok().flatten().or_else(|| Secret::from_env("DEEPGRAM_API_KEY"));
+        let (key, key_error) = match saved_or_env(self.keys.as_ref()) {
+            Ok(key) => (key, None),
+            Err(e) => (None, Some(e.to_string())),
+        };
         let openai = launch::openai_env_key()().is_some();
         let can_talk = match launch::choose_provider(&self.service.settings(), key.is_some(), openai) {
             Ok(launch::ProviderKind::Deepgram) => key.is_some(),
@@ -159,6 +165,7 @@ impl App {
             has_key: key.is_some(),
             can_talk,
             key_hint: key.as_ref().map(keys::hint),
+            key_error,
             has_microphone,
             microphone_error,
             talking: t.is_running(),
@@ -262,5 +269,23 @@ fn split(r: Result<Vec<audio::DeviceInfo>, audio::AudioError>) -> (Vec<audio::De
 
 /// The keychain first, then `DEEPGRAM_API_KEY`, looked up at every mint.
 fn key_source(keys: Arc<dyn KeyStore>) -> KeySource {
-    Arc::new(move || keys.get().ok().flatten().or_else(|| Secret::from_env("DEEPGRAM_API_KEY")))
+    Arc::new(Keychain(keys))
+}
+
+struct Keychain(Arc<dyn KeyStore>);
+
+impl KeyLookup for Keychain {
+    fn lookup(&self) -> Result<Option<Secret>, KeyUnreadable> {
+        saved_or_env(self.0.as_ref())
+    }
+}
+
+/// The saved key, else `DEEPGRAM_API_KEY`. A keychain that cannot be read is an error only when
+/// the variable does not stand in for it, since then the key the user saved is out of reach.
+fn saved_or_env(keys: &dyn KeyStore) -> Result<Option<Secret>, KeyUnreadable> {
+    match keys.get() {
+        Ok(Some(key)) => Ok(Some(key)),
+        Ok(None) => Ok(Secret::from_env("DEEPGRAM_API_KEY")),
+        Err(e) => Secret::from_env("DEEPGRAM_API_KEY").map(Some).ok_or_else(|| KeyUnreadable(e.to_string())),
+    }
 }

@@ -48,11 +48,24 @@ impl App {
         let settings = self.service.settings();
         // The OpenAI key comes from OPENAI_API_KEY (the keychain holds only the Deepgram key).
         let openai_key = launch::openai_env_key();
-        let kind = launch::choose_provider(&settings, self.service.has_key(), openai_key().is_some())?;
-        if kind == ProviderKind::Deepgram && !self.service.has_key() {
-            return Err(DesktopError::Talk(
-                "No Deepgram API key yet: add one in Settings (get it at console.deepgram.com).".into(),
-            ));
+        let deepgram_key = self.service.key_status();
+        let kind =
+            launch::choose_provider(&settings, matches!(deepgram_key, Ok(true)), openai_key().is_some())?;
+        if kind == ProviderKind::Deepgram {
+            match deepgram_key {
+                Ok(true) => {}
+                Ok(false) => {
+                    return Err(DesktopError::Talk(
+                        "No Deepgram API key yet: add one in Settings (get it at console.deepgram.com)."
+                            .into(),
+                    ))
+                }
+                Err(e) => {
+                    return Err(DesktopError::Talk(format!(
+                        "The Deepgram API key could not be read from the system keychain: {e}"
+                    )))
+                }
+            }
         }
         if kind == ProviderKind::OpenAi && openai_key().is_none() {
             return Err(DesktopError::Talk(

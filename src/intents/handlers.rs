@@ -3,24 +3,13 @@
 
 use super::matching::{self, Match};
 use super::when::{parse_day, parse_time, speak_day, speak_time, start_of_day};
-use super::{Actor, IntentCall, Refusal};
+use super::{Actor, Effect, IntentCall, Refusal};
+use crate::config::intent_kind::IntentKind;
 use crate::store::tasks::{self, NewTask};
-use crate::store::{goals, StoreError, TaskRow, TaskStatus};
+use crate::store::{goals, TaskRow, TaskStatus};
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use rusqlite::Connection;
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-
-/// What a call changed, stored with it so a cancellation can revert exactly that.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Effect {
-    GoalCreated { goal_id: String },
-    TaskCreated { task_id: String },
-    TaskRescheduled { task_id: String, previous: String },
-    TaskCompleted { task_id: String },
-    None,
-}
 
 type Outcome = Result<(String, Effect), Refusal>;
 
@@ -28,14 +17,15 @@ const MAX_LIST_DAYS: i64 = 31;
 
 pub(super) fn dispatch(
     tx: &Connection,
+    kind: IntentKind,
     actor: &Actor<'_>,
     call: &IntentCall<'_>,
     args: &Map<String, Value>,
     now: DateTime<Utc>,
 ) -> Outcome {
     let text = |k: &str| args.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
-    match call.name {
-        "submit_goal_intent" => {
+    match kind {
+        IntentKind::SubmitGoal => {
             let (statement, timeline) = (text("goal_statement"), text("timeline"));
             let id = uuid::Uuid::new_v4().to_string();
             goals::insert_goal(tx, &id, &actor.user.id, &statement, &timeline, Some(call.call_id), now)?;
@@ -44,7 +34,7 @@ pub(super) fn dispatch(
             );
             Ok((msg, Effect::GoalCreated { goal_id: id }))
         }
-        "create_task" => {
+        IntentKind::CreateTask => {
             let at = future_time(&text("scheduled_at"), actor, now)?;
             let title = text("title");
             let duration = args.get("duration_minutes").and_then(Value::as_i64);
@@ -67,14 +57,14 @@ pub(super) fn dispatch(
                 Effect::TaskCreated { task_id: id },
             ))
         }
-        "reschedule_task" => {
+        IntentKind::RescheduleTask => {
             let task = find_task(tx, actor, &text("task"))?;
             let at = future_time(&text("new_time"), actor, now)?;
             tasks::set_time(tx, &task.id, at, now)?;
             let msg = format!("Rescheduled {} to {}.", task.title, speak_time(&at, actor.tz));
             Ok((msg, Effect::TaskRescheduled { task_id: task.id, previous: task.scheduled_at }))
         }
-        "complete_task" => {
+        IntentKind::CompleteTask => {
             let task = find_task(tx, actor, &text("task"))?;
             if task.status == TaskStatus::Done {
                 return Ok((format!("{} was already marked as done.", task.title), Effect::None));
@@ -85,8 +75,7 @@ pub(super) fn dispatch(
                 Effect::TaskCompleted { task_id: task.id },
             ))
         }
-        "list_tasks" => list(tx, actor, args, now).map(|s| (s, Effect::None)),
-        other => Err(Refusal::Said(format!("I can't run {other} yet."))),
+        IntentKind::ListTasks => list(tx, actor, args, now).map(|s| (s, Effect::None)),
     }
 }
 
@@ -110,12 +99,7 @@ fn find_task(tx: &Connection, actor: &Actor<'_>, query: &str) -> Result<TaskRow,
         Match::Ambiguous(many) => {
             let list: Vec<String> = many
                 .iter()
-                .map(|t| {
-                    let at = DateTime::parse_from_rfc3339(&t.scheduled_at)
-                        .map(|d| speak_time(&d, actor.tz))
-                        .unwrap_or_default();
-                    format!("{} on {at}", t.title)
-                })
+                .map(|t| format!("{} on {}", t.title, speak_time(&t.scheduled_at.at(), actor.tz)))
                 .collect();
             Err(Refusal::Said(format!(
                 "'{query}' matches {} tasks: {}. Which one?",
@@ -173,37 +157,12 @@ fn list(
     let items: Vec<String> = found
         .iter()
         .map(|t| {
-            let at = DateTime::parse_from_rfc3339(&t.scheduled_at).map(|d| d.with_timezone(&actor.tz)).ok();
-            let when = match at {
-                Some(d) if from == to => d.format("%H:%M").to_string(),
-                Some(d) => d.format("%a %-d %b %H:%M").to_string(),
-                None => String::new(),
-            };
+            let at = t.scheduled_at.at().with_timezone(&actor.tz);
+            let when = if from == to { at.format("%H:%M") } else { at.format("%a %-d %b %H:%M") };
             let done = if t.status == TaskStatus::Done { " (done)" } else { "" };
             format!("{when} {}{done}", t.title)
         })
         .collect();
     let n = found.len();
     Ok(format!("You have {n} task{} {span}: {}.", if n == 1 { "" } else { "s" }, items.join(", ")))
-}
-
-pub(super) fn revert(tx: &Connection, effect: &Effect, now: DateTime<Utc>) -> Result<(), StoreError> {
-    match effect {
-        Effect::GoalCreated { goal_id } => {
-            goals::delete_goal(tx, goal_id)?;
-        }
-        Effect::TaskCreated { task_id } => {
-            tasks::delete_task(tx, task_id)?;
-        }
-        Effect::TaskRescheduled { task_id, previous } => {
-            if let Ok(at) = DateTime::parse_from_rfc3339(previous) {
-                tasks::set_time(tx, task_id, at, now)?;
-            }
-        }
-        Effect::TaskCompleted { task_id } => {
-            tasks::set_status(tx, task_id, TaskStatus::Pending, now)?;
-        }
-        Effect::None => {}
-    }
-    Ok(())
 }

@@ -75,7 +75,7 @@ mod tests {
             goal_id: None,
             title: title.into(),
             notes: String::new(),
-            scheduled_at: "2026-11-24T10:00:00+00:00".into(),
+            scheduled_at: crate::time::OffsetTime::parse("2026-11-24T10:00:00+00:00").unwrap(),
             duration_minutes: None,
             status,
             completed_at: None,

@@ -4,6 +4,7 @@
 
 mod handlers;
 pub mod matching;
+mod undo;
 pub mod when;
 
 use crate::config::catalog::Catalog;
@@ -12,10 +13,10 @@ use crate::store::{CallStatus, Store, StoreError, UserRow};
 use crate::time::Clock;
 use chrono::DateTime;
 use chrono_tz::Tz;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
-pub use handlers::Effect;
+pub use undo::{cancel, CancelOutcome, Effect, UndoError};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct IntentOutcome {
@@ -36,15 +37,6 @@ pub struct IntentCall<'a> {
     pub arguments: &'a Value,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-pub enum CancelOutcome {
-    /// The call had run; its effect was reverted.
-    Reverted,
-    /// The call had not run (or had failed); it never will now.
-    Prevented,
-    AlreadyCancelled,
-}
-
 /// Who the intents act for, and in which timezone their times are read.
 pub struct Actor<'a> {
     pub user: &'a UserRow,
@@ -53,6 +45,8 @@ pub struct Actor<'a> {
 }
 
 impl Actor<'_> {
+    /// Stored users have a valid timezone (`users::get_user` refuses a row without one) and the
+    /// settings are validated, so the UTC fallback serves only rows built by hand.
     pub fn tz_of(user: &UserRow) -> Tz {
         user.timezone.parse().unwrap_or(Tz::UTC)
     }
@@ -94,43 +88,6 @@ pub fn execute(
     })
 }
 
-/// Cancels a call (the agent's `FunctionCallCancelled`, or the user's undo): reverts what it did,
-/// or makes sure it never runs if it has not yet.
-pub fn cancel(
-    store: &Store,
-    call_id: &str,
-    conversation_id: Option<&str>,
-    name: &str,
-    clock: &Clock,
-) -> Result<CancelOutcome, StoreError> {
-    let now = clock.now();
-    store.write(|tx| match calls::get_call(tx, call_id)? {
-        Some(row) if row.status == CallStatus::Cancelled => Ok(CancelOutcome::AlreadyCancelled),
-        Some(row) => {
-            let effect = row.effect.as_deref().and_then(|e| serde_json::from_str::<Effect>(e).ok());
-            if let Some(effect) = &effect {
-                handlers::revert(tx, effect, now)?;
-            }
-            calls::mark_cancelled(tx, call_id, now)?;
-            Ok(if effect.is_some() { CancelOutcome::Reverted } else { CancelOutcome::Prevented })
-        }
-        None => {
-            let row = FunctionCallRow {
-                id: call_id.to_string(),
-                conversation_id: conversation_id.map(str::to_string),
-                name: name.to_string(),
-                arguments: String::new(),
-                status: CallStatus::Cancelled,
-                result: "cancelled before it ran".into(),
-                effect: None,
-                created_at: String::new(),
-            };
-            calls::insert_call(tx, &row, now)?;
-            Ok(CancelOutcome::Prevented)
-        }
-    })
-}
-
 pub(crate) enum Refusal {
     Said(String),
     Store(StoreError),
@@ -164,7 +121,7 @@ fn run(
         other => other,
     };
     let args = spec.check_args(args).map_err(Refusal::Said)?;
-    handlers::dispatch(tx, actor, call, &args, now)
+    handlers::dispatch(tx, spec.kind, actor, call, &args, now)
 }
 
 fn outcome(call: &IntentCall<'_>, result: String, status: CallStatus, replayed: bool) -> IntentOutcome {

@@ -31,9 +31,11 @@ pub use provider::{
 pub enum LaunchError {
     #[error("cannot create the data directory {path}: {source}")]
     DataDir { path: String, source: std::io::Error },
-    #[error("{0}")]
+    #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error("{0}")]
+    #[error(transparent)]
+    Database(#[from] crate::store::StoreError),
+    #[error(transparent)]
     Store(#[from] ApiError),
     #[error("cannot take the session lock: {0}")]
     HostLock(std::io::Error),
@@ -79,7 +81,7 @@ pub fn open_dir(data_dir: &Path, key: KeySource, role: Role) -> Result<Opened, L
     std::fs::create_dir_all(data_dir)
         .map_err(|source| LaunchError::DataDir { path: data_dir.display().to_string(), source })?;
     let settings = Settings::load(data_dir)?;
-    let store = Store::open_in(data_dir).map_err(ApiError::from)?;
+    let store = Store::open_in(data_dir)?;
     let service = Service::new(ServiceParts {
         store: Arc::new(store),
         settings,

@@ -106,7 +106,12 @@ impl Runner {
             }
         }
         let playback_drained = self.playback.is_drained();
-        self.step(Input::Tick { now, playback_drained, connecting: self.linking.is_some() });
+        self.step(Input::Tick {
+            now,
+            playback_drained,
+            connecting: self.linking.is_some(),
+            calls_running: !self.pending_calls.is_empty(),
+        });
         self.dispatch_say(now);
         if self.input_ended && self.agent_done(now) {
             self.step(Input::Finished);

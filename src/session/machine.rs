@@ -71,11 +71,12 @@ pub enum Input {
         reason: String,
         agent_error: Option<(String, String)>,
     },
-    /// The 20 ms housekeeping tick.
+    /// The 20 ms housekeeping tick; `calls_running` while client-side calls have not answered.
     Tick {
         now: Instant,
         playback_drained: bool,
         connecting: bool,
+        calls_running: bool,
     },
     Reconnected,
     ReconnectFailed {
@@ -189,8 +190,12 @@ impl Conversation {
             Input::Closed { code, reason, agent_error } => {
                 self.closed(code, reason, agent_error, &mut actions)
             }
-            Input::Tick { now, playback_drained, connecting } => match &self.phase {
-                Phase::Reconnecting(r) if r.due <= now && !connecting => actions.push(Action::OpenLink),
+            Input::Tick { now, playback_drained, connecting, calls_running } => match &self.phase {
+                // A call that is still running when the link drops is answered first, so the
+                // new link is told it ran (with its result) and the agent does not run it again.
+                Phase::Reconnecting(r) if r.due <= now && !connecting && !calls_running => {
+                    actions.push(Action::OpenLink)
+                }
                 Phase::AgentSpeaking if !self.reply_active && playback_drained => {
                     self.phase = Phase::Listening
                 }

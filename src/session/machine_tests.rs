@@ -30,7 +30,13 @@ type Row = (Phase, bool, bool, Input, Phase, bool, bool, Vec<Action>);
 fn transition_table() {
     let now = Instant::now();
     let later = now + Duration::from_secs(1);
-    let tick = |drained, connecting| Input::Tick { now, playback_drained: drained, connecting };
+    let tick = |drained, connecting| Input::Tick {
+        now,
+        playback_drained: drained,
+        connecting,
+        calls_running: false,
+    };
+    let tick_with_calls = Input::Tick { now, playback_drained: true, connecting: false, calls_running: true };
     use Action::*;
     use Phase::*;
     let rows: Vec<Row> = vec![
@@ -102,6 +108,7 @@ fn transition_table() {
             vec![OpenLink],
         ),
         (reconnecting(1, now), false, false, tick(true, true), reconnecting(1, now), false, false, vec![]),
+        (reconnecting(1, now), false, false, tick_with_calls, reconnecting(1, now), false, false, vec![]),
         (
             reconnecting(1, later),
             false,

@@ -93,13 +93,16 @@ fn run(
     let sid = session_id.as_str();
     while let Some(job) = jobs.blocking_recv() {
         match job {
-            Job::SaveMessage { role, content } => {
-                if let Err(e) = control.save_message(sid, &role, &content) {
-                    tracing::warn!(error = %e, %role, "could not save a message");
-                }
-            }
+            Job::SaveMessage { role, content } => match control.save_message(sid, &role, &content) {
+                // Said only once the write committed, so a crash report can be checked against it.
+                Ok(()) => tracing::debug!(session = sid, %role, "message stored"),
+                Err(e) => tracing::warn!(error = %e, %role, "could not save a message"),
+            },
             Job::RunIntent { call_id, name, arguments } => {
                 let done = run_intent(control.as_ref(), sid, call_id, name, &arguments);
+                if done.ok {
+                    tracing::debug!(session = sid, call_id = %done.call_id, "function call stored");
+                }
                 let _ = results.send(done);
             }
             Job::CancelIntent { call_id, name } => {

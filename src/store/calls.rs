@@ -1,4 +1,4 @@
-use super::{db, Result};
+use super::{db, read_error, Result};
 use crate::time::format_utc;
 use chrono::{DateTime, Utc};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
@@ -65,7 +65,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FunctionCallRow> {
 
 pub fn get_call(conn: &Connection, id: &str) -> Result<Option<FunctionCallRow>> {
     let sql = format!("SELECT {COLUMNS} FROM function_calls WHERE id = ?1");
-    conn.query_row(&sql, [id], from_row).optional().map_err(db)
+    conn.query_row(&sql, [id], from_row).optional().map_err(read_error("function_calls"))
 }
 
 pub fn calls_of_conversation(conn: &Connection, conversation_id: &str) -> Result<Vec<FunctionCallRow>> {
@@ -73,7 +73,7 @@ pub fn calls_of_conversation(conn: &Connection, conversation_id: &str) -> Result
         format!("SELECT {COLUMNS} FROM function_calls WHERE conversation_id = ?1 ORDER BY created_at, rowid");
     let mut stmt = conn.prepare_cached(&sql).map_err(db)?;
     let rows = stmt.query_map([conversation_id], from_row).map_err(db)?;
-    rows.collect::<rusqlite::Result<_>>().map_err(db)
+    rows.collect::<rusqlite::Result<_>>().map_err(read_error("function_calls"))
 }
 
 pub fn insert_call(conn: &Connection, row: &FunctionCallRow, now: DateTime<Utc>) -> Result<()> {

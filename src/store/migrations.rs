@@ -6,6 +6,11 @@ use rusqlite_migration::{Migrations, M};
 const STEPS: &[&str] =
     &[include_str!("../../migrations/0001_initial.sql"), include_str!("../../migrations/0002_metrics.sql")];
 
+/// How many migrations this version knows (the newest schema's `user_version`).
+pub(super) fn count() -> usize {
+    STEPS.len()
+}
+
 pub(super) fn apply(conn: &mut Connection) -> Result<(), rusqlite_migration::Error> {
     let steps: Vec<M<'static>> = STEPS.iter().map(|sql| M::up(sql)).collect();
     Migrations::new(steps).to_latest(conn)

@@ -8,13 +8,14 @@ pub mod goals;
 pub mod messages;
 pub mod metrics;
 mod migrations;
+mod opening;
 pub mod search;
 pub mod tasks;
 pub mod users;
 
 pub use calls::{CallStatus, FunctionCallRow};
 pub use conversations::{ConversationRow, ConversationStatus};
-pub use goals::GoalRow;
+pub use goals::{GoalRow, GoalStatus};
 pub use messages::MessageRow;
 pub use search::SearchHit;
 pub use tasks::{TaskRow, TaskStatus};
@@ -38,6 +39,23 @@ pub enum StoreError {
     DataDir { path: PathBuf, source: std::io::Error },
     #[error("corrupt row in {table}: {detail}")]
     Corrupt { table: &'static str, detail: String },
+    #[error(
+        "the database {path} is damaged (it is not an SQLite database any more); it was kept as \
+         {kept} and nothing was written over it. Start again to begin a new, empty database, or \
+         copy a backup to {path}"
+    )]
+    Damaged { path: PathBuf, kept: PathBuf },
+    #[error(
+        "the database {path} was written by a newer version of Flux Companion (schema {found}; \
+         this version knows {known}); it was left untouched. Install the newer version, or move \
+         the file away to start a new database"
+    )]
+    TooNew { path: PathBuf, found: i64, known: usize },
+    #[error(
+        "cannot open the database {path} for writing ({detail}): check that the data directory \
+         is writable, or choose another with --data-dir or COMPANION_DATA_DIR"
+    )]
+    Unwritable { path: PathBuf, detail: String },
 }
 
 impl StoreError {
@@ -70,8 +88,16 @@ impl Store {
     }
 
     pub fn open(path: &Path) -> Result<Self> {
-        let mut writer = Connection::open(path)?;
-        configure(&writer)?;
+        let mut writer = Connection::open(path).map_err(|e| opening::opening_error(path, e))?;
+        // Before anything writes (WAL mode rewrites the header): a newer file stays as it is.
+        opening::check_version(&writer, path, migrations::count())?;
+        if let Err(e) = configure(&writer) {
+            drop(writer);
+            return Err(match e {
+                StoreError::Sqlite(e) => opening::opening_error(path, e),
+                other => other,
+            });
+        }
         migrations::apply(&mut writer)?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
@@ -140,6 +166,17 @@ fn configure(conn: &Connection) -> Result<()> {
 /// Maps a failed statement into the store's error, keeping "disk full" distinct.
 pub(crate) fn db(e: rusqlite::Error) -> StoreError {
     StoreError::classify(e)
+}
+
+/// As `db`, for statements that read rows of `table`: a value the row types refuse (a status or
+/// a time they do not know) is a corrupt row, not a failure of the database.
+pub(crate) fn read_error(table: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
+    move |e| match e {
+        rusqlite::Error::FromSqlConversionFailure(column, _, cause) => {
+            StoreError::Corrupt { table, detail: format!("column {column}: {cause}") }
+        }
+        other => StoreError::classify(other),
+    }
 }
 
 #[cfg(test)]

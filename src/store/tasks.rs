@@ -1,5 +1,5 @@
-use super::{db, Result};
-use crate::time::format_utc;
+use super::{db, read_error, Result};
+use crate::time::{format_utc, OffsetTime};
 use chrono::{DateTime, FixedOffset, Utc};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -13,6 +13,15 @@ pub enum TaskStatus {
     Done,
 }
 
+impl TaskStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::Pending => "pending",
+            TaskStatus::Done => "done",
+        }
+    }
+}
+
 impl FromSql for TaskStatus {
     fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
         match v.as_str()? {
@@ -20,6 +29,12 @@ impl FromSql for TaskStatus {
             "done" => Ok(TaskStatus::Done),
             other => Err(FromSqlError::Other(format!("unknown task status {other:?}").into())),
         }
+    }
+}
+
+impl FromSql for OffsetTime {
+    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+        OffsetTime::parse(v.as_str()?).map_err(|e| FromSqlError::Other(e.into()))
     }
 }
 
@@ -32,7 +47,8 @@ pub struct TaskRow {
     pub title: String,
     pub notes: String,
     /// RFC 3339 with the offset the user meant, for display in their time.
-    pub scheduled_at: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub scheduled_at: OffsetTime,
     pub duration_minutes: Option<i64>,
     pub status: TaskStatus,
     pub completed_at: Option<String>,
@@ -61,7 +77,7 @@ fn query(conn: &Connection, where_sql: &str, args: impl rusqlite::Params) -> Res
     let sql = format!("SELECT {COLUMNS} FROM tasks WHERE {where_sql} ORDER BY scheduled_utc, title");
     let mut stmt = conn.prepare_cached(&sql).map_err(db)?;
     let rows = stmt.query_map(args, from_row).map_err(db)?;
-    rows.collect::<rusqlite::Result<_>>().map_err(db)
+    rows.collect::<rusqlite::Result<_>>().map_err(read_error("tasks"))
 }
 
 pub struct NewTask<'a> {
@@ -100,7 +116,7 @@ pub fn insert_task(conn: &Connection, t: &NewTask<'_>, now: DateTime<Utc>) -> Re
 
 pub fn get_task(conn: &Connection, id: &str) -> Result<Option<TaskRow>> {
     let sql = format!("SELECT {COLUMNS} FROM tasks WHERE id = ?1");
-    conn.query_row(&sql, [id], from_row).optional().map_err(db)
+    conn.query_row(&sql, [id], from_row).optional().map_err(read_error("tasks"))
 }
 
 pub fn tasks_of_user(conn: &Connection, user_id: &str) -> Result<Vec<TaskRow>> {
@@ -137,14 +153,11 @@ pub fn set_time(conn: &Connection, id: &str, at: DateTime<FixedOffset>, now: Dat
 
 /// Sets the status; `completed_at` follows it (set when done, cleared when pending again).
 pub fn set_status(conn: &Connection, id: &str, status: TaskStatus, now: DateTime<Utc>) -> Result<bool> {
-    let (status, completed) = match status {
-        TaskStatus::Done => ("done", Some(format_utc(now))),
-        TaskStatus::Pending => ("pending", None),
-    };
+    let completed = (status == TaskStatus::Done).then(|| format_utc(now));
     let n = conn
         .execute(
             "UPDATE tasks SET status = ?2, completed_at = ?3, updated_at = ?4 WHERE id = ?1",
-            params![id, status, completed, format_utc(now)],
+            params![id, status.as_str(), completed, format_utc(now)],
         )
         .map_err(db)?;
     Ok(n > 0)

@@ -1,6 +1,7 @@
-use super::{db, Result};
+use super::{db, read_error, Result};
 use crate::time::format_utc;
 use chrono::{DateTime, Utc};
+use rusqlite::types::Type;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
@@ -33,12 +34,19 @@ pub fn ensure_user(
     }))
 }
 
+/// A stored timezone that is not an IANA name is a corrupt row: read as UTC, it would move every
+/// time the user says by their offset without a word.
 pub fn get_user(conn: &Connection, id: &str) -> Result<Option<UserRow>> {
     conn.query_row("SELECT id, display_name, timezone FROM users WHERE id = ?1", [id], |r| {
-        Ok(UserRow { id: r.get(0)?, display_name: r.get(1)?, timezone: r.get(2)? })
+        let timezone: String = r.get(2)?;
+        if timezone.parse::<chrono_tz::Tz>().is_err() {
+            let why = format!("{timezone:?} is not an IANA timezone");
+            return Err(rusqlite::Error::FromSqlConversionFailure(2, Type::Text, why.into()));
+        }
+        Ok(UserRow { id: r.get(0)?, display_name: r.get(1)?, timezone })
     })
     .optional()
-    .map_err(db)
+    .map_err(read_error("users"))
 }
 
 /// Creates or updates the user with this profile: for the local user, whose name and timezone
@@ -60,4 +68,25 @@ pub fn upsert_profile(
     )
     .map_err(db)?;
     Ok(UserRow { id: id.to_string(), display_name: display_name.to_string(), timezone: timezone.to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Store, StoreError};
+
+    #[test]
+    fn a_stored_timezone_that_is_not_one_is_a_corrupt_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(dir.path()).unwrap();
+        let now = crate::time::Clock::System.now();
+        store.write(|tx| ensure_user(tx, "u", "", "Europe/Madrid", now)).unwrap();
+        assert_eq!(store.read(|c| get_user(c, "u")).unwrap().unwrap().timezone, "Europe/Madrid");
+        store.write(|tx| tx.execute("UPDATE users SET timezone = 'Mars/Olympus'", []).map_err(db)).unwrap();
+        let err = store.read(|c| get_user(c, "u")).unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Corrupt { table: "users", detail } if detail.contains("Mars/Olympus")),
+            "{err:?}"
+        );
+    }
 }

@@ -9,7 +9,11 @@ export type SessionState = "connecting" | "listening" | "user_speaking" | "think
 
 export type TalkMode = "hands_free" | "push_to_talk";
 
-export type AppStatus = { has_key: boolean, can_talk: boolean, key_hint: string | null, has_microphone: boolean, microphone_error: string | null, talking: boolean, session_id: string | null, state: SessionState | null, mode: TalkMode, muted: boolean, data_dir: string, version: string, };
+export type AppStatus = { has_key: boolean, can_talk: boolean, key_hint: string | null, 
+/**
+ * Why the keychain could not be read, if it could not: the key is then unknown, not missing.
+ */
+key_error: string | null, has_microphone: boolean, microphone_error: string | null, talking: boolean, session_id: string | null, state: SessionState | null, mode: TalkMode, muted: boolean, data_dir: string, version: string, };
 
 export type ConversationStatus = "open" | "closed" | "interrupted";
 

@@ -74,7 +74,9 @@ export function mountSettings(root: HTMLElement) {
     keyStatus.replaceChildren(
       st.has_key
         ? h("span", null, h("span", { class: "badge badge-ok" }, "Key set"), " ending in ", h("code", { id: "key-hint" }, st.key_hint ?? "…"))
-        : h("span", null, h("span", { class: "badge badge-warn" }, "No key"), " Flux needs a Deepgram key to talk."),
+        : st.key_error
+          ? h("span", null, h("span", { class: "badge badge-warn" }, "Keychain error"), " ", st.key_error)
+          : h("span", null, h("span", { class: "badge badge-warn" }, "No key"), " Flux needs a Deepgram key to talk."),
     );
     removeKey.hidden = !st.has_key;
   }

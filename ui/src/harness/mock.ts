@@ -53,6 +53,7 @@ export function installMock(init: MockInit = {}) {
     has_key: init.hasKey ?? true,
     can_talk: (init.hasKey ?? true) || !!init.openai,
     key_hint: init.hasKey === false ? null : "…a1b2",
+    key_error: null,
     has_microphone: init.hasMic ?? true,
     microphone_error: init.hasMic === false ? (init.microphoneError ?? "No input device found (ALSA: cannot open default capture device)") : null,
     talking: false,

@@ -1,4 +1,17 @@
-//! The command table: what the UI calls, with which arguments, and what comes back.
+//! The one list of the UI's commands: what the UI calls, with which arguments, and what comes
+//! back. Everything else follows from it:
+//! - build.rs declares each command to Tauri (its `allow-…` permission) and generates the invoke
+//!   handler `lib.rs` registers, so a listed command without a function in `commands.rs` does
+//!   not compile;
+//! - `tests/bindings.rs` generates `ui/src/bindings.ts` from it and fails when the committed file
+//!   differs, when `capabilities/default.json` grants another set of commands, or when
+//!   `commands.rs` defines a command that is not listed;
+//! - `tests/commands.rs` invokes every entry with exactly these argument names.
+//!
+//! Adding a command: its function in `commands.rs`, a row here, its `allow-…` line in
+//! `capabilities/default.json`, then `UPDATE_BINDINGS=1 cargo test -p flux-desktop --test bindings`.
+//!
+//! build.rs compiles this file on its own (`#[path]`), so it imports nothing.
 
 /// (JS name, command, arguments as (name, TS type), TS return type)
 pub type Command = (&'static str, &'static str, &'static [(&'static str, &'static str)], &'static str);

@@ -49,6 +49,10 @@ pub struct OpenAiLink {
     names: HashMap<String, String>,
     playing: Option<Playing>,
     response_audio: bool,
+    /// A committed user item whose transcript has not arrived: the agent's transcripts wait
+    /// for it, so the conversation is stored in the order it was spoken.
+    user_transcript_due: bool,
+    parked: Vec<VoiceEvent>,
     queue: VecDeque<VoiceEvent>,
     closed: bool,
 }
@@ -65,6 +69,8 @@ impl OpenAiLink {
             names: HashMap::new(),
             playing: None,
             response_audio: false,
+            user_transcript_due: false,
+            parked: Vec::new(),
             queue: VecDeque::new(),
             closed: false,
         }
@@ -96,19 +102,29 @@ impl OpenAiLink {
             Incoming::Malformed(e) => return self.queue.push_back(VoiceEvent::Malformed(e)),
             Incoming::Closed { code, reason } => {
                 self.closed = true;
+                self.release_parked();
                 return self.queue.push_back(VoiceEvent::Closed { code, reason });
             }
         };
         let out = match event {
             ServerEvent::SpeechStarted => {
                 self.barge_in();
+                self.release_parked();
                 VoiceEvent::UserStartedSpeaking
             }
-            ServerEvent::UserTranscript { transcript } if !transcript.trim().is_empty() => {
-                VoiceEvent::UserTranscript(transcript.trim().to_string())
+            ServerEvent::Committed => {
+                self.user_transcript_due = true;
+                VoiceEvent::Other
+            }
+            ServerEvent::UserTranscript { transcript } => {
+                if !transcript.trim().is_empty() {
+                    self.queue.push_back(VoiceEvent::UserTranscript(transcript.trim().to_string()));
+                }
+                return self.release_parked();
             }
             ServerEvent::TranscriptionFailed { code, message } => {
-                VoiceEvent::Warning { code, description: message }
+                self.queue.push_back(VoiceEvent::Warning { code, description: message });
+                return self.release_parked();
             }
             ServerEvent::ResponseCreated { .. } => {
                 self.responses().active = true;
@@ -118,10 +134,12 @@ impl OpenAiLink {
             }
             ServerEvent::AudioDelta { item_id, delta } => return self.on_audio(item_id, &delta),
             ServerEvent::AgentTranscript { transcript } if !transcript.trim().is_empty() => {
-                VoiceEvent::AgentTranscript {
-                    role: "assistant".into(),
-                    content: transcript.trim().to_string(),
+                let content = transcript.trim().to_string();
+                let event = VoiceEvent::AgentTranscript { role: "assistant".into(), content };
+                if self.user_transcript_due {
+                    return self.parked.push(event);
                 }
+                event
             }
             ServerEvent::CallItem { call_id, name } => {
                 self.names.insert(call_id, name);
@@ -156,6 +174,12 @@ impl OpenAiLink {
             _ => VoiceEvent::Other,
         };
         self.queue.push_back(out);
+    }
+
+    /// Delivers the agent transcripts that waited for the user's.
+    fn release_parked(&mut self) {
+        self.user_transcript_due = false;
+        self.queue.extend(self.parked.drain(..));
     }
 
     fn on_audio(&mut self, item_id: String, delta: &str) {

@@ -194,3 +194,17 @@ async fn errors_keep_their_codes_and_benign_ones_are_warnings() {
     );
     assert_eq!(next_event(&mut r.link).await, None);
 }
+
+#[tokio::test]
+async fn the_agent_transcript_waits_for_a_late_user_transcript() {
+    let mut r = rig();
+    let agent = |t: &str| ServerEvent::AgentTranscript { transcript: t.into() };
+    let said = |t: &str| VoiceEvent::AgentTranscript { role: "assistant".into(), content: t.into() };
+    let events = r.feed(vec![ServerEvent::Committed, created(), agent("It is sunny."), done("completed")]);
+    assert!(!events.iter().any(|e| matches!(e, VoiceEvent::AgentTranscript { .. })), "{events:?}");
+    let events = r.feed(vec![ServerEvent::UserTranscript { transcript: "Weather?".into() }]);
+    assert_eq!(events, vec![VoiceEvent::UserTranscript("Weather?".into()), said("It is sunny.")]);
+    // Without a transcription, the next turn releases what waited.
+    let events = r.feed(vec![ServerEvent::Committed, agent("Okay."), ServerEvent::SpeechStarted]);
+    assert_eq!(events, vec![said("Okay."), VoiceEvent::UserStartedSpeaking]);
+}

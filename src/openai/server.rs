@@ -16,6 +16,8 @@ pub enum ServerEvent {
     /// Server VAD heard the user start speaking (barge-in when the agent is talking).
     SpeechStarted,
     SpeechStopped,
+    /// The user's audio became an item; its transcript follows (asynchronously).
+    Committed,
     /// The transcript of a user audio item (asynchronous: it may follow the reply).
     UserTranscript {
         transcript: String,
@@ -74,6 +76,7 @@ pub fn parse(frame: &str) -> Result<ServerEvent, String> {
         "session.updated" => ServerEvent::SessionUpdated,
         "input_audio_buffer.speech_started" => ServerEvent::SpeechStarted,
         "input_audio_buffer.speech_stopped" => ServerEvent::SpeechStopped,
+        "input_audio_buffer.committed" => ServerEvent::Committed,
         "conversation.item.input_audio_transcription.completed" => {
             ServerEvent::UserTranscript { transcript: text(&v, "transcript") }
         }

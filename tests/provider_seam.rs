@@ -1,5 +1,6 @@
-//! The same conversations through two providers on the voice seam: Deepgram's Voice Agent
-//! (against its protocol-faithful fake) and an in-process scripted provider. The session must
+//! The same conversations through three providers on the voice seam: Deepgram's Voice Agent
+//! and OpenAI's Realtime API (each against its protocol-faithful fake) and an in-process
+//! scripted provider. The session must
 //! produce the same transcript, calls, store writes and reconnect behaviour on both.
 
 mod support;
@@ -12,6 +13,7 @@ use companion::voice::scripted::{Cue, ScriptStep, ScriptedProvider};
 use companion::voice::{FunctionCallRequest, HistoryEntry, VoiceEvent, VoiceProvider};
 use serde_json::json;
 use support::fake_agent::{FakeAgent, FakeConfig, Step};
+use support::fake_openai::{self as openai_fake, FakeOpenAi};
 use support::session_kit::*;
 
 const GREETING: &str = "Hey! What can I help you with today?";
@@ -194,4 +196,70 @@ async fn drop_and_resume_on_a_scripted_provider() {
         .history
         .iter()
         .any(|h| matches!(h, HistoryEntry::Text { content, .. } if content == "Remember that I like tea")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_turn_with_a_call_on_openai() {
+    let fake = FakeOpenAi::start(openai_fake::FakeConfig::new(
+        "sk-unused",
+        TOKEN,
+        vec![
+            openai_fake::Step::Typed,
+            openai_fake::Step::Call {
+                call_id: "fc-1".into(),
+                name: "create_task".into(),
+                args: json!({"title": "Call mum", "scheduled_at": "2030-01-02T09:00:00"}),
+                await_output: true,
+            },
+            openai_fake::Step::Reply { text: DONE.into(), ms: 400 },
+        ],
+    ))
+    .await;
+    let control = intents();
+    typed_turn_with_a_call(openai_provider(control.clone(), &fake), control).await;
+    let log = fake.log();
+    assert!(log.script_done && log.problems.is_empty(), "{log:?}");
+    assert!(log.errors_sent.is_empty(), "{:?}", log.errors_sent);
+    assert_eq!(log.typed, vec![TYPED.to_string()]);
+    assert_eq!(log.function_outputs.len(), 1);
+    assert_eq!(log.function_outputs[0]["output"], "create_task ok: \"Call mum\"");
+    // The greeting, the typed turn and the function output each asked for a response.
+    assert_eq!(log.response_creates, 3);
+    let update = &log.session_updates[0]["session"];
+    assert_eq!(update["audio"]["output"]["voice"], "marin");
+    assert_eq!(update["tools"].as_array().unwrap().len(), support::session_kit::functions().len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drop_and_resume_on_openai() {
+    let fake = FakeOpenAi::start(openai_fake::FakeConfig::new(
+        "sk-unused",
+        TOKEN,
+        vec![
+            openai_fake::Step::UserTurn,
+            openai_fake::Step::UserText("Remember that I like tea".into()),
+            openai_fake::Step::Call {
+                call_id: "fc-tea".into(),
+                name: "create_task".into(),
+                args: json!({"title": "Buy tea"}),
+                await_output: true,
+            },
+            openai_fake::Step::Drop,
+            openai_fake::Step::Reply { text: "Noted.".into(), ms: 300 },
+        ],
+    ))
+    .await;
+    let control = intents();
+    drop_and_resume(openai_provider(control.clone(), &fake), control).await;
+    let log = fake.log();
+    assert!(log.script_done && log.problems.is_empty(), "{log:?}");
+    assert_eq!(log.connections, 2);
+    let resumed: Vec<&serde_json::Value> =
+        log.items.iter().filter(|(c, _)| *c == 2).map(|(_, i)| i).collect();
+    let kinds: Vec<&str> = resumed.iter().map(|i| i["type"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        vec!["message", "message", "function_call", "function_call_output"],
+        "greeting, the user's words and the answered call: {resumed:?}"
+    );
 }

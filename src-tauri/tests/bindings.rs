@@ -40,7 +40,8 @@ fn generate() -> String {
     out.push_str(&decls!(&cfg;
         SessionState, TalkMode, AppStatus, ConversationStatus, ConversationRow, MessageRow, CallStatus, CallView,
         SessionDetail, SearchHit, TaskStatus, TaskRow, GoalRow, companion::config::Settings,
-        companion::config::UserSettings, companion::config::AgentSettings, companion::config::DeepgramSettings,
+        companion::config::UserSettings, companion::config::AgentSettings, companion::config::ProviderChoice,
+        companion::config::DeepgramSettings, companion::config::OpenAiSettings,
         companion::config::AudioSettings, companion::config::Limits, companion::audio::Direction,
         companion::audio::DeviceInfo, Devices, Format, Exported, companion::agent::AgentStartedLatency,
         companion::agent::LatencyReport, TurnMetrics, SessionStats, SessionEnd, SessionEvent,

@@ -107,6 +107,15 @@ impl Service {
         let now = self.inner.clock.now();
         self.inner.store.read(|c| Ok(limits::check(c, &settings.limits, &user_id, now)))??;
         let token = self.mint_token().await?;
+        let (session_id, setup) = self.open_conversation(&user_id)?;
+        Ok(ConversationStart { session_id, token, setup })
+    }
+
+    /// Creates a conversation (rate limits, the record, what it starts with) without a Deepgram
+    /// token: for providers that get their own credentials.
+    pub fn open_conversation(&self, user_id: &str) -> Result<(String, ConversationSetup), ApiError> {
+        let user_id = check_user_id(user_id)?;
+        let settings = self.settings();
         let now = self.inner.clock.now();
         let session_id = uuid::Uuid::new_v4().to_string();
         let (user, today) = self.inner.store.write(|tx| {
@@ -131,10 +140,9 @@ impl Service {
         let system_prompt = prompt::render(&template, &user, Actor::tz_of(&user), now, &today);
         tracing::info!(session_id, user_id, "session created");
         let greeting = settings.agent.greeting.trim();
-        Ok(ConversationStart {
+        Ok((
             session_id,
-            token,
-            setup: ConversationSetup {
+            ConversationSetup {
                 system_prompt,
                 functions: self.inner.catalog.function_defs(),
                 voice_model: settings.agent.voice_model.clone(),
@@ -143,7 +151,7 @@ impl Service {
                 llm_model: settings.agent.llm_model.clone(),
                 greeting: (!greeting.is_empty()).then(|| greeting.to_string()),
             },
-        })
+        ))
     }
 
     /// A fresh short-lived token (reconnects need one: the first may have expired).

@@ -1,5 +1,7 @@
 //! `companion talk`: a live voice conversation with the agent. Microphone and speakers by
-//! default; `--input`/`--output` WAV files for headless runs; `--say` for typed turns.
+//! default; `--input`/`--output` WAV files for headless runs; `--say` for typed turns. The
+//! provider is `agent.provider` in the settings (Deepgram's Voice Agent or OpenAI's Realtime
+//! API).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,7 +11,7 @@ use std::time::Duration;
 use anyhow::anyhow;
 use tokio::sync::mpsc;
 
-use crate::launch::{self, DeviceChoice, MicCapture, ServiceControl};
+use crate::launch::{self, DeviceChoice, MicCapture, ProviderKind, ServiceControl};
 use crate::session::{
     run, ControlError, FrameSource, SessionCommand, SessionEnd, SessionError, SessionEvent, SessionOptions,
     SessionReport,
@@ -43,23 +45,40 @@ pub struct TalkArgs {
 
 const KEY_HELP: &str =
     "no Deepgram API key: create one at https://console.deepgram.com (API Keys, Member role), \
-then `export DEEPGRAM_API_KEY=<key>` and run `companion talk` again";
+then `export DEEPGRAM_API_KEY=<key>` and run `companion talk` again \
+(or use an OpenAI key: `export OPENAI_API_KEY=<key>`)";
+
+const OPENAI_KEY_HELP: &str = "no OpenAI API key: create one at https://platform.openai.com/api-keys, \
+then `export OPENAI_API_KEY=<key>` and run `companion talk` again";
 
 pub fn run_talk(data_dir: Option<&Path>, args: TalkArgs) -> anyhow::Result<ExitCode> {
     let mut opened = super::context::open(data_dir)?;
-    if !opened.service.has_key() {
-        return Err(anyhow!(KEY_HELP));
-    }
     let settings = opened.service.settings();
-    let agent_url = settings.deepgram.agent_url.clone();
-    launch::check_agent_url(&agent_url)?;
+    let openai_key = launch::openai_env_key();
+    let kind = launch::choose_provider(&settings, opened.service.has_key(), openai_key().is_some())?;
+    let url = match kind {
+        ProviderKind::Deepgram => {
+            if !opened.service.has_key() {
+                return Err(anyhow!(KEY_HELP));
+            }
+            launch::check_agent_url(&settings.deepgram.agent_url)?;
+            settings.deepgram.agent_url.clone()
+        }
+        ProviderKind::OpenAi => {
+            if openai_key().is_none() {
+                return Err(anyhow!(OPENAI_KEY_HELP));
+            }
+            launch::check_openai_url(&settings.openai.api_url, &settings.openai.model)?;
+            settings.openai.api_url.clone()
+        }
+    };
     // Only now, with a conversation about to start, take the host lock and sweep.
     opened.become_host()?;
     // One thread runs the whole session (fewer cross-thread wake-ups); store work and token
     // minting run on blocking threads.
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let control = Arc::new(ServiceControl::new(opened.service.clone(), rt.handle().clone()));
-    let provider = launch::deepgram_provider(&settings, control.clone());
+    let wired = launch::wire(kind, &opened.service, &settings, rt.handle().clone(), openai_key);
+    let (control, provider) = (wired.control, wired.provider);
     let mut options = SessionOptions::new(settings.user.id.clone());
     options.output_sample_rate = settings.agent.output_sample_rate;
     let choice = DeviceChoice {
@@ -80,7 +99,7 @@ pub fn run_talk(data_dir: Option<&Path>, args: TalkArgs) -> anyhow::Result<ExitC
     });
     rt.shutdown_timeout(Duration::from_secs(1));
     drop(opened);
-    let report = result.map_err(|e| explain(e, &agent_url))?;
+    let report = result.map_err(|e| explain(e, kind, &url))?;
     if args.json {
         let mut value = serde_json::to_value(&report)?;
         value["turn_count"] = serde_json::json!(report.turns.len());
@@ -137,17 +156,27 @@ async fn converse<S: FrameSource>(
 }
 
 /// One clear line per failure; never a credential.
-fn explain(error: SessionError, url: &str) -> anyhow::Error {
+fn explain(error: SessionError, kind: ProviderKind, url: &str) -> anyhow::Error {
+    let (help, key, url_env) = match kind {
+        ProviderKind::Deepgram => {
+            (KEY_HELP, "DEEPGRAM_API_KEY is valid and has the Member role", "COMPANION_DEEPGRAM_AGENT_URL")
+        }
+        ProviderKind::OpenAi => {
+            (OPENAI_KEY_HELP, "OPENAI_API_KEY is valid and has Realtime access", "COMPANION_OPENAI_URL")
+        }
+    };
     match error {
-        SessionError::Start(ControlError::NoKey(_)) | SessionError::Token(ControlError::NoKey(_)) => anyhow!(KEY_HELP),
+        SessionError::Start(ControlError::NoKey(_)) | SessionError::Token(ControlError::NoKey(_)) => {
+            anyhow!(help)
+        }
         SessionError::Start(e) | SessionError::Token(e) => anyhow!("could not start the session: {e}"),
         SessionError::Connect { error, .. } => match error {
-            ConnectError::Unauthorized { status, .. } => anyhow!(
-                "the agent refused our token (HTTP {status}): check that DEEPGRAM_API_KEY is valid and has the Member role"
-            ),
+            ConnectError::Unauthorized { status, .. } => {
+                anyhow!("the agent refused our token (HTTP {status}): check that {key}")
+            }
             ConnectError::BadEndpoint { detail, .. } => anyhow!("bad agent URL {url:?}: {detail}"),
             ConnectError::Unreachable { .. } => {
-                anyhow!("cannot reach the agent at {url}: {error} (check your network or COMPANION_DEEPGRAM_AGENT_URL)")
+                anyhow!("cannot reach the agent at {url}: {error} (check your network or {url_env})")
             }
             ConnectError::Rejected { code, description, .. } => {
                 anyhow!("the agent rejected the session: {code}: {description}")

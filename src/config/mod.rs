@@ -6,7 +6,10 @@ pub mod prompt;
 pub mod secret;
 mod settings;
 
-pub use settings::{AgentSettings, AudioSettings, DeepgramSettings, Limits, Settings, UserSettings};
+pub use settings::{
+    AgentSettings, AudioSettings, DeepgramSettings, Limits, OpenAiSettings, ProviderChoice, Settings,
+    UserSettings,
+};
 
 use std::path::{Path, PathBuf};
 

@@ -14,6 +14,7 @@ pub struct Settings {
     pub user: UserSettings,
     pub agent: AgentSettings,
     pub deepgram: DeepgramSettings,
+    pub openai: OpenAiSettings,
     pub audio: AudioSettings,
     pub limits: Limits,
 }
@@ -38,6 +39,31 @@ pub struct AgentSettings {
     pub greeting: String,
     pub input_sample_rate: u32,
     pub output_sample_rate: u32,
+    // Which speech service holds conversations.
+    pub provider: ProviderChoice,
+}
+
+// `auto` takes Deepgram when a Deepgram key is set, else OpenAI when an OpenAI key is set.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderChoice {
+    #[default]
+    Auto,
+    Local,
+    Deepgram,
+    Openai,
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct OpenAiSettings {
+    // One base for the client-secret endpoint and the realtime socket.
+    pub api_url: String,
+    pub model: String,
+    pub voice: String,
+    pub transcription_model: String,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -86,6 +112,7 @@ impl Default for AgentSettings {
             greeting: "Hey! What can I help you with today?".into(),
             input_sample_rate: 16000,
             output_sample_rate: 24000,
+            provider: ProviderChoice::Auto,
         }
     }
 }
@@ -100,6 +127,17 @@ impl Default for DeepgramSettings {
     }
 }
 
+impl Default for OpenAiSettings {
+    fn default() -> Self {
+        OpenAiSettings {
+            api_url: "https://api.openai.com".into(),
+            model: "gpt-realtime".into(),
+            voice: "marin".into(),
+            transcription_model: "gpt-4o-mini-transcribe".into(),
+        }
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits { sessions_per_10_minutes: 5, sessions_per_day: 20, open_sessions_per_user: 1 }
@@ -108,7 +146,8 @@ impl Default for Limits {
 
 impl Settings {
     /// Reads `settings.yaml` from the data dir (defaults where absent), then applies the
-    /// environment overrides `COMPANION_DEEPGRAM_API_URL` and `COMPANION_DEEPGRAM_AGENT_URL`.
+    /// environment overrides `COMPANION_DEEPGRAM_API_URL`, `COMPANION_DEEPGRAM_AGENT_URL` and
+    /// `COMPANION_OPENAI_URL`.
     pub fn load(data_dir: &Path) -> Result<Self, ConfigError> {
         let path = data_dir.join("settings.yaml");
         let mut settings = match std::fs::read_to_string(&path) {
@@ -137,6 +176,9 @@ impl Settings {
         if let Some(url) = env_nonempty("COMPANION_DEEPGRAM_AGENT_URL") {
             self.deepgram.agent_url = url;
         }
+        if let Some(url) = env_nonempty("COMPANION_OPENAI_URL") {
+            self.openai.api_url = url;
+        }
     }
 
     pub fn validate(&self) -> Result<(), String> {
@@ -151,6 +193,13 @@ impl Settings {
         }
         if !(8000..=48000).contains(&self.agent.input_sample_rate) {
             return Err("agent.input_sample_rate must be between 8000 and 48000".into());
+        }
+        let base = &self.openai.api_url;
+        if !(base.starts_with("https://") || base.starts_with("http://")) {
+            return Err(format!("openai.api_url {base:?} must start with https:// or http://"));
+        }
+        if self.openai.model.trim().is_empty() || self.openai.voice.trim().is_empty() {
+            return Err("openai.model and openai.voice must not be empty".into());
         }
         if !(1..=3600).contains(&self.deepgram.token_ttl_seconds) {
             return Err("deepgram.token_ttl_seconds must be between 1 and 3600".into());
@@ -185,6 +234,21 @@ mod tests {
         assert_eq!(s.agent.llm_model, "gpt-4.1-mini");
         assert_eq!(s.agent.listen_model, "nova-3");
         assert_eq!(s.limits.sessions_per_day, 20);
+    }
+
+    #[test]
+    fn provider_choice_reads_as_a_word() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("settings.yaml"),
+            "agent:\n  provider: openai\nopenai:\n  voice: cedar\n",
+        )
+        .unwrap();
+        let s = Settings::load(dir.path()).unwrap();
+        assert_eq!(s.agent.provider, ProviderChoice::Openai);
+        assert_eq!((s.openai.voice.as_str(), s.openai.model.as_str()), ("cedar", "gpt-realtime"));
+        std::fs::write(dir.path().join("settings.yaml"), "agent:\n  provider: watson\n").unwrap();
+        assert!(Settings::load(dir.path()).is_err());
     }
 
     #[test]

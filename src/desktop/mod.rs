@@ -67,7 +67,10 @@ type Microphone = (bool, Option<String>);
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct AppStatus {
+    // A Deepgram key is saved (or in DEEPGRAM_API_KEY).
     pub has_key: bool,
+    // The provider `agent.provider` resolves to has its key (Deepgram's, or OPENAI_API_KEY).
+    pub can_talk: bool,
     pub key_hint: Option<String>,
     /// Why the keychain could not be read, if it could not: the key is then unknown, not missing.
     pub key_error: Option<String>,
@@ -151,9 +154,16 @@ impl App {
             Ok(key) => (key, None),
             Err(e) => (None, Some(e.to_string())),
         };
+        let openai = launch::openai_env_key()().is_some();
+        let can_talk = match launch::choose_provider(&self.service.settings(), key.is_some(), openai) {
+            Ok(launch::ProviderKind::Deepgram) => key.is_some(),
+            Ok(launch::ProviderKind::OpenAi) => openai,
+            Err(_) => false,
+        };
         let t = self.lock_talk();
         AppStatus {
             has_key: key.is_some(),
+            can_talk,
             key_hint: key.as_ref().map(keys::hint),
             key_error,
             has_microphone,

@@ -5,7 +5,7 @@
 use super::gate::Gated;
 use super::{App, AppEvent, DesktopError, Gate, TalkMode};
 use crate::audio::AudioEvent;
-use crate::launch::{self, DeviceChoice, MicCapture, ServiceControl};
+use crate::launch::{self, DeviceChoice, MicCapture, ProviderKind};
 use crate::session::{self, SessionCommand, SessionEvent, SessionOptions, SessionState};
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,18 +46,31 @@ impl App {
     /// created it. Must be called inside a tokio runtime (Tauri's async commands are).
     pub async fn start_talk(self: Arc<Self>, mode: TalkMode) -> Result<String, DesktopError> {
         let settings = self.service.settings();
-        match self.service.key_status() {
-            Ok(true) => {}
-            Ok(false) => {
-                return Err(DesktopError::Talk(
-                    "No Deepgram API key yet: add one in Settings (get it at console.deepgram.com).".into(),
-                ))
+        // The OpenAI key comes from OPENAI_API_KEY (the keychain holds only the Deepgram key).
+        let openai_key = launch::openai_env_key();
+        let deepgram_key = self.service.key_status();
+        let kind =
+            launch::choose_provider(&settings, matches!(deepgram_key, Ok(true)), openai_key().is_some())?;
+        if kind == ProviderKind::Deepgram {
+            match deepgram_key {
+                Ok(true) => {}
+                Ok(false) => {
+                    return Err(DesktopError::Talk(
+                        "No Deepgram API key yet: add one in Settings (get it at console.deepgram.com)."
+                            .into(),
+                    ))
+                }
+                Err(e) => {
+                    return Err(DesktopError::Talk(format!(
+                        "The Deepgram API key could not be read from the system keychain: {e}"
+                    )))
+                }
             }
-            Err(e) => {
-                return Err(DesktopError::Talk(format!(
-                    "The Deepgram API key could not be read from the system keychain: {e}"
-                )))
-            }
+        }
+        if kind == ProviderKind::OpenAi && openai_key().is_none() {
+            return Err(DesktopError::Talk(
+                "No OpenAI API key: set OPENAI_API_KEY before starting the app (get one at platform.openai.com).".into(),
+            ));
         }
         let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
         let gate = {
@@ -84,8 +97,9 @@ impl App {
         self.announce();
         tokio::spawn(self.clone().watch_devices(audio_rx));
         let meter = capture.level();
-        let control = Arc::new(ServiceControl::new(self.service.clone(), tokio::runtime::Handle::current()));
-        let provider = launch::deepgram_provider(&settings, control.clone());
+        let wired =
+            launch::wire(kind, &self.service, &settings, tokio::runtime::Handle::current(), openai_key);
+        let (control, provider) = (wired.control, wired.provider);
         let mut options = SessionOptions::new(settings.user.id.clone());
         options.output_sample_rate = settings.agent.output_sample_rate;
         let (ev_tx, mut ev_rx) = mpsc::unbounded_channel();

@@ -1,5 +1,7 @@
-//! The in-process control plane behind the session's seam, and the Deepgram key behind the
-//! provider's credential seam.
+//! The in-process control plane behind the session's seam, and the provider's key behind its
+//! credential seam (the service's Deepgram key, or another provider's secret source).
+
+use std::sync::Arc;
 
 use crate::backend::schemas::{IntentRequest, SaveMessageRequest};
 use crate::backend::{ApiError, Service};
@@ -11,11 +13,25 @@ use crate::voice::{Credential, CredentialError, CredentialSource};
 pub struct ServiceControl {
     service: Service,
     handle: tokio::runtime::Handle,
+    /// Where credentials come from when the provider is not Deepgram.
+    credentials: Option<Arc<dyn CredentialSource>>,
 }
 
 impl ServiceControl {
+    /// For Deepgram: conversations start with a token minted by the service.
     pub fn new(service: Service, handle: tokio::runtime::Handle) -> Self {
-        ServiceControl { service, handle }
+        ServiceControl { service, handle, credentials: None }
+    }
+
+    /// For a provider with its own credentials: a conversation starts with one minted from
+    /// `source` (before the record is created, so a failed mint leaves none behind) and needs
+    /// no Deepgram key.
+    pub fn with_credentials(
+        service: Service,
+        handle: tokio::runtime::Handle,
+        source: Arc<dyn CredentialSource>,
+    ) -> Self {
+        ServiceControl { service, handle, credentials: Some(source) }
     }
 }
 
@@ -35,6 +51,9 @@ fn other(e: ApiError) -> ControlError {
 
 impl CredentialSource for ServiceControl {
     fn mint(&self) -> Result<Credential, CredentialError> {
+        if let Some(source) = &self.credentials {
+            return source.mint();
+        }
         let token = self.handle.block_on(self.service.mint_token()).map_err(credential_error)?;
         Ok(Credential::new(token.expose()))
     }
@@ -42,6 +61,14 @@ impl CredentialSource for ServiceControl {
 
 impl ControlPlane for ServiceControl {
     fn start_session(&self, user_id: &str) -> Result<SessionStart, ControlError> {
+        if let Some(source) = &self.credentials {
+            let credential = source.mint()?;
+            let (session_id, setup) = self
+                .service
+                .open_conversation(user_id)
+                .map_err(|e| ControlError::from(credential_error(e)))?;
+            return Ok(SessionStart { session_id, credential: Some(credential), setup });
+        }
         if !self.service.has_key() {
             return Err(ControlError::NoKey(
                 "set DEEPGRAM_API_KEY to a key from https://console.deepgram.com".into(),

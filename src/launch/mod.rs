@@ -21,7 +21,10 @@ use crate::time::Clock;
 
 pub use control::ServiceControl;
 pub use devices::{device_from_setting, frame_spec, open_devices, DeviceChoice, MicCapture};
-pub use provider::{check_agent_url, deepgram_provider};
+pub use provider::{
+    check_agent_url, check_openai_url, choose_provider, deepgram_provider, openai_env_key, openai_provider,
+    openai_secrets, wire, ProviderKind, Wired,
+};
 
 /// Why the product could not be put together.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +45,10 @@ pub enum LaunchError {
     Output(crate::audio::AudioError),
     #[error("bad agent URL {url:?}: it must start with wss:// (check COMPANION_DEEPGRAM_AGENT_URL or settings.yaml)")]
     BadAgentUrl { url: String },
+    #[error("bad OpenAI URL {url:?}: it must start with https:// or http:// (check COMPANION_OPENAI_URL or settings.yaml)")]
+    BadOpenAiUrl { url: String },
+    #[error("{0}")]
+    ProviderUnavailable(String),
 }
 
 /// Whether this process will host live conversations (and so may sweep abandoned ones).

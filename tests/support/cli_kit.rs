@@ -18,7 +18,7 @@ impl Run {
     }
 }
 
-/// Runs `companion ARGS` with the data dir and Deepgram endpoints given.
+/// Runs `companion ARGS` with the data dir and the provider endpoints given.
 pub async fn companion(data: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
     let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_companion"));
     cmd.args(args)
@@ -26,6 +26,8 @@ pub async fn companion(data: &Path, env: &[(&str, &str)], args: &[&str]) -> Run 
         .env_remove("DEEPGRAM_API_KEY")
         .env_remove("COMPANION_DEEPGRAM_API_URL")
         .env_remove("COMPANION_DEEPGRAM_AGENT_URL")
+        .env_remove("OPENAI_API_KEY")
+        .env_remove("COMPANION_OPENAI_URL")
         .env("RUST_LOG", "warn")
         .kill_on_drop(true);
     for (k, v) in env {

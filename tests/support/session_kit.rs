@@ -168,3 +168,13 @@ pub async fn run_with(
     let events = collector.await.unwrap();
     Outcome { result, events, played }
 }
+
+/// OpenAI's Realtime provider against its fake, minting reconnect secrets from `control`
+/// (the fake must hand out and accept [`TOKEN`]).
+pub fn openai_provider(
+    control: Arc<MemoryControl>,
+    fake: &super::fake_openai::FakeOpenAi,
+) -> Arc<companion::openai::OpenAiProvider> {
+    let config = companion::openai::ConnectConfig::new(fake.base_url(), "gpt-realtime", "marin");
+    Arc::new(companion::openai::OpenAiProvider::new(config, control))
+}

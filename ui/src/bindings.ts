@@ -9,7 +9,7 @@ export type SessionState = "connecting" | "listening" | "user_speaking" | "think
 
 export type TalkMode = "hands_free" | "push_to_talk";
 
-export type AppStatus = { has_key: boolean, key_hint: string | null, 
+export type AppStatus = { has_key: boolean, can_talk: boolean, key_hint: string | null, 
 /**
  * Why the keychain could not be read, if it could not: the key is then unknown, not missing.
  */
@@ -51,13 +51,17 @@ scheduled_at: string, duration_minutes: number | null, status: TaskStatus, compl
 
 export type GoalRow = { id: string, user_id: string, statement: string, timeline: string, status: GoalStatus, created_at: string, };
 
-export type Settings = { user: UserSettings, agent: AgentSettings, deepgram: DeepgramSettings, audio: AudioSettings, limits: Limits, };
+export type Settings = { user: UserSettings, agent: AgentSettings, deepgram: DeepgramSettings, openai: OpenAiSettings, audio: AudioSettings, limits: Limits, };
 
 export type UserSettings = { id: string, display_name: string, timezone: string, };
 
-export type AgentSettings = { voice_model: string, listen_model: string, llm_provider: string, llm_model: string, greeting: string, input_sample_rate: number, output_sample_rate: number, };
+export type AgentSettings = { voice_model: string, listen_model: string, llm_provider: string, llm_model: string, greeting: string, input_sample_rate: number, output_sample_rate: number, provider: ProviderChoice, };
+
+export type ProviderChoice = "auto" | "local" | "deepgram" | "openai";
 
 export type DeepgramSettings = { api_url: string, agent_url: string, token_ttl_seconds: number, };
+
+export type OpenAiSettings = { api_url: string, model: string, voice: string, transcription_model: string, };
 
 export type AudioSettings = { 
 /**

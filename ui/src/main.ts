@@ -97,7 +97,7 @@ async function boot() {
 
   // ---- onboarding ----
   function renderOnboarding(st: AppStatus) {
-    const needKey = !st.has_key;
+    const needKey = !st.can_talk;
     const needMic = !st.has_microphone;
     const visible = (needKey || needMic) && !onboardingDismissed;
     const wasHidden = onboarding.hidden;
@@ -108,7 +108,7 @@ async function boot() {
       return;
     }
     // Re-render only when what it shows changed, so a half-typed key survives other status updates.
-    const memo = JSON.stringify([st.has_key, st.key_hint, st.has_microphone, st.microphone_error]);
+    const memo = JSON.stringify([st.can_talk, st.has_key, st.key_hint, st.has_microphone, st.microphone_error]);
     if (memo === onboardingKey) return;
     onboardingKey = memo;
     const steps: HTMLElement[] = [];
@@ -214,7 +214,7 @@ async function boot() {
       h("span", { class: `dot ${st.talking ? "on" : ""}`, "aria-hidden": "true" }),
       h("span", { id: "side-state" }, label),
       st.muted ? h("span", { class: "badge badge-warn" }, "muted") : null,
-      !st.has_key ? h("button", { type: "button", class: "link", onclick: () => show("settings") }, "Add key") : null,
+      !st.can_talk ? h("button", { type: "button", class: "link", onclick: () => show("settings") }, "Add key") : null,
     );
   }
 

@@ -1,4 +1,4 @@
-// Settings screen: Deepgram key, devices, voice and models, persona, name and timezone.
+// Settings screen: Deepgram key, devices, speech provider, voice and models, persona, name and timezone.
 import { commands } from "./bindings";
 import type { DeviceInfo, Settings } from "./bindings";
 import { attempt, clear, confirmDialog, errText, h, toast } from "./dom";
@@ -121,7 +121,22 @@ export function mountSettings(root: HTMLElement) {
     llmProvider: h("input", { type: "text", id: "llm-provider", spellcheck: "false" }),
     llm: h("input", { type: "text", id: "llm-model", spellcheck: "false" }),
     greeting: h("input", { type: "text", id: "greeting" }),
+    provider: h(
+      "select",
+      { id: "agent-provider", "aria-describedby": "provider-help" },
+      h("option", { value: "auto" }, "Automatic (Deepgram if its key is set, else OpenAI)"),
+      h("option", { value: "deepgram" }, "Deepgram Voice Agent"),
+      h("option", { value: "openai" }, "OpenAI Realtime"),
+      h("option", { value: "local", disabled: true }, "Local (not available yet)"),
+    ),
+    openaiModel: h("input", { type: "text", id: "openai-model", spellcheck: "false" }),
+    openaiVoice: h("input", { type: "text", id: "openai-voice", spellcheck: "false", list: "openai-voices" }),
   };
+  const openaiVoices = h(
+    "datalist",
+    { id: "openai-voices" },
+    ...["marin", "cedar", "alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse"].map((v) => h("option", { value: v })),
+  );
   const tzList = h("datalist", { id: "tz-list" });
   try {
     const zones = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.("timeZone") ?? [];
@@ -159,8 +174,25 @@ export function mountSettings(root: HTMLElement) {
     ),
     h(
       "section",
+      { class: "card", "aria-labelledby": "set-provider-h" },
+      h("h2", { id: "set-provider-h" }, "Speech provider"),
+      h(
+        "div",
+        { class: "form-grid" },
+        h("label", { class: "field span-all" }, h("span", null, "Provider"), f.provider),
+        h("label", { class: "field" }, h("span", null, "OpenAI model"), f.openaiModel),
+        h("label", { class: "field" }, h("span", null, "OpenAI voice"), f.openaiVoice, openaiVoices),
+      ),
+      h(
+        "p",
+        { class: "muted small", id: "provider-help" },
+        "OpenAI uses the OPENAI_API_KEY environment variable; the key is only used to mint short-lived secrets.",
+      ),
+    ),
+    h(
+      "section",
       { class: "card", "aria-labelledby": "set-voice-h" },
-      h("h2", { id: "set-voice-h" }, "Voice and models"),
+      h("h2", { id: "set-voice-h" }, "Voice and models (Deepgram)"),
       h(
         "div",
         { class: "form-grid" },
@@ -182,6 +214,9 @@ export function mountSettings(root: HTMLElement) {
     f.llmProvider.value = s.agent.llm_provider;
     f.llm.value = s.agent.llm_model;
     f.greeting.value = s.agent.greeting;
+    f.provider.value = s.agent.provider;
+    f.openaiModel.value = s.openai.model;
+    f.openaiVoice.value = s.openai.voice;
   }
 
   form.addEventListener("submit", async (e) => {
@@ -197,6 +232,9 @@ export function mountSettings(root: HTMLElement) {
     next.agent.llm_provider = f.llmProvider.value.trim();
     next.agent.llm_model = f.llm.value.trim();
     next.agent.greeting = f.greeting.value;
+    next.agent.provider = f.provider.value as Settings["agent"]["provider"];
+    next.openai.model = f.openaiModel.value.trim();
+    next.openai.voice = f.openaiVoice.value.trim();
     next.audio.input_device = inputSel.value;
     next.audio.output_device = outputSel.value;
     try {

@@ -98,9 +98,9 @@ export function mountTalk(root: HTMLElement) {
     startBtn.classList.toggle("btn-danger", talking);
     startBtn.classList.toggle("btn-primary", !talking);
     const st = status.value;
-    const canStart = !!st?.has_key;
+    const canStart = !!st?.can_talk;
     startBtn.disabled = display === "starting" || (!talking && !canStart);
-    keyNote.hidden = !st || st.has_key;
+    keyNote.hidden = !st || st.can_talk;
     muteBtn.textContent = muted ? "Unmute" : "Mute";
     muteBtn.setAttribute("aria-pressed", String(muted));
     muteBtn.disabled = !talking;

@@ -115,6 +115,18 @@ test("settings: fields, device pickers with system default, validation, persona,
   assert.equal(saved.user.timezone, "Europe/Paris");
   assert.equal(saved.agent.voice_model, "aura-2-orion-en");
   assert.equal(saved.deepgram.agent_url, "wss://agent.deepgram.com/v1/agent/converse", "untouched fields are kept");
+  assert.equal(saved.agent.provider, "auto");
+
+  // The speech provider: OpenAI with another voice; the local provider cannot be chosen yet.
+  assert.equal(await page.inputValue("#agent-provider"), "auto");
+  assert.equal(await page.isDisabled("#agent-provider option[value=local]"), true);
+  await page.selectOption("#agent-provider", "openai");
+  await page.fill("#openai-voice", "cedar");
+  await page.click("#settings-save");
+  await until(page, () => document.querySelector("#settings-saved").textContent === "Saved", null, "saved again");
+  const openai = (await callsOf(page, "save_settings")).at(-1).args.settings;
+  assert.equal(openai.agent.provider, "openai");
+  assert.deepEqual([openai.openai.model, openai.openai.voice], ["gpt-realtime", "cedar"]);
 
   // Validation errors from the core are shown.
   await page.fill("#user-timezone", "Mars/Olympus");

@@ -32,6 +32,16 @@ test("idle talk screen", async () => {
   await expectText(page, "#talk-state", "Connecting");
 });
 
+test("with only an OpenAI key (no Deepgram key), there is no onboarding and Start works", async () => {
+  const page = await open({ hasKey: false, openai: true });
+  await expectText(page, "#talk-state", "Not talking");
+  assert.equal(await page.isVisible("#onboarding"), false);
+  assert.equal(await page.isEnabled("#talk-start"), true);
+  assert.equal(await page.isVisible("#talk-key-note"), false);
+  await page.click("#talk-start");
+  await expectText(page, "#talk-state", "Connecting");
+});
+
 test("a hands-free conversation: states, transcript, level, function result with undo, barge-in, latency, errors, stop", async () => {
   const page = await open();
   await page.click("#talk-start");

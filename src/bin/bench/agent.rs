@@ -3,6 +3,8 @@
 //! replies with real-time agent audio; we report frame-ready → bytes written to the socket
 //! (p50/p99) and the client's CPU per minute of conversation (getrusage, minus the server
 //! thread's own share). `COMPANION_BENCH_AGENT_SECONDS` sets the length (default 30).
+//! `--provider openai` runs the same conversation on the OpenAI Realtime provider (audio
+//! resampled to 24 kHz and base64-encoded in JSON) against a minimal realtime server.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -14,7 +16,7 @@ use tokio_tungstenite::tungstenite::Message;
 use companion::agent::{Auth, ConnectConfig, DeepgramProvider};
 use companion::session::memory::{MemoryControl, ScriptedSource, Segment, VirtualPlayback};
 use companion::session::{run as run_session, SessionCommand, SessionOptions};
-use companion::voice::ConversationSetup;
+use companion::voice::{ConversationSetup, VoiceProvider};
 
 const TOKEN: &str = "bench-token";
 
@@ -72,8 +74,13 @@ async fn serve(listener: tokio::net::TcpListener) {
     }
 }
 
-/// Runs the benchmark and returns the printed report.
-pub fn run() -> String {
+/// Runs the benchmark on `provider` (`deepgram` or `openai`) and returns the printed report.
+pub fn run(provider: &str) -> String {
+    let openai = match provider {
+        "deepgram" => false,
+        "openai" => true,
+        other => return format!("agent bench: unknown provider {other:?} (deepgram or openai)\n"),
+    };
     let secs: u64 =
         std::env::var("COMPANION_BENCH_AGENT_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(30);
     let std_listener = match std::net::TcpListener::bind("127.0.0.1:0") {
@@ -86,7 +93,11 @@ pub fn run() -> String {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
         rt.block_on(async {
             let listener = tokio::net::TcpListener::from_std(std_listener).ok()?;
-            serve(listener).await;
+            if openai {
+                super::agent_openai::serve(listener).await;
+            } else {
+                serve(listener).await;
+            }
             Some(())
         });
         Some(cpu_split(libc::RUSAGE_THREAD))
@@ -115,10 +126,14 @@ pub fn run() -> String {
         let source = ScriptedSource::new(16_000, &script, true);
         let (playback, _played) = VirtualPlayback::new(24_000);
         let opts = SessionOptions::new("bench");
-        let mut connect =
-            ConnectConfig::new(format!("ws://{addr}/v1/agent/converse"), Auth::Bearer(String::new()));
-        connect.record_write_latency = true;
-        let provider = Arc::new(DeepgramProvider::new(connect, control.clone()));
+        let provider: Arc<dyn VoiceProvider> = if openai {
+            super::agent_openai::provider(&addr, control.clone())
+        } else {
+            let mut connect =
+                ConnectConfig::new(format!("ws://{addr}/v1/agent/converse"), Auth::Bearer(String::new()));
+            connect.record_write_latency = true;
+            Arc::new(DeepgramProvider::new(connect, control.clone()))
+        };
         let (cmd_tx, cmd_rx) = tokio::sync::mpsc::unbounded_channel();
         let (ev_tx, mut ev_rx) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(async move { while ev_rx.recv().await.is_some() {} });
@@ -143,7 +158,7 @@ pub fn run() -> String {
     let per_minute = (user + sys) * 60.0 / secs as f64;
     let _ = writeln!(
         out,
-        "agent client overhead ({secs} s conversation, 20 ms frames at 16 kHz, 24 kHz replies):"
+        "agent client overhead, {provider} ({secs} s conversation, 20 ms frames at 16 kHz, 24 kHz replies):"
     );
     let _ = writeln!(
         out,

@@ -1,7 +1,9 @@
 //! `companion-bench`: prints the speed and memory figures the product has targets for. Run with
-//! `cargo run --release --features bench --bin companion-bench -- [store|http|audio|agent|all] [--messages N]`.
+//! `cargo run --release --features bench --bin companion-bench -- [store|http|audio|agent|all] [--messages N]
+//! [--provider deepgram|openai]`.
 
 mod agent;
+mod agent_openai;
 mod corpus;
 mod http;
 mod stats;
@@ -18,6 +20,12 @@ fn main() -> ExitCode {
         .and_then(|i| args.get(i + 1))
         .and_then(|n| n.parse().ok())
         .unwrap_or(100_000usize);
+    let provider = args
+        .iter()
+        .position(|a| a == "--provider")
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
+        .unwrap_or("deepgram");
     let run = |name: &str| what == name || what == "all";
     let result = (|| -> anyhow::Result<()> {
         if run("store") {
@@ -30,7 +38,7 @@ fn main() -> ExitCode {
             print!("{}", companion::audio::bench::run());
         }
         if run("agent") {
-            print!("{}", agent::run());
+            print!("{}", agent::run(provider));
         }
         Ok(())
     })();

@@ -19,6 +19,8 @@ import { events } from "../bindings";
 
 export interface MockInit {
   hasKey?: boolean;
+  /** OPENAI_API_KEY is set and the provider resolves to OpenAI. */
+  openai?: boolean;
   hasMic?: boolean;
   microphoneError?: string;
   empty?: boolean;
@@ -49,6 +51,7 @@ export function installMock(init: MockInit = {}) {
 
   const status: AppStatus = {
     has_key: init.hasKey ?? true,
+    can_talk: (init.hasKey ?? true) || !!init.openai,
     key_hint: init.hasKey === false ? null : "…a1b2",
     key_error: null,
     has_microphone: init.hasMic ?? true,
@@ -72,8 +75,10 @@ export function installMock(init: MockInit = {}) {
       greeting: "Hey! What can I help you with today?",
       input_sample_rate: 16000,
       output_sample_rate: 24000,
+      provider: "auto",
     },
     deepgram: { api_url: "https://api.deepgram.com", agent_url: "wss://agent.deepgram.com/v1/agent/converse", token_ttl_seconds: 300 },
+    openai: { api_url: "https://api.openai.com", model: "gpt-realtime", voice: "marin", transcription_model: "gpt-4o-mini-transcribe" },
     audio: { input_device: "", output_device: "" },
     limits: { sessions_per_10_minutes: 5, sessions_per_day: 20, open_sessions_per_user: 1 },
   };
@@ -197,7 +202,7 @@ export function installMock(init: MockInit = {}) {
   const handlers: Record<string, (a: Record<string, any>) => unknown> = {
     app_status: () => ({ ...status }),
     start_talk: (a) => {
-      if (!status.has_key) throw "Add your Deepgram API key in Settings first.";
+      if (!status.can_talk) throw "Add your Deepgram API key in Settings first.";
       if (status.talking) throw "A conversation is already running.";
       status.talking = true;
       status.mode = a.mode;
@@ -317,12 +322,14 @@ export function installMock(init: MockInit = {}) {
       const key = String(a.key).trim();
       if (key.length < 16) throw "That does not look like a Deepgram API key (too short).";
       status.has_key = true;
+      status.can_talk = true;
       status.key_hint = `…${key.slice(-4)}`;
       void pushStatus();
       return { ...status };
     },
     clear_api_key: () => {
       status.has_key = false;
+      status.can_talk = !!init.openai;
       status.key_hint = null;
       void pushStatus();
       return { ...status };

@@ -1,0 +1,86 @@
+//! Driving the built `companion talk` against the OpenAI Realtime fake, with only
+//! `OPENAI_API_KEY` set (so `agent.provider: auto` picks OpenAI).
+
+use serde_json::Value;
+
+use super::cli_kit::{companion, json_of, Run};
+use super::fake_openai::{FakeConfig, FakeLog, FakeOpenAi, Step};
+use super::speech;
+
+pub const KEY: &str = "sk-openai-test-key-e2e-0123456789";
+pub const SECRET: &str = "ek_e2e_client_secret_9876543210";
+pub const GREETING: &str = "assistant: Hey! What can I help you with today?";
+
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub fake: FakeOpenAi,
+}
+
+impl Env {
+    pub async fn new(script: Vec<Step>) -> Env {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+            fake: FakeOpenAi::start(FakeConfig::new(KEY, SECRET, script)).await,
+        }
+    }
+
+    pub fn data(&self) -> std::path::PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub async fn talk(&self, wav: &std::path::Path, extra: &[&str]) -> Run {
+        let out = self.dir.path().join("out.wav");
+        let mut args =
+            vec!["talk", "--input", wav.to_str().unwrap(), "--output", out.to_str().unwrap(), "--json"];
+        args.extend(extra);
+        let base = self.fake.base_url();
+        companion(
+            &self.data(),
+            &[("OPENAI_API_KEY", KEY), ("COMPANION_OPENAI_URL", base.as_str()), ("RUST_LOG", "debug")],
+            &args,
+        )
+        .await
+    }
+
+    /// Neither the API key nor the client secret ends up in output, logs or the data dir.
+    pub fn assert_no_secrets(&self, run: &Run) {
+        for secret in [KEY, SECRET] {
+            assert!(
+                !run.stdout.contains(secret) && !run.stderr.contains(secret),
+                "{secret} leaked in output"
+            );
+            for entry in std::fs::read_dir(self.data()).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_file() {
+                    let bytes = std::fs::read(&path).unwrap();
+                    let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
+                    assert!(!found, "{secret} leaked into {}", path.display());
+                }
+            }
+        }
+    }
+
+    pub async fn session(&self, id: &str) -> Value {
+        json_of(&self.data(), &["sessions", "show", id]).await
+    }
+
+    pub fn voiced_samples(&self) -> usize {
+        let (s, rate) = speech::samples(&self.dir.path().join("out.wav"));
+        assert_eq!(rate, 24_000);
+        s.iter().filter(|v| v.abs() > 2).count()
+    }
+}
+
+pub fn messages(session: &Value) -> Vec<String> {
+    session["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| format!("{}: {}", m["role"].as_str().unwrap(), m["content"].as_str().unwrap()))
+        .collect()
+}
+
+pub fn assert_clean(log: &FakeLog) {
+    assert!(log.problems.is_empty(), "fake problems: {:?}", log.problems);
+    assert!(log.errors_sent.is_empty(), "fake sent errors: {:?}", log.errors_sent);
+}

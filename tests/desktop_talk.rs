@@ -6,7 +6,7 @@ mod support;
 
 use companion::config::secret::Secret;
 use companion::config::Settings;
-use companion::desktop::{App, AppEvent, KeyStore, MemoryKeyStore, TalkMode};
+use companion::desktop::{App, AppEvent, KeyName, KeyStore, MemoryKeyStore, TalkMode};
 use companion::session::{SessionEvent, SessionState};
 use serde_json::json;
 use std::sync::Arc;
@@ -65,7 +65,7 @@ async fn the_desktop_talks_through_real_devices() {
     settings.deepgram.agent_url = fake.url();
     settings.save(dir.path()).unwrap();
     let keys = Arc::new(MemoryKeyStore::default());
-    keys.set(&Secret::new(fake_grant::KEY).unwrap()).unwrap();
+    keys.set(KeyName::Deepgram, &Secret::new(fake_grant::KEY).unwrap()).unwrap();
     let (tx, mut rx) = mpsc::unbounded_channel();
     let app = Arc::new(App::open(dir.path(), keys, Arc::new(move |e| drop(tx.send(e)))).unwrap());
 

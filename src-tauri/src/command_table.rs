@@ -64,7 +64,7 @@ pub const COMMANDS: &[Command] = &[
     ("saveSettings", "save_settings", &[("settings", "Settings")], "Settings"),
     ("getPrompt", "get_prompt", &[], "string"),
     ("savePrompt", "save_prompt", &[("prompt", "string")], "null"),
-    ("setApiKey", "set_api_key", &[("key", "string")], "AppStatus"),
-    ("clearApiKey", "clear_api_key", &[], "AppStatus"),
+    ("setApiKey", "set_api_key", &[("name", "KeyName"), ("key", "string")], "AppStatus"),
+    ("clearApiKey", "clear_api_key", &[("name", "KeyName")], "AppStatus"),
     ("listDevices", "list_devices", &[], "Devices"),
 ];

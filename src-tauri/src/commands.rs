@@ -4,7 +4,7 @@
 
 use companion::backend::{SessionDetail, TaskInput};
 use companion::config::Settings;
-use companion::desktop::{App, AppStatus, Devices, Exported, TalkMode};
+use companion::desktop::{App, AppStatus, Devices, Exported, KeyName, TalkMode};
 use companion::export::Format;
 use companion::store::{ConversationRow, GoalRow, SearchHit, TaskRow};
 use std::sync::Arc;
@@ -168,13 +168,13 @@ pub async fn save_prompt(app: AppState<'_>, prompt: String) -> Res<()> {
 }
 
 #[tauri::command]
-pub async fn set_api_key(app: AppState<'_>, key: String) -> Res<AppStatus> {
-    app.set_api_key(&key).map_err(err)
+pub async fn set_api_key(app: AppState<'_>, name: KeyName, key: String) -> Res<AppStatus> {
+    app.set_api_key(name, &key).map_err(err)
 }
 
 #[tauri::command]
-pub async fn clear_api_key(app: AppState<'_>) -> Res<AppStatus> {
-    app.clear_api_key().map_err(err)
+pub async fn clear_api_key(app: AppState<'_>, name: KeyName) -> Res<AppStatus> {
+    app.clear_api_key(name).map_err(err)
 }
 
 #[tauri::command]

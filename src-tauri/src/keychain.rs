@@ -1,16 +1,22 @@
-//! The Deepgram key in the OS keychain (Secret Service on Linux, Keychain on macOS, Credential
-//! Manager on Windows), behind the core's `KeyStore`.
+//! The providers' API keys in the OS keychain (Secret Service on Linux, Keychain on macOS, Credential
+//! Manager on Windows), behind the core's `KeyStore`: one entry per key.
 
 use companion::config::secret::Secret;
-use companion::desktop::{KeyStore, KeyStoreError};
+use companion::desktop::{KeyName, KeyStore, KeyStoreError};
 
 const SERVICE: &str = "app.flux.companion";
-const ACCOUNT: &str = "deepgram-api-key";
 
 pub struct OsKeychain;
 
-fn entry() -> Result<keyring::Entry, KeyStoreError> {
-    keyring::Entry::new(SERVICE, ACCOUNT).map_err(describe)
+fn account(name: KeyName) -> &'static str {
+    match name {
+        KeyName::Deepgram => "deepgram-api-key",
+        KeyName::Openai => "openai-api-key",
+    }
+}
+
+fn entry(name: KeyName) -> Result<keyring::Entry, KeyStoreError> {
+    keyring::Entry::new(SERVICE, account(name)).map_err(describe)
 }
 
 /// keyring's errors can quote what was stored; keep only the kind of failure.
@@ -36,20 +42,20 @@ fn kind(e: &keyring::Error) -> &'static str {
 }
 
 impl KeyStore for OsKeychain {
-    fn get(&self) -> Result<Option<Secret>, KeyStoreError> {
-        match entry()?.get_password() {
+    fn get(&self, name: KeyName) -> Result<Option<Secret>, KeyStoreError> {
+        match entry(name)?.get_password() {
             Ok(p) => Ok(Secret::new(p)),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(describe(e)),
         }
     }
 
-    fn set(&self, key: &Secret) -> Result<(), KeyStoreError> {
-        entry()?.set_password(key.expose()).map_err(describe)
+    fn set(&self, name: KeyName, key: &Secret) -> Result<(), KeyStoreError> {
+        entry(name)?.set_password(key.expose()).map_err(describe)
     }
 
-    fn clear(&self) -> Result<(), KeyStoreError> {
-        match entry()?.delete_credential() {
+    fn clear(&self, name: KeyName) -> Result<(), KeyStoreError> {
+        match entry(name)?.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(describe(e)),
         }

@@ -6,7 +6,7 @@
 //! every entry with exactly these argument names).
 
 use companion::backend::{CallView, SessionDetail};
-use companion::desktop::{AppStatus, Devices, Exported, TalkMode};
+use companion::desktop::{AppStatus, Devices, Exported, KeyName, TalkMode};
 use companion::export::Format;
 use companion::session::{SessionEnd, SessionEvent, SessionState, SessionStats, TurnMetrics};
 use companion::store::{
@@ -38,7 +38,7 @@ fn generate() -> String {
          export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;\n\n",
     );
     out.push_str(&decls!(&cfg;
-        SessionState, TalkMode, AppStatus, ConversationStatus, ConversationRow, MessageRow, CallStatus, CallView,
+        SessionState, TalkMode, KeyName, AppStatus, ConversationStatus, ConversationRow, MessageRow, CallStatus, CallView,
         SessionDetail, SearchHit, TaskStatus, TaskRow, GoalRow, companion::config::Settings,
         companion::config::UserSettings, companion::config::AgentSettings, companion::config::ProviderChoice,
         companion::config::DeepgramSettings, companion::config::OpenAiSettings,

@@ -20,6 +20,7 @@ struct Shell {
 fn shell() -> Shell {
     // The key must come from the keychain only, never from the developer's environment.
     std::env::remove_var("DEEPGRAM_API_KEY");
+    std::env::remove_var("OPENAI_API_KEY");
     let dir = tempfile::tempdir().unwrap();
     let events = Arc::new(Mutex::new(Vec::new()));
     let sink = events.clone();
@@ -60,15 +61,35 @@ fn the_key_is_saved_and_only_its_hint_comes_back() {
     let s = shell();
     let st = s.call("app_status", json!({})).unwrap();
     assert_eq!(st["has_key"], false);
-    let err = s.call("set_api_key", json!({"key": "not a key"})).unwrap_err();
+    let err = s.call("set_api_key", json!({"name": "deepgram", "key": "not a key"})).unwrap_err();
     assert!(err.contains("does not look like a Deepgram API key"), "{err}");
     let key = "0123456789abcdef0123456789abcdefdead";
-    let st = s.call("set_api_key", json!({"key": key})).unwrap();
+    let st = s.call("set_api_key", json!({"name": "deepgram", "key": key})).unwrap();
     assert_eq!((st["has_key"].clone(), st["key_hint"].clone()), (json!(true), json!("…dead")));
+    assert_eq!(st["has_openai_key"], false);
     assert!(!st.to_string().contains(key));
     assert!(s.events.lock().unwrap().iter().any(|e| matches!(e, AppEvent::Status(x) if x.has_key)));
-    let st = s.call("clear_api_key", json!({})).unwrap();
+    let st = s.call("clear_api_key", json!({"name": "deepgram"})).unwrap();
     assert_eq!(st["has_key"], false);
+}
+
+#[test]
+fn the_openai_key_is_its_own_entry_and_only_its_hint_comes_back() {
+    let s = shell();
+    let err =
+        s.call("set_api_key", json!({"name": "openai", "key": "0123456789abcdef0123456789"})).unwrap_err();
+    assert!(err.contains("does not look like an OpenAI API key"), "{err}");
+    let key = "sk-proj-0123456789abcdef0123456789beef";
+    let st = s.call("set_api_key", json!({"name": "openai", "key": key})).unwrap();
+    assert_eq!((st["has_openai_key"].clone(), st["openai_key_hint"].clone()), (json!(true), json!("…beef")));
+    assert_eq!((st["has_key"].clone(), st["can_talk"].clone()), (json!(false), json!(true)));
+    assert!(!st.to_string().contains(key));
+    assert!(
+        s.call("set_api_key", json!({"name": "anthropic", "key": key})).is_err(),
+        "unknown keys are refused"
+    );
+    let st = s.call("clear_api_key", json!({"name": "openai"})).unwrap();
+    assert_eq!((st["has_openai_key"].clone(), st["can_talk"].clone()), (json!(false), json!(false)));
 }
 
 #[test]
@@ -166,6 +187,7 @@ fn every_command_in_the_table_accepts_its_arguments() {
                 "TalkMode" => json!("hands_free"),
                 "ExportFormat" => json!("md"),
                 "GoalStatus" => json!("done"),
+                "KeyName" => json!("openai"),
                 "Settings" => s.call("get_settings", json!({})).unwrap(),
                 _ => json!("x"),
             };

@@ -7,17 +7,16 @@ pub mod keys;
 mod talk;
 
 pub use gate::{Gate, TalkMode};
-pub use keys::{KeyStore, KeyStoreError, MemoryKeyStore};
+pub use keys::{KeyName, KeyStore, KeyStoreError, MemoryKeyStore};
 
 use crate::audio::{self, Direction};
 use crate::backend::host_lock::HostLock;
-use crate::backend::token::{KeyLookup, KeySource, KeyUnreadable};
 use crate::backend::{ApiError, Service};
-use crate::config::secret::Secret;
 use crate::config::{load_prompt_template, prompt, write_atomically, ConfigError, Settings};
 use crate::export::{self, Format};
 use crate::launch::{self, LaunchError, Role};
 use crate::session::SessionEvent;
+use keys::KeyState;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -69,11 +68,16 @@ type Microphone = (bool, Option<String>);
 pub struct AppStatus {
     // A Deepgram key is saved (or in DEEPGRAM_API_KEY).
     pub has_key: bool,
-    // The provider `agent.provider` resolves to has its key (Deepgram's, or OPENAI_API_KEY).
+    // The provider `agent.provider` resolves to has its key.
     pub can_talk: bool,
     pub key_hint: Option<String>,
     /// Why the keychain could not be read, if it could not: the key is then unknown, not missing.
     pub key_error: Option<String>,
+    // An OpenAI key is saved (or in OPENAI_API_KEY).
+    pub has_openai_key: bool,
+    pub openai_key_hint: Option<String>,
+    /// Why the OpenAI key could not be read from the keychain, if it could not.
+    pub openai_key_error: Option<String>,
     pub has_microphone: bool,
     pub microphone_error: Option<String>,
     pub talking: bool,
@@ -115,7 +119,7 @@ impl App {
     /// Opens the data dir as the session host: conversations a crash left open are marked
     /// interrupted (only if no other process hosts sessions here).
     pub fn open(data_dir: &Path, keys: Arc<dyn KeyStore>, notify: Notify) -> Result<App, DesktopError> {
-        let opened = launch::open_dir(data_dir, key_source(keys.clone()), Role::Host)?;
+        let opened = launch::open_dir(data_dir, keys::deepgram_source(keys.clone()), Role::Host)?;
         Ok(App {
             data_dir: opened.data_dir,
             service: opened.service,
@@ -150,22 +154,23 @@ impl App {
     }
 
     fn status_with(&self, (has_microphone, microphone_error): Microphone) -> AppStatus {
-        let (key, key_error) = match saved_or_env(self.keys.as_ref()) {
-            Ok(key) => (key, None),
-            Err(e) => (None, Some(e.to_string())),
-        };
-        let openai = launch::openai_env_key()().is_some();
-        let can_talk = match launch::choose_provider(&self.service.settings(), key.is_some(), openai) {
-            Ok(launch::ProviderKind::Deepgram) => key.is_some(),
-            Ok(launch::ProviderKind::OpenAi) => openai,
+        let deepgram = KeyState::read(self.keys.as_ref(), KeyName::Deepgram);
+        let openai = KeyState::read(self.keys.as_ref(), KeyName::Openai);
+        let (has_deepgram, has_openai) = (deepgram.key.is_some(), openai.key.is_some());
+        let can_talk = match launch::choose_provider(&self.service.settings(), has_deepgram, has_openai) {
+            Ok(launch::ProviderKind::Deepgram) => has_deepgram,
+            Ok(launch::ProviderKind::OpenAi) => has_openai,
             Err(_) => false,
         };
         let t = self.lock_talk();
         AppStatus {
-            has_key: key.is_some(),
+            has_key: has_deepgram,
             can_talk,
-            key_hint: key.as_ref().map(keys::hint),
-            key_error,
+            key_hint: deepgram.hint(),
+            key_error: deepgram.error,
+            has_openai_key: has_openai,
+            openai_key_hint: openai.hint(),
+            openai_key_error: openai.error,
             has_microphone,
             microphone_error,
             talking: t.is_running(),
@@ -194,6 +199,8 @@ impl App {
         s.validate().map_err(DesktopError::Invalid)?;
         s.save(&self.data_dir)?;
         self.service.set_settings(s.clone());
+        // `can_talk` follows `agent.provider`.
+        self.announce();
         Ok(s)
     }
 
@@ -220,19 +227,6 @@ impl App {
             .map_err(|e| DesktopError::Io(format!("cannot save {}: {e}", path.display())))?;
         self.service.set_prompt_template(text.to_string());
         Ok(())
-    }
-
-    pub fn set_api_key(&self, raw: &str) -> Result<AppStatus, DesktopError> {
-        let key = keys::validate(raw).map_err(DesktopError::Invalid)?;
-        self.keys.set(&key)?;
-        self.announce();
-        Ok(self.status())
-    }
-
-    pub fn clear_api_key(&self) -> Result<AppStatus, DesktopError> {
-        self.keys.clear()?;
-        self.announce();
-        Ok(self.status())
     }
 
     pub fn devices(&self) -> Devices {
@@ -264,28 +258,5 @@ fn split(r: Result<Vec<audio::DeviceInfo>, audio::AudioError>) -> (Vec<audio::De
     match r {
         Ok(v) => (v, None),
         Err(e) => (Vec::new(), Some(e.to_string())),
-    }
-}
-
-/// The keychain first, then `DEEPGRAM_API_KEY`, looked up at every mint.
-fn key_source(keys: Arc<dyn KeyStore>) -> KeySource {
-    Arc::new(Keychain(keys))
-}
-
-struct Keychain(Arc<dyn KeyStore>);
-
-impl KeyLookup for Keychain {
-    fn lookup(&self) -> Result<Option<Secret>, KeyUnreadable> {
-        saved_or_env(self.0.as_ref())
-    }
-}
-
-/// The saved key, else `DEEPGRAM_API_KEY`. A keychain that cannot be read is an error only when
-/// the variable does not stand in for it, since then the key the user saved is out of reach.
-fn saved_or_env(keys: &dyn KeyStore) -> Result<Option<Secret>, KeyUnreadable> {
-    match keys.get() {
-        Ok(Some(key)) => Ok(Some(key)),
-        Ok(None) => Ok(Secret::from_env("DEEPGRAM_API_KEY")),
-        Err(e) => Secret::from_env("DEEPGRAM_API_KEY").map(Some).ok_or_else(|| KeyUnreadable(e.to_string())),
     }
 }

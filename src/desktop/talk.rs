@@ -3,6 +3,7 @@
 //! with the app's own status kept in step.
 
 use super::gate::Gated;
+use super::keys::{self, KeyName};
 use super::{App, AppEvent, DesktopError, Gate, TalkMode};
 use crate::audio::AudioEvent;
 use crate::launch::{self, DeviceChoice, MicCapture, ProviderKind};
@@ -46,13 +47,15 @@ impl App {
     /// created it. Must be called inside a tokio runtime (Tauri's async commands are).
     pub async fn start_talk(self: Arc<Self>, mode: TalkMode) -> Result<String, DesktopError> {
         let settings = self.service.settings();
-        // The OpenAI key comes from OPENAI_API_KEY (the keychain holds only the Deepgram key).
-        let openai_key = launch::openai_env_key();
         let deepgram_key = self.service.key_status();
-        let kind =
-            launch::choose_provider(&settings, matches!(deepgram_key, Ok(true)), openai_key().is_some())?;
-        if kind == ProviderKind::Deepgram {
-            match deepgram_key {
+        let openai_key = keys::saved_or_env(self.keys.as_ref(), KeyName::Openai);
+        let kind = launch::choose_provider(
+            &settings,
+            matches!(deepgram_key, Ok(true)),
+            matches!(openai_key, Ok(Some(_))),
+        )?;
+        match kind {
+            ProviderKind::Deepgram => match deepgram_key {
                 Ok(true) => {}
                 Ok(false) => {
                     return Err(DesktopError::Talk(
@@ -65,12 +68,20 @@ impl App {
                         "The Deepgram API key could not be read from the system keychain: {e}"
                     )))
                 }
-            }
-        }
-        if kind == ProviderKind::OpenAi && openai_key().is_none() {
-            return Err(DesktopError::Talk(
-                "No OpenAI API key: set OPENAI_API_KEY before starting the app (get one at platform.openai.com).".into(),
-            ));
+            },
+            ProviderKind::OpenAi => match openai_key {
+                Ok(Some(_)) => {}
+                Ok(None) => {
+                    return Err(DesktopError::Talk(
+                        "No OpenAI API key yet: add one in Settings (get it at platform.openai.com).".into(),
+                    ))
+                }
+                Err(e) => {
+                    return Err(DesktopError::Talk(format!(
+                        "The OpenAI API key could not be read from the system keychain: {e}"
+                    )))
+                }
+            },
         }
         let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
         let gate = {
@@ -97,8 +108,9 @@ impl App {
         self.announce();
         tokio::spawn(self.clone().watch_devices(audio_rx));
         let meter = capture.level();
+        let openai_source = keys::openai_source(self.keys.clone());
         let wired =
-            launch::wire(kind, &self.service, &settings, tokio::runtime::Handle::current(), openai_key);
+            launch::wire(kind, &self.service, &settings, tokio::runtime::Handle::current(), openai_source);
         let (control, provider) = (wired.control, wired.provider);
         let mut options = SessionOptions::new(settings.user.id.clone());
         options.output_sample_rate = settings.agent.output_sample_rate;

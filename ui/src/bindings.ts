@@ -9,11 +9,17 @@ export type SessionState = "connecting" | "listening" | "user_speaking" | "think
 
 export type TalkMode = "hands_free" | "push_to_talk";
 
+export type KeyName = "deepgram" | "openai";
+
 export type AppStatus = { has_key: boolean, can_talk: boolean, key_hint: string | null, 
 /**
  * Why the keychain could not be read, if it could not: the key is then unknown, not missing.
  */
-key_error: string | null, has_microphone: boolean, microphone_error: string | null, talking: boolean, session_id: string | null, state: SessionState | null, mode: TalkMode, muted: boolean, data_dir: string, version: string, };
+key_error: string | null, has_openai_key: boolean, openai_key_hint: string | null, 
+/**
+ * Why the OpenAI key could not be read from the keychain, if it could not.
+ */
+openai_key_error: string | null, has_microphone: boolean, microphone_error: string | null, talking: boolean, session_id: string | null, state: SessionState | null, mode: TalkMode, muted: boolean, data_dir: string, version: string, };
 
 export type ConversationStatus = "open" | "closed" | "interrupted";
 
@@ -154,8 +160,8 @@ export const commands = {
   saveSettings: (settings: Settings) => invoke<Settings>("save_settings", { settings }),
   getPrompt: () => invoke<string>("get_prompt"),
   savePrompt: (prompt: string) => invoke<null>("save_prompt", { prompt }),
-  setApiKey: (key: string) => invoke<AppStatus>("set_api_key", { key }),
-  clearApiKey: () => invoke<AppStatus>("clear_api_key"),
+  setApiKey: (name: KeyName, key: string) => invoke<AppStatus>("set_api_key", { name, key }),
+  clearApiKey: (name: KeyName) => invoke<AppStatus>("clear_api_key", { name }),
   listDevices: () => invoke<Devices>("list_devices"),
 };
 

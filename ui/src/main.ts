@@ -3,7 +3,8 @@ import { commands } from "./bindings";
 import type { AppStatus } from "./bindings";
 import { clear, errText, h, toast, toastHost } from "./dom";
 import { mountReview } from "./review";
-import { keyForm, mountSettings } from "./settings";
+import { keyStep } from "./onboarding";
+import { mountSettings } from "./settings";
 import { listenAll, sessionEvents, status } from "./store";
 import { mountTalk } from "./talk";
 import { mountTasks } from "./tasks";
@@ -108,29 +109,11 @@ async function boot() {
       return;
     }
     // Re-render only when what it shows changed, so a half-typed key survives other status updates.
-    const memo = JSON.stringify([st.can_talk, st.has_key, st.key_hint, st.has_microphone, st.microphone_error]);
+    const memo = JSON.stringify([st.can_talk, st.has_key, st.key_hint, st.has_openai_key, st.openai_key_hint, st.has_microphone, st.microphone_error]);
     if (memo === onboardingKey) return;
     onboardingKey = memo;
     const steps: HTMLElement[] = [];
-    if (needKey) {
-      steps.push(
-        h(
-          "div",
-          { class: "onb-step", id: "onb-key" },
-          h("h2", null, "1. Add your Deepgram API key"),
-          h(
-            "ol",
-            { class: "onb-list" },
-            h("li", null, "Open ", h("strong", null, "console.deepgram.com"), " in your browser and sign in (new accounts get free credit)."),
-            h("li", null, "Go to ", h("strong", null, "API Keys"), " and create a key with the ", h("em", null, "Member"), " role."),
-            h("li", null, "Copy the key and paste it below. It is stored in your system keychain, never in a file."),
-          ),
-          keyForm("onboarding"),
-        ),
-      );
-    } else {
-      steps.push(h("div", { class: "onb-step done", id: "onb-key" }, h("h2", null, "✓ Deepgram key saved"), h("p", { class: "muted" }, `Key ending in ${st.key_hint ?? "…"}`)));
-    }
+    steps.push(keyStep(st));
     if (needMic) {
       steps.push(
         h(

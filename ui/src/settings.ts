@@ -1,86 +1,30 @@
-// Settings screen: Deepgram key, devices, speech provider, voice and models, persona, name and timezone.
+// Settings screen: Deepgram key, devices, speech provider and OpenAI key, voice and models,
+// persona, name and timezone.
 import { commands } from "./bindings";
 import type { DeviceInfo, Settings } from "./bindings";
-import { attempt, clear, confirmDialog, errText, h, toast } from "./dom";
+import { attempt, clear, confirmDialog, errText, h } from "./dom";
+import { keyForm, keyStatus } from "./keys";
 import { status } from "./store";
-
-/** A password field that stores the key in the OS keychain via `set_api_key`. Never shows it back. */
-export function keyForm(idPrefix: string): HTMLFormElement {
-  const input = h("input", {
-    type: "password",
-    id: `${idPrefix}-key`,
-    autocomplete: "off",
-    spellcheck: "false",
-    placeholder: "Paste your Deepgram API key",
-    "aria-describedby": `${idPrefix}-key-help`,
-  });
-  const err = h("p", { class: "field-error", id: `${idPrefix}-key-error`, role: "alert", hidden: true });
-  const form = h(
-    "form",
-    { class: "key-form", id: `${idPrefix}-key-form` },
-    h("label", { class: "field grow" }, h("span", null, "Deepgram API key"), input),
-    h("button", { type: "submit", class: "btn btn-primary" }, "Save key"),
-    err,
-  );
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    err.hidden = true;
-    const key = input.value.trim();
-    if (!key) {
-      err.textContent = "Paste a key first.";
-      err.hidden = false;
-      return;
-    }
-    try {
-      const st = await commands.setApiKey(key);
-      input.value = "";
-      status.set(st);
-      toast("Key saved to the system keychain", "info", 4000);
-    } catch (ex) {
-      err.textContent = errText(ex);
-      err.hidden = false;
-    }
-  });
-  return form;
-}
 
 export function mountSettings(root: HTMLElement) {
   let settings: Settings | null = null;
 
-  // ---- key ----
-  const keyStatus = h("p", { class: "key-status", id: "key-status" });
-  const removeKey = h("button", { type: "button", class: "btn btn-danger-ghost", id: "key-remove" }, "Remove key");
-  removeKey.addEventListener("click", async () => {
-    if (!(await confirmDialog("Remove the Deepgram key?", "Flux will not be able to talk until you add a key again.", "Remove"))) return;
-    const st = await attempt(commands.clearApiKey(), "Could not remove the key");
-    if (st) status.set(st);
-  });
+  // ---- keys ----
+  const deepgramKey = keyStatus("deepgram", "key", "Flux needs a Deepgram key (or an OpenAI key) to talk.");
   const keySection = h(
     "section",
     { class: "card", "aria-labelledby": "set-key-h" },
     h("h2", { id: "set-key-h" }, "Deepgram"),
-    keyStatus,
+    deepgramKey.line,
     keyForm("settings"),
     h(
       "p",
       { class: "muted small", id: "settings-key-help" },
       "Stored in your system keychain, never in a file. Get a key at console.deepgram.com.",
     ),
-    h("div", { class: "row" }, removeKey),
+    h("div", { class: "row" }, deepgramKey.remove),
   );
-  function renderKey() {
-    const st = status.value;
-    if (!st) return;
-    keyStatus.replaceChildren(
-      st.has_key
-        ? h("span", null, h("span", { class: "badge badge-ok" }, "Key set"), " ending in ", h("code", { id: "key-hint" }, st.key_hint ?? "…"))
-        : st.key_error
-          ? h("span", null, h("span", { class: "badge badge-warn" }, "Keychain error"), " ", st.key_error)
-          : h("span", null, h("span", { class: "badge badge-warn" }, "No key"), " Flux needs a Deepgram key to talk."),
-    );
-    removeKey.hidden = !st.has_key;
-  }
-  status.subscribe(renderKey);
+  const openaiKey = keyStatus("openai", "openai-key", "Add one to talk through OpenAI Realtime.");
 
   // ---- devices ----
   const inputSel = h("select", { id: "input-device" });
@@ -123,7 +67,7 @@ export function mountSettings(root: HTMLElement) {
     greeting: h("input", { type: "text", id: "greeting" }),
     provider: h(
       "select",
-      { id: "agent-provider", "aria-describedby": "provider-help" },
+      { id: "agent-provider", "aria-describedby": "settings-openai-key-help" },
       h("option", { value: "auto" }, "Automatic (Deepgram if its key is set, else OpenAI)"),
       h("option", { value: "deepgram" }, "Deepgram Voice Agent"),
       h("option", { value: "openai" }, "OpenAI Realtime"),
@@ -185,9 +129,12 @@ export function mountSettings(root: HTMLElement) {
       ),
       h(
         "p",
-        { class: "muted small", id: "provider-help" },
-        "OpenAI uses the OPENAI_API_KEY environment variable; the key is only used to mint short-lived secrets.",
+        { class: "muted small", id: "settings-openai-key-help" },
+        "The OpenAI key is stored in your system keychain (else OPENAI_API_KEY is used) and only mints short-lived secrets. Get one at platform.openai.com.",
       ),
+      openaiKey.line,
+      keyForm("settings-openai", "openai", { nested: true }),
+      h("div", { class: "row" }, openaiKey.remove),
     ),
     h(
       "section",
@@ -299,7 +246,6 @@ export function mountSettings(root: HTMLElement) {
   });
 
   clear(root, h("header", { class: "screen-head" }, h("h1", null, "Settings")), h("div", { class: "stack" }, keySection, form, personaSection, about));
-  renderKey();
 
   async function load() {
     const s = await attempt(commands.getSettings(), "Could not load settings");

@@ -60,7 +60,7 @@ export function mountTalk(root: HTMLElement) {
   const keyNote = h(
     "p",
     { class: "notice", id: "talk-key-note", hidden: true },
-    "Add your Deepgram API key in Settings to start talking. Review, search and tasks work without it.",
+    "Add your Deepgram API key in Settings, or an OpenAI key, to start talking. Review, search and tasks work without it.",
   );
 
   clear(

@@ -44,7 +44,7 @@ test("with no key, onboarding explains how to get one; saving it calls set_api_k
   await page.fill("#onboarding-key", KEY);
   await page.press("#onboarding-key", "Enter");
   await page.waitForSelector("#onboarding", { state: "hidden" });
-  assert.deepEqual((await callsOf(page, "set_api_key")).map((c) => c.args), [{ key: "short" }, { key: KEY }]);
+  assert.deepEqual((await callsOf(page, "set_api_key")).map((c) => c.args), [{ name: "deepgram", key: "short" }, { name: "deepgram", key: KEY }]);
   await assertKeyNotShown(page, KEY);
   assert.equal(await page.isEnabled("#talk-start"), true, "can talk now");
 
@@ -81,7 +81,8 @@ test("skip for now leaves onboarding; Talk explains the missing key", async () =
 });
 
 test("settings: fields, device pickers with system default, validation, persona, removing the key", async () => {
-  const page = await open();
+  // Both keys are set, so choosing OpenAI below keeps Flux able to talk.
+  const page = await open({ openai: true });
   await nav(page, "settings");
   await until(page, () => document.querySelector("#voice-model").value === "aura-2-thalia-en", null, "settings loaded");
   assert.equal(await page.inputValue("#user-name"), "Sam");
@@ -151,11 +152,15 @@ test("settings: fields, device pickers with system default, validation, persona,
   assert.deepEqual((await callsOf(page, "save_prompt")).map((c) => c.args.prompt), ["You are Flux, a pirate.", ""]);
   assert.match(await page.inputValue("#persona"), /^You are Flux, a warm/);
 
-  // Removing the key brings onboarding back.
+  // Removing the keys brings onboarding back once no key can talk with the chosen provider.
   await page.click("#key-remove");
   await confirm(page);
+  await expectText(page, "#key-status", "No key");
+  assert.equal(await page.isVisible("#onboarding"), false, "OpenAI still talks");
+  await page.click("#openai-key-remove");
+  await confirm(page);
   await page.waitForSelector("#onboarding:not([hidden])");
-  assert.equal((await callsOf(page, "clear_api_key")).length, 1);
+  assert.deepEqual((await callsOf(page, "clear_api_key")).map((c) => c.args), [{ name: "deepgram" }, { name: "openai" }]);
 });
 
 test("device listing errors and failing commands are shown, not swallowed", async () => {

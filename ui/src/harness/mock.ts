@@ -16,10 +16,11 @@ import type {
   Task,
 } from "../bindings";
 import { events } from "../bindings";
+import { mockKeys } from "./mock-keys";
 
 export interface MockInit {
   hasKey?: boolean;
-  /** OPENAI_API_KEY is set and the provider resolves to OpenAI. */
+  /** An OpenAI key is set (keychain or OPENAI_API_KEY). */
   openai?: boolean;
   hasMic?: boolean;
   microphoneError?: string;
@@ -54,6 +55,9 @@ export function installMock(init: MockInit = {}) {
     can_talk: (init.hasKey ?? true) || !!init.openai,
     key_hint: init.hasKey === false ? null : "…a1b2",
     key_error: null,
+    has_openai_key: !!init.openai,
+    openai_key_hint: init.openai ? "…c0de" : null,
+    openai_key_error: null,
     has_microphone: init.hasMic ?? true,
     microphone_error: init.hasMic === false ? (init.microphoneError ?? "No input device found (ALSA: cannot open default capture device)") : null,
     talking: false,
@@ -169,6 +173,8 @@ export function installMock(init: MockInit = {}) {
   function pushStatus() {
     return emit(events.appStatus, { ...status });
   }
+  const keys = mockKeys(status, () => settings.agent.provider, pushStatus);
+  const updateCanTalk = keys.updateCanTalk;
   function conv(s: SessionDetail): Conversation {
     const { messages: _m, function_calls: _f, turn_metrics: _t, stats: _s, ...c } = s;
     return c;
@@ -311,6 +317,7 @@ export function installMock(init: MockInit = {}) {
       }
       if (!s.agent.voice_model) throw "agent.voice_model must not be empty";
       settings = structuredClone(s);
+      if (updateCanTalk()) void pushStatus();
       return structuredClone(settings);
     },
     get_prompt: () => prompt,
@@ -318,22 +325,7 @@ export function installMock(init: MockInit = {}) {
       prompt = a.prompt ? a.prompt : DEFAULT_PROMPT;
       return null;
     },
-    set_api_key: (a) => {
-      const key = String(a.key).trim();
-      if (key.length < 16) throw "That does not look like a Deepgram API key (too short).";
-      status.has_key = true;
-      status.can_talk = true;
-      status.key_hint = `…${key.slice(-4)}`;
-      void pushStatus();
-      return { ...status };
-    },
-    clear_api_key: () => {
-      status.has_key = false;
-      status.can_talk = !!init.openai;
-      status.key_hint = null;
-      void pushStatus();
-      return { ...status };
-    },
+    ...keys.handlers,
     list_devices: () => structuredClone(devices),
   };
 
@@ -367,6 +359,12 @@ export function installMock(init: MockInit = {}) {
     emit: (ev: SessionEvent) => emit(events.sessionEvent, ev),
     emitMany: async (evs: SessionEvent[]) => {
       for (const ev of evs) await emit(events.sessionEvent, ev);
+    },
+    /** Sets `agent.provider` as if saved earlier, and pushes the status it gives. */
+    setProvider: (p: Settings["agent"]["provider"]) => {
+      settings.agent.provider = p;
+      updateCanTalk();
+      return pushStatus();
     },
     pushStatus: (patch: Partial<AppStatus> = {}) => {
       Object.assign(status, patch);

@@ -1,0 +1,45 @@
+// Test-only: the mock shell's API keys, one per provider, and `can_talk` as the core resolves
+// `agent.provider` against them.
+import type { AppStatus, Settings } from "../bindings";
+
+type Provider = Settings["agent"]["provider"];
+
+function unknown(name: unknown): never {
+  throw `unknown variant \`${String(name)}\`, expected \`deepgram\` or \`openai\``;
+}
+
+export function mockKeys(status: AppStatus, provider: () => Provider, pushStatus: () => Promise<void>) {
+  /** Recomputes `can_talk`; true when it changed. */
+  function updateCanTalk(): boolean {
+    const p = provider();
+    const has = { deepgram: status.has_key, openai: status.has_openai_key, auto: status.has_key || status.has_openai_key, local: false };
+    const changed = has[p] !== status.can_talk;
+    status.can_talk = has[p];
+    return changed;
+  }
+  function reply() {
+    updateCanTalk();
+    void pushStatus();
+    return { ...status };
+  }
+  const handlers: Record<string, (a: Record<string, any>) => AppStatus> = {
+    set_api_key: (a) => {
+      const key = String(a.key).trim();
+      if (a.name === "openai") {
+        if (!key.startsWith("sk-") || key.length < 20) throw "That does not look like an OpenAI API key (it starts with sk-, at least 20 characters).";
+        Object.assign(status, { has_openai_key: true, openai_key_hint: `…${key.slice(-4)}` });
+      } else if (a.name === "deepgram") {
+        if (key.length < 16) throw "That does not look like a Deepgram API key (too short).";
+        Object.assign(status, { has_key: true, key_hint: `…${key.slice(-4)}` });
+      } else unknown(a.name);
+      return reply();
+    },
+    clear_api_key: (a) => {
+      if (a.name === "openai") Object.assign(status, { has_openai_key: false, openai_key_hint: null });
+      else if (a.name === "deepgram") Object.assign(status, { has_key: false, key_hint: null });
+      else unknown(a.name);
+      return reply();
+    },
+  };
+  return { updateCanTalk, handlers };
+}

@@ -63,10 +63,7 @@ impl ControlPlane for ServiceControl {
     fn start_session(&self, user_id: &str) -> Result<SessionStart, ControlError> {
         if let Some(source) = &self.credentials {
             let credential = source.mint()?;
-            let (session_id, setup) = self
-                .service
-                .open_conversation(user_id)
-                .map_err(|e| ControlError::from(credential_error(e)))?;
+            let (session_id, setup) = self.service.open_conversation(user_id).map_err(credential_error)?;
             return Ok(SessionStart { session_id, credential: Some(credential), setup });
         }
         if !self.service.has_key() {
@@ -74,10 +71,8 @@ impl ControlPlane for ServiceControl {
                 "set DEEPGRAM_API_KEY to a key from https://console.deepgram.com".into(),
             ));
         }
-        let started = self
-            .handle
-            .block_on(self.service.start_conversation(user_id))
-            .map_err(|e| ControlError::from(credential_error(e)))?;
+        let started =
+            self.handle.block_on(self.service.start_conversation(user_id)).map_err(credential_error)?;
         Ok(SessionStart {
             session_id: started.session_id,
             credential: Some(Credential::new(started.token.expose())),

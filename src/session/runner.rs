@@ -150,7 +150,7 @@ pub(super) async fn run<S: FrameSource>(
             let reason = format!("could not connect to the agent: {e}");
             r.finish(SessionEnd::Interrupted { reason }).await;
             return Err(match e {
-                ConnectError::Credential(c) => SessionError::Token(c.into()),
+                ConnectError::Credential(c) => SessionError::Token(c),
                 error => SessionError::Connect { session_id: r.session_id, error },
             });
         }

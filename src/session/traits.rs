@@ -9,38 +9,10 @@ use serde::Serialize;
 use super::events::{SessionStats, TurnMetrics};
 use crate::voice::{ConversationSetup, Credential, CredentialError};
 
-/// A control-plane failure; messages never contain credentials.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ControlError {
-    /// No API key is configured for the provider.
-    #[error("{0}")]
-    NoKey(String),
-    /// The provider refused the key when minting a token (401/403).
-    #[error("{0}")]
-    KeyRefused(String),
-    /// The provider or the store could not be reached; trying again later may work.
-    #[error("{0}")]
-    Unavailable(String),
-    #[error("{0}")]
-    Other(String),
-}
-
-impl ControlError {
-    pub fn other(message: impl Into<String>) -> Self {
-        ControlError::Other(message.into())
-    }
-}
-
-impl From<CredentialError> for ControlError {
-    fn from(e: CredentialError) -> Self {
-        match e {
-            CredentialError::NoKey(m) => ControlError::NoKey(m),
-            CredentialError::KeyRefused(m) => ControlError::KeyRefused(m),
-            CredentialError::Unavailable(m) => ControlError::Unavailable(m),
-            CredentialError::Other(m) => ControlError::Other(m),
-        }
-    }
-}
+/// A control-plane failure; messages never contain credentials. The control plane fails the
+/// same ways a credential minter does (no key, key refused, unreachable, other), and starting a
+/// conversation mints one, so it is the same type.
+pub type ControlError = CredentialError;
 
 /// A created conversation, what it starts with, and a short-lived credential for the
 /// provider when the control plane minted one with it (valid for the handshake only).

@@ -1,7 +1,8 @@
 //! Why a provider could not connect, mint a credential or take a message. Messages never carry
 //! credentials.
 
-/// Getting a short-lived credential failed.
+/// Getting a short-lived credential (or anything else from a service the conversation depends
+/// on) failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CredentialError {
     /// No API key is configured.
@@ -15,6 +16,12 @@ pub enum CredentialError {
     Unavailable(String),
     #[error("{0}")]
     Other(String),
+}
+
+impl CredentialError {
+    pub fn other(message: impl Into<String>) -> Self {
+        CredentialError::Other(message.into())
+    }
 }
 
 /// Opening a connection failed. Each variant's message is the provider's own wording.

@@ -105,7 +105,7 @@ impl Runner {
                 self.next_silence_at += FRAME;
             }
         }
-        let playback_drained = self.playback.is_drained();
+        let playback_drained = self.conversation.awaits_drain() && self.playback.is_drained();
         self.step(Input::Tick {
             now,
             playback_drained,

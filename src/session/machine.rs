@@ -122,6 +122,12 @@ impl Conversation {
     pub fn phase(&self) -> &Phase {
         &self.phase
     }
+    /// Whether the next tick needs to know if playback has drained: only a finished reply
+    /// still playing waits for it (asking the playback takes its queue's lock).
+    pub fn awaits_drain(&self) -> bool {
+        self.phase == Phase::AgentSpeaking && !self.reply_active
+    }
+
     pub fn reply_active(&self) -> bool {
         self.reply_active
     }
@@ -196,7 +202,7 @@ impl Conversation {
                 Phase::Reconnecting(r) if r.due <= now && !connecting && !calls_running => {
                     actions.push(Action::OpenLink)
                 }
-                Phase::AgentSpeaking if !self.reply_active && playback_drained => {
+                Phase::AgentSpeaking if self.awaits_drain() && playback_drained => {
                     self.phase = Phase::Listening
                 }
                 _ => {}

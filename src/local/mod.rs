@@ -1,0 +1,17 @@
+//! The local voice: speech to text (Moonshine tiny-en) and text to speech (Piper
+//! `en_US-joe-medium`) on ONNX Runtime, from models installed by `scripts/install-models`
+//! (docs/local-voice.md). Nothing here listens, decides turns or talks to the session: the local
+//! provider does, through [`Transcriber`] and [`Synthesizer`].
+
+mod error;
+pub mod models;
+mod runtime;
+pub mod stt;
+mod tokenizer;
+
+pub use error::{LocalError, ModelsError, INSTALL_HINT, REINSTALL_HINT};
+pub use models::{models_dir, ModelPaths};
+pub use stt::Transcriber;
+
+#[cfg(test)]
+mod models_tests;

@@ -5,13 +5,18 @@
 
 mod error;
 pub mod models;
+mod phonemes;
 mod runtime;
+mod sentences;
 pub mod stt;
 mod tokenizer;
+pub mod tts;
 
 pub use error::{LocalError, ModelsError, INSTALL_HINT, REINSTALL_HINT};
 pub use models::{models_dir, ModelPaths};
+pub use sentences::split_sentences;
 pub use stt::Transcriber;
+pub use tts::Synthesizer;
 
 #[cfg(test)]
 mod models_tests;

@@ -10,21 +10,26 @@ use companion::audio::resample::MonoResampler;
 use companion::local::{LocalError, ModelPaths, ModelsError, Synthesizer, Transcriber};
 
 struct Voice {
-    paths: ModelPaths,
     stt: Transcriber,
     tts: Synthesizer,
 }
 
-/// The models, loaded once for every test of this file.
+/// The installed models dir, checked.
+fn installed() -> ModelPaths {
+    ModelPaths::locate(None)
+        .unwrap_or_else(|e| panic!("the local voice models must be installed for these tests: {e}"))
+}
+
+/// The models, loaded once for every test of this file (cargo test runs them in one process;
+/// nextest runs each test in its own, so only the tests that run a model ask for them).
 fn voice() -> MutexGuard<'static, Voice> {
     static VOICE: OnceLock<Mutex<Voice>> = OnceLock::new();
     VOICE
         .get_or_init(|| {
-            let paths = ModelPaths::locate(None)
-                .unwrap_or_else(|e| panic!("the local voice models must be installed for these tests: {e}"));
+            let paths = installed();
             let stt = Transcriber::load(&paths).unwrap_or_else(|e| panic!("{e}"));
             let tts = Synthesizer::load(&paths).unwrap_or_else(|e| panic!("{e}"));
-            Mutex::new(Voice { paths, stt, tts })
+            Mutex::new(Voice { stt, tts })
         })
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
@@ -120,7 +125,7 @@ fn a_missing_models_dir_names_the_install_command() {
 
 #[test]
 fn the_installed_models_are_listed() {
-    let dir = voice().paths.dir.clone();
+    let dir = installed().dir;
     let out = Command::new(env!("CARGO_BIN_EXE_companion"))
         .args(["models", "--json"])
         .env("COMPANION_MODELS_DIR", &dir)
@@ -153,7 +158,7 @@ fn damaged_copy(real: &Path, damaged: &str, write: impl FnOnce(&Path)) -> tempfi
 
 #[test]
 fn a_truncated_model_is_named_at_open() {
-    let real = voice().paths.dir.clone();
+    let real = installed().dir;
     let rel = "moonshine-tiny-en/encoder_model.ort";
     let copy = damaged_copy(&real, rel, |path| {
         let bytes = std::fs::read(real.join(rel)).unwrap();
@@ -167,7 +172,7 @@ fn a_truncated_model_is_named_at_open() {
 
 #[test]
 fn damaged_contents_of_the_right_size_fail_to_load_without_a_panic() {
-    let real = voice().paths.dir.clone();
+    let real = installed().dir;
     for rel in ["moonshine-tiny-en/decoder_model_merged.ort", "piper/en_US-joe-medium.onnx"] {
         let size = std::fs::metadata(real.join(rel)).unwrap().len();
         let copy = damaged_copy(&real, rel, |path| {

@@ -23,6 +23,8 @@ const TOKEN_MARGIN: usize = 8;
 const LAYERS: usize = 6;
 const HEADS: i64 = 8;
 const HEAD_DIM: i64 = 36;
+const ENCODER: &str = "the speech encoder";
+const DECODER: &str = "the speech decoder";
 const CACHE_KINDS: [&str; 4] = ["decoder.key", "decoder.value", "encoder.key", "encoder.value"];
 
 pub struct Transcriber {
@@ -73,7 +75,7 @@ impl Transcriber {
     }
 
     fn encode(&mut self, audio: Vec<f32>) -> Result<DynValue, LocalError> {
-        let err = LocalError::inference("the speech encoder");
+        let err = LocalError::inference(ENCODER);
         let n = audio.len();
         let input = Tensor::from_array(([1, n], audio)).map_err(&err)?;
         let mask = Tensor::from_array(([1, n], vec![1i64; n])).map_err(&err)?;
@@ -81,10 +83,8 @@ impl Transcriber {
             .encoder
             .run(ort::inputs!["input_values" => input, "attention_mask" => mask])
             .map_err(&err)?;
-        out.remove("last_hidden_state").ok_or_else(|| LocalError::Inference {
-            model: "the speech encoder",
-            detail: "no `last_hidden_state` output".into(),
-        })
+        let detail = "no `last_hidden_state` output".into();
+        out.remove("last_hidden_state").ok_or(LocalError::Inference { model: ENCODER, detail })
     }
 
     /// Greedy decoding. The first step runs the decoder without a cache (`use_cache_branch`
@@ -96,7 +96,8 @@ impl Transcriber {
         samples: usize,
         max_tokens: usize,
     ) -> Result<Vec<i64>, LocalError> {
-        let err = LocalError::inference("the speech decoder");
+        let err = LocalError::inference(DECODER);
+        let fail = |detail: String| LocalError::Inference { model: DECODER, detail };
         // The decoder takes the mask at the audio's length and downsamples it itself.
         let mask = Tensor::from_array(([1, samples], vec![1i64; samples])).map_err(&err)?.into_dyn();
         let empty = || Tensor::from_array(([1, HEADS, 0, HEAD_DIM], Vec::<f32>::new())).map(|t| t.into_dyn());
@@ -127,26 +128,20 @@ impl Transcriber {
                 }
             }
             let mut out = self.decoder.run(inputs).map_err(&err)?;
-            let (shape, logits) = out["logits"].try_extract_tensor::<f32>().map_err(&err)?;
+            let logits = out.get("logits").ok_or_else(|| fail("no `logits` output".into()))?;
+            let (shape, logits) = logits.try_extract_tensor::<f32>().map_err(&err)?;
             let vocab = usize::try_from(shape.last().copied().unwrap_or(0)).unwrap_or(0);
-            let Some(row) =
-                logits.len().checked_sub(vocab).and_then(|at| logits.get(at..)).filter(|r| !r.is_empty())
-            else {
-                return Err(LocalError::Inference {
-                    model: "the speech decoder",
-                    detail: "empty logits".into(),
-                });
-            };
+            let row = logits.len().checked_sub(vocab).and_then(|at| logits.get(at..)).unwrap_or_default();
+            if row.is_empty() {
+                return Err(fail("empty logits".into()));
+            }
             let next = argmax(row) as i64;
             for (layer, values) in cache.iter_mut().enumerate() {
                 // The cross-attention cache from the first step stays; later steps only echo it.
                 let kinds = if step == 0 { 4 } else { 2 };
                 for (kind, slot) in CACHE_KINDS.iter().zip(values.iter_mut()).take(kinds) {
                     let name = format!("present.{layer}.{kind}");
-                    *slot = out.remove(name.as_str()).ok_or_else(|| LocalError::Inference {
-                        model: "the speech decoder",
-                        detail: format!("no `{name}` output"),
-                    })?;
+                    *slot = out.remove(name.as_str()).ok_or_else(|| fail(format!("no `{name}` output")))?;
                 }
             }
             if next == END {

@@ -119,7 +119,10 @@ impl Synthesizer {
             .session
             .run(ort::inputs!["input" => input, "input_lengths" => lengths, "scales" => scales])
             .map_err(&err)?;
-        let (_, audio) = out[0].try_extract_tensor::<f32>().map_err(&err)?;
+        let missing =
+            || LocalError::Inference { model: "the speech synthesiser", detail: "no output".into() };
+        let first = out.values().next().ok_or_else(missing)?;
+        let (_, audio) = first.try_extract_tensor::<f32>().map_err(&err)?;
         // The model's output may overshoot full scale a little; clip rather than wrap later.
         Ok(audio.iter().map(|s| if s.is_finite() { s.clamp(-1.0, 1.0) } else { 0.0 }).collect())
     }

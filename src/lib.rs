@@ -10,6 +10,7 @@ pub mod desktop;
 pub mod export;
 pub mod intents;
 pub mod launch;
+pub mod local;
 pub mod openai;
 pub mod session;
 pub mod store;

@@ -3,6 +3,7 @@
 
 mod audio;
 mod context;
+mod models;
 mod review;
 mod serve;
 mod table;
@@ -51,6 +52,8 @@ pub enum Command {
     Play(audio::PlayArgs),
     /// Talk with Flux: microphone and speakers (or WAV files) until Ctrl-C.
     Talk(talk::TalkArgs),
+    /// The local voice models: where they are, which are installed, whether they are whole.
+    Models(models::ModelsArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -67,6 +70,7 @@ pub fn main() -> ExitCode {
         Command::Record(args) => audio::record(args),
         Command::Play(args) => audio::play(args),
         Command::Talk(args) => talk::run_talk(cli.data_dir.as_deref(), args),
+        Command::Models(args) => models::run(cli.data_dir.as_deref(), args),
     };
     match result {
         Ok(code) => code,

@@ -6,6 +6,7 @@ import type { AppStatus, Conversation, Goal, SearchHit, SessionDetail, SessionEv
 import { events } from "../bindings";
 import { DEFAULT_PROMPT, mkTask, sampleDevices, sampleGoals, sampleSessions, sampleSettings, sampleTasks } from "./mock-data";
 import { mockKeys } from "./mock-keys";
+import { localFields, mockProvider } from "./mock-provider";
 
 export interface MockInit {
   hasKey?: boolean;
@@ -14,6 +15,10 @@ export interface MockInit {
   hasMic?: boolean;
   microphoneError?: string;
   empty?: boolean;
+  /** The models for talking on this computer are installed (default: not, as before they existed). */
+  localReady?: boolean;
+  /** The core's reason when they are not installed. */
+  localError?: string;
 }
 
 type Call = { cmd: string; args: Record<string, unknown> };
@@ -27,7 +32,9 @@ export function installMock(init: MockInit = {}) {
 
   const status: AppStatus = {
     has_key: init.hasKey ?? true,
-    can_talk: (init.hasKey ?? true) || !!init.openai,
+    can_talk: false, // resolved below (mock-provider.ts), with `provider`
+    provider: "",
+    ...localFields(!!init.localReady, init.localError),
     key_hint: init.hasKey === false ? null : "…a1b2",
     key_error: null,
     has_openai_key: !!init.openai,
@@ -54,8 +61,8 @@ export function installMock(init: MockInit = {}) {
   function pushStatus() {
     return emit(events.appStatus, { ...status });
   }
-  const keys = mockKeys(status, () => settings.agent.provider, pushStatus);
-  const updateCanTalk = keys.updateCanTalk;
+  const provider = mockProvider(status, () => settings.agent.provider, pushStatus);
+  const keys = mockKeys(status, provider.update, pushStatus);
   function conv(s: SessionDetail): Conversation {
     const { messages: _m, function_calls: _f, turn_metrics: _t, stats: _s, ...c } = s;
     return c;
@@ -89,7 +96,7 @@ export function installMock(init: MockInit = {}) {
   const handlers: Record<string, (a: Record<string, any>) => unknown> = {
     app_status: () => ({ ...status }),
     start_talk: (a) => {
-      if (!status.can_talk) throw "Add your Deepgram API key in Settings first.";
+      if (!status.can_talk) throw provider.cannotTalk();
       if (status.talking) throw "A conversation is already running.";
       status.talking = true;
       status.mode = a.mode;
@@ -198,7 +205,7 @@ export function installMock(init: MockInit = {}) {
       }
       if (!s.agent.voice_model) throw "agent.voice_model must not be empty";
       settings = structuredClone(s);
-      if (updateCanTalk()) void pushStatus();
+      if (provider.update()) void pushStatus();
       return structuredClone(settings);
     },
     get_prompt: () => prompt,
@@ -244,9 +251,11 @@ export function installMock(init: MockInit = {}) {
     /** Sets `agent.provider` as if saved earlier, and pushes the status it gives. */
     setProvider: (p: Settings["agent"]["provider"]) => {
       settings.agent.provider = p;
-      updateCanTalk();
+      provider.update();
       return pushStatus();
     },
+    /** Installs (true) or removes (false) the models for talking on this computer, and pushes the status. */
+    setLocalReady: provider.setLocalReady,
     pushStatus: (patch: Partial<AppStatus> = {}) => {
       Object.assign(status, patch);
       return pushStatus();

@@ -65,7 +65,10 @@ async function boot() {
     main.appendChild(v);
   }
 
-  const onboarding = mountOnboarding();
+  const onboarding = mountOnboarding(() => {
+    show("talk");
+    document.getElementById("talk-start")?.focus();
+  });
 
   clear(app, h("div", { class: "shell" }, nav, main), onboarding);
   app.removeAttribute("aria-busy");

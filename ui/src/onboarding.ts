@@ -1,5 +1,6 @@
 // The onboarding dialog: shown while Flux cannot talk or has no microphone, until the user skips
-// it. Its key step is in onboarding-key.ts.
+// it; and on first run with no key but the models for talking on this computer installed, to
+// offer both ways to talk. Its key step is in onboarding-key.ts.
 import { commands } from "./bindings";
 import type { AppStatus } from "./bindings";
 import { clear, errText, h, toast } from "./dom";
@@ -38,8 +39,31 @@ function micStep(st: AppStatus, n: number): HTMLElement {
   );
 }
 
-/** Creates the dialog; it follows the app status from then on. */
-export function mountOnboarding(): HTMLElement {
+/**
+ * Set once the user has started talking on this computer or skipped the onboarding: Flux can
+ * already talk then, so the first-run offer is not repeated at every launch. (While Flux cannot
+ * talk, the onboarding comes back at each launch regardless.)
+ */
+const DONE_KEY = "flux.onboarding.done";
+
+function offerDone(): boolean {
+  try {
+    return localStorage.getItem(DONE_KEY) === "1";
+  } catch {
+    return false; // storage unavailable: offer again rather than never
+  }
+}
+
+function rememberDone() {
+  try {
+    localStorage.setItem(DONE_KEY, "1");
+  } catch {
+    /* storage unavailable: the offer comes back next launch, nothing worse */
+  }
+}
+
+/** Creates the dialog; it follows the app status from then on. `onStartHere` shows the Talk screen. */
+export function mountOnboarding(onStartHere: () => void): HTMLElement {
   const onboarding = h("section", { class: "onboarding", id: "onboarding", hidden: true, role: "dialog", "aria-modal": "true", "aria-labelledby": "onb-title" });
   let dismissed = false;
   let shownFor = "";
@@ -47,7 +71,9 @@ export function mountOnboarding(): HTMLElement {
   function render(st: AppStatus) {
     const needKey = !st.can_talk;
     const needMic = !st.has_microphone;
-    const visible = (needKey || needMic) && !dismissed;
+    // With its models installed Flux talks without a key; the first run still offers the choice.
+    const offer = !st.has_key && !st.has_openai_key && st.local_ready && !offerDone();
+    const visible = (needKey || needMic || offer) && !dismissed;
     const wasHidden = onboarding.hidden;
     onboarding.hidden = !visible;
     document.body.classList.toggle("onboarding-open", visible);
@@ -56,18 +82,43 @@ export function mountOnboarding(): HTMLElement {
       return;
     }
     // Re-render only when what it shows changed, so a half-typed key survives other status updates.
-    const memo = JSON.stringify([st.can_talk, st.has_key, st.key_hint, st.has_openai_key, st.openai_key_hint, st.has_microphone, st.microphone_error]);
+    const memo = JSON.stringify([
+      st.can_talk,
+      st.provider,
+      st.has_key,
+      st.key_hint,
+      st.has_openai_key,
+      st.openai_key_hint,
+      st.local_ready,
+      st.local_error,
+      st.has_microphone,
+      st.microphone_error,
+    ]);
     if (memo === shownFor) return;
     shownFor = memo;
-    const steps: HTMLElement[] = [keyStep(st)];
-    if (needMic) steps.push(micStep(st, needKey ? 2 : 1));
+    const close = () => {
+      dismissed = true;
+      rememberDone();
+      render(status.value ?? st);
+    };
+    const steps: HTMLElement[] = [
+      keyStep(st, () => {
+        close();
+        onStartHere();
+      }),
+    ];
+    if (needMic) steps.push(micStep(st, needKey || offer ? 2 : 1));
+    const lead =
+      offer && !needMic
+        ? "Your voice companion for tasks and goals. Start talking on this computer right away, or add a key for open conversation:"
+        : "Your voice companion for tasks and goals. A couple of things before you can talk:";
     clear(
       onboarding,
       h(
         "div",
         { class: "onb-card" },
         h("div", { class: "brand big" }, h("span", { class: "logo", "aria-hidden": "true" }), h("span", null, "Welcome to Flux")),
-        h("p", { class: "lead", id: "onb-title" }, "Your voice companion for tasks and goals. A couple of things before you can talk:"),
+        h("p", { class: "lead", id: "onb-title" }, lead),
         steps,
         h(
           "div",
@@ -79,17 +130,17 @@ export function mountOnboarding(): HTMLElement {
               type: "button",
               class: "btn btn-ghost",
               id: "onb-skip",
-              onclick: () => {
-                dismissed = true;
-                render(status.value ?? st);
-              },
+              onclick: close,
             },
             "Skip for now",
           ),
         ),
       ),
     );
-    if (wasHidden) (onboarding.querySelector<HTMLElement>("#onboarding-key") ?? onboarding.querySelector<HTMLElement>("button"))?.focus();
+    if (wasHidden) {
+      const first = onboarding.querySelector<HTMLElement>("#onb-start-local") ?? onboarding.querySelector<HTMLElement>("#onboarding-key");
+      (first ?? onboarding.querySelector<HTMLElement>("button"))?.focus();
+    }
   }
 
   status.subscribe((st) => st && render(st));

@@ -11,7 +11,19 @@ export type TalkMode = "hands_free" | "push_to_talk";
 
 export type KeyName = "deepgram" | "openai";
 
-export type AppStatus = { has_key: boolean, can_talk: boolean, key_hint: string | null, 
+export type AppStatus = { has_key: boolean, can_talk: boolean, 
+/**
+ * What a conversation started now would run on: `local`, `deepgram` or `openai`.
+ */
+provider: string, 
+/**
+ * The models for talking on this computer are installed.
+ */
+local_ready: boolean, 
+/**
+ * Why they are not usable, with how to install them.
+ */
+local_error: string | null, key_hint: string | null, 
 /**
  * Why the keychain could not be read, if it could not: the key is then unknown, not missing.
  */

@@ -87,7 +87,7 @@ export function keyStatus(name: KeyName, ids: string, missing: string) {
   remove.addEventListener("click", async () => {
     const consequence =
       name === "deepgram"
-        ? "Flux will not be able to talk until you add a key again."
+        ? "Flux will not be able to talk through Deepgram until you add a key again."
         : "Flux will not be able to talk through OpenAI until you add a key again.";
     if (!(await confirmDialog(`Remove the ${LABEL[name]} key?`, consequence, "Remove"))) return;
     const st = await attempt(commands.clearApiKey(name), "Could not remove the key");

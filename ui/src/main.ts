@@ -3,7 +3,7 @@ import { commands } from "./bindings";
 import type { AppStatus } from "./bindings";
 import { clear, errText, h, toast, toastHost } from "./dom";
 import { mountReview } from "./review";
-import { keyStep } from "./onboarding";
+import { mountOnboarding } from "./onboarding";
 import { mountSettings } from "./settings";
 import { listenAll, sessionEvents, status } from "./store";
 import { mountTalk } from "./talk";
@@ -65,9 +65,10 @@ async function boot() {
     main.appendChild(v);
   }
 
-  const onboarding = h("section", { class: "onboarding", id: "onboarding", hidden: true, role: "dialog", "aria-modal": "true", "aria-labelledby": "onb-title" });
-  let onboardingDismissed = false;
-  let onboardingKey = "";
+  const onboarding = mountOnboarding(() => {
+    show("talk");
+    document.getElementById("talk-start")?.focus();
+  });
 
   clear(app, h("div", { class: "shell" }, nav, main), onboarding);
   app.removeAttribute("aria-busy");
@@ -96,88 +97,6 @@ async function boot() {
     }
   });
 
-  // ---- onboarding ----
-  function renderOnboarding(st: AppStatus) {
-    const needKey = !st.can_talk;
-    const needMic = !st.has_microphone;
-    const visible = (needKey || needMic) && !onboardingDismissed;
-    const wasHidden = onboarding.hidden;
-    onboarding.hidden = !visible;
-    document.body.classList.toggle("onboarding-open", visible);
-    if (!visible) {
-      onboardingKey = "";
-      return;
-    }
-    // Re-render only when what it shows changed, so a half-typed key survives other status updates.
-    const memo = JSON.stringify([st.can_talk, st.has_key, st.key_hint, st.has_openai_key, st.openai_key_hint, st.has_microphone, st.microphone_error]);
-    if (memo === onboardingKey) return;
-    onboardingKey = memo;
-    const steps: HTMLElement[] = [];
-    steps.push(keyStep(st));
-    if (needMic) {
-      steps.push(
-        h(
-          "div",
-          { class: "onb-step", id: "onb-mic" },
-          h("h2", null, `${needKey ? "2" : "1"}. Connect a microphone`),
-          h("p", null, "Flux could not find a microphone to listen with."),
-          st.microphone_error ? h("p", { class: "field-error", id: "mic-error" }, st.microphone_error) : null,
-          h(
-            "p",
-            { class: "muted small" },
-            "Plug in a headset or USB microphone, check that it is not muted or disabled in your system's sound settings, and that Flux is allowed to use it. Then check again.",
-          ),
-          h(
-            "button",
-            {
-              type: "button",
-              class: "btn",
-              id: "mic-recheck",
-              onclick: async () => {
-                try {
-                  await commands.listDevices();
-                  status.set(await commands.appStatus());
-                } catch (e) {
-                  toast(errText(e));
-                }
-              },
-            },
-            "Check again",
-          ),
-        ),
-      );
-    }
-    clear(
-      onboarding,
-      h(
-        "div",
-        { class: "onb-card" },
-        h("div", { class: "brand big" }, h("span", { class: "logo", "aria-hidden": "true" }), h("span", null, "Welcome to Flux")),
-        h("p", { class: "lead", id: "onb-title" }, "Your voice companion for tasks and goals. A couple of things before you can talk:"),
-        steps,
-        h(
-          "div",
-          { class: "row between" },
-          h("span", { class: "muted small" }, "Reviewing past conversations, search and tasks work without these."),
-          h(
-            "button",
-            {
-              type: "button",
-              class: "btn btn-ghost",
-              id: "onb-skip",
-              onclick: () => {
-                onboardingDismissed = true;
-                renderOnboarding(status.value ?? st);
-              },
-            },
-            "Skip for now",
-          ),
-        ),
-      ),
-    );
-    if (wasHidden) (onboarding.querySelector<HTMLElement>("#onboarding-key") ?? onboarding.querySelector<HTMLElement>("button"))?.focus();
-  }
-
   let liveState: string | null = null;
   sessionEvents.subscribe((ev) => {
     if (!ev) return;
@@ -204,7 +123,6 @@ async function boot() {
   status.subscribe((st) => {
     if (!st) return;
     if (!st.talking) liveState = null;
-    renderOnboarding(st);
     renderSide(st);
   });
 

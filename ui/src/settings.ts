@@ -1,16 +1,17 @@
-// Settings screen: Deepgram key, devices, speech provider and OpenAI key, voice and models,
-// persona, name and timezone.
+// Settings screen: Deepgram key, devices, speech provider (settings-provider.ts) and OpenAI key,
+// voice and models, persona, name and timezone.
 import { commands } from "./bindings";
 import type { DeviceInfo, Settings } from "./bindings";
 import { attempt, clear, confirmDialog, errText, h } from "./dom";
 import { keyForm, keyStatus } from "./keys";
+import { providerChoice } from "./settings-provider";
 import { status } from "./store";
 
 export function mountSettings(root: HTMLElement) {
   let settings: Settings | null = null;
 
   // ---- keys ----
-  const deepgramKey = keyStatus("deepgram", "key", "Flux needs a Deepgram key (or an OpenAI key) to talk.");
+  const deepgramKey = keyStatus("deepgram", "key", "Add one for open conversation through Deepgram's Voice Agent.");
   const keySection = h(
     "section",
     { class: "card", "aria-labelledby": "set-key-h" },
@@ -57,6 +58,7 @@ export function mountSettings(root: HTMLElement) {
   }
 
   // ---- general form ----
+  const provider = providerChoice();
   const f = {
     name: h("input", { type: "text", id: "user-name", autocomplete: "name" }),
     tz: h("input", { type: "text", id: "user-timezone", list: "tz-list", autocomplete: "off", spellcheck: "false" }),
@@ -65,14 +67,6 @@ export function mountSettings(root: HTMLElement) {
     llmProvider: h("input", { type: "text", id: "llm-provider", spellcheck: "false" }),
     llm: h("input", { type: "text", id: "llm-model", spellcheck: "false" }),
     greeting: h("input", { type: "text", id: "greeting" }),
-    provider: h(
-      "select",
-      { id: "agent-provider", "aria-describedby": "settings-openai-key-help" },
-      h("option", { value: "auto" }, "Automatic (Deepgram if its key is set, else OpenAI)"),
-      h("option", { value: "deepgram" }, "Deepgram Voice Agent"),
-      h("option", { value: "openai" }, "OpenAI Realtime"),
-      h("option", { value: "local", disabled: true }, "Local (not available yet)"),
-    ),
     openaiModel: h("input", { type: "text", id: "openai-model", spellcheck: "false" }),
     openaiVoice: h("input", { type: "text", id: "openai-voice", spellcheck: "false", list: "openai-voices" }),
   };
@@ -123,7 +117,7 @@ export function mountSettings(root: HTMLElement) {
       h(
         "div",
         { class: "form-grid" },
-        h("label", { class: "field span-all" }, h("span", null, "Provider"), f.provider),
+        provider.field,
         h("label", { class: "field" }, h("span", null, "OpenAI model"), f.openaiModel),
         h("label", { class: "field" }, h("span", null, "OpenAI voice"), f.openaiVoice, openaiVoices),
       ),
@@ -161,7 +155,7 @@ export function mountSettings(root: HTMLElement) {
     f.llmProvider.value = s.agent.llm_provider;
     f.llm.value = s.agent.llm_model;
     f.greeting.value = s.agent.greeting;
-    f.provider.value = s.agent.provider;
+    provider.set(s.agent.provider);
     f.openaiModel.value = s.openai.model;
     f.openaiVoice.value = s.openai.voice;
   }
@@ -179,7 +173,7 @@ export function mountSettings(root: HTMLElement) {
     next.agent.llm_provider = f.llmProvider.value.trim();
     next.agent.llm_model = f.llm.value.trim();
     next.agent.greeting = f.greeting.value;
-    next.agent.provider = f.provider.value as Settings["agent"]["provider"];
+    next.agent.provider = provider.select.value as Settings["agent"]["provider"];
     next.openai.model = f.openaiModel.value.trim();
     next.openai.voice = f.openaiVoice.value.trim();
     next.audio.input_device = inputSel.value;

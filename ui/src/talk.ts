@@ -1,11 +1,13 @@
 // Talk screen: start/stop, mode, mute, push-to-talk and the session state; wires in the state pill
-// (state-pill.ts), the conversation card (transcript.ts) and the live readouts (diagnostics.ts).
+// (state-pill.ts), the provider in use (talk-provider.ts), the conversation card (transcript.ts)
+// and the live readouts (diagnostics.ts).
 import { commands } from "./bindings";
 import type { SessionEvent, TalkMode } from "./bindings";
 import { createDiagnostics } from "./diagnostics";
 import { attempt, clear, errText, h, toast } from "./dom";
 import { createStatePill, type Display } from "./state-pill";
 import { sessionEvents, status } from "./store";
+import { createProviderInfo } from "./talk-provider";
 import { createTranscript } from "./transcript";
 
 export function mountTalk(root: HTMLElement) {
@@ -57,11 +59,7 @@ export function mountTalk(root: HTMLElement) {
 
   const diag = createDiagnostics(() => talking);
   const transcript = createTranscript(render);
-  const keyNote = h(
-    "p",
-    { class: "notice", id: "talk-key-note", hidden: true },
-    "Add your Deepgram API key in Settings, or an OpenAI key, to start talking. Review, search and tasks work without it.",
-  );
+  const provider = createProviderInfo();
 
   clear(
     root,
@@ -69,13 +67,14 @@ export function mountTalk(root: HTMLElement) {
       "header",
       { class: "screen-head" },
       h("h1", null, "Talk"),
-      h("div", { class: "row" }, bargeBadge, statePill.el),
+      h("div", { class: "row" }, bargeBadge, provider.chip, statePill.el),
     ),
-    keyNote,
+    provider.keyNote,
     h(
       "section",
       { class: "card talk-controls", "aria-label": "Conversation controls" },
       h("div", { class: "row wrap" }, modeGroup, startBtn, muteBtn, pttBtn, pttHint),
+      provider.localNote,
       h(
         "div",
         { class: "row wrap meter-row" },
@@ -100,7 +99,7 @@ export function mountTalk(root: HTMLElement) {
     const st = status.value;
     const canStart = !!st?.can_talk;
     startBtn.disabled = display === "starting" || (!talking && !canStart);
-    keyNote.hidden = !st || st.can_talk;
+    provider.render(st);
     muteBtn.textContent = muted ? "Unmute" : "Mute";
     muteBtn.setAttribute("aria-pressed", String(muted));
     muteBtn.disabled = !talking;

@@ -118,9 +118,9 @@ test("settings: fields, device pickers with system default, validation, persona,
   assert.equal(saved.deepgram.agent_url, "wss://agent.deepgram.com/v1/agent/converse", "untouched fields are kept");
   assert.equal(saved.agent.provider, "auto");
 
-  // The speech provider: OpenAI with another voice; the local provider cannot be chosen yet.
+  // The speech provider: OpenAI with another voice; this computer can be chosen too.
   assert.equal(await page.inputValue("#agent-provider"), "auto");
-  assert.equal(await page.isDisabled("#agent-provider option[value=local]"), true);
+  assert.equal(await page.isEnabled("#agent-provider option[value=local]"), true);
   await page.selectOption("#agent-provider", "openai");
   await page.fill("#openai-voice", "cedar");
   await page.click("#settings-save");

@@ -1,24 +1,14 @@
-// Test-only: the mock shell's API keys, one per provider, and `can_talk` as the core resolves
-// `agent.provider` against them.
-import type { AppStatus, Settings } from "../bindings";
-
-type Provider = Settings["agent"]["provider"];
+// Test-only: the mock shell's API keys, one per provider; saving or removing one re-resolves the
+// provider (mock-provider.ts) and pushes the new status.
+import type { AppStatus } from "../bindings";
 
 function unknown(name: unknown): never {
   throw `unknown variant \`${String(name)}\`, expected \`deepgram\` or \`openai\``;
 }
 
-export function mockKeys(status: AppStatus, provider: () => Provider, pushStatus: () => Promise<void>) {
-  /** Recomputes `can_talk`; true when it changed. */
-  function updateCanTalk(): boolean {
-    const p = provider();
-    const has = { deepgram: status.has_key, openai: status.has_openai_key, auto: status.has_key || status.has_openai_key, local: false };
-    const changed = has[p] !== status.can_talk;
-    status.can_talk = has[p];
-    return changed;
-  }
+export function mockKeys(status: AppStatus, resolve: () => boolean, pushStatus: () => Promise<void>) {
   function reply() {
-    updateCanTalk();
+    resolve();
     void pushStatus();
     return { ...status };
   }
@@ -41,5 +31,5 @@ export function mockKeys(status: AppStatus, provider: () => Provider, pushStatus
       return reply();
     },
   };
-  return { updateCanTalk, handlers };
+  return { handlers };
 }

@@ -2,21 +2,11 @@
 // Tests drive it through `window.__flux` (emit events, inspect calls, make commands fail).
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
-import type {
-  TurnMetrics,
-  AppStatus,
-  Conversation,
-  Devices,
-  Goal,
-  Message,
-  SearchHit,
-  SessionDetail,
-  SessionEvent,
-  Settings,
-  Task,
-} from "../bindings";
+import type { AppStatus, Conversation, Goal, SearchHit, SessionDetail, SessionEvent, Settings, Task } from "../bindings";
 import { events } from "../bindings";
+import { DEFAULT_PROMPT, mkTask, sampleDevices, sampleGoals, sampleSessions, sampleSettings, sampleTasks } from "./mock-data";
 import { mockKeys } from "./mock-keys";
+import { localFields, mockProvider } from "./mock-provider";
 
 export interface MockInit {
   hasKey?: boolean;
@@ -25,23 +15,13 @@ export interface MockInit {
   hasMic?: boolean;
   microphoneError?: string;
   empty?: boolean;
+  /** The models for talking on this computer are installed (default: not, as before they existed). */
+  localReady?: boolean;
+  /** The core's reason when they are not installed. */
+  localError?: string;
 }
 
 type Call = { cmd: string; args: Record<string, unknown> };
-
-const DEFAULT_PROMPT = "You are Flux, a warm and concise voice companion who helps the user plan tasks and reach goals.";
-
-function pad(n: number) {
-  return String(n).padStart(2, "0");
-}
-function dayOffset(days: number): string {
-  const d = new Date();
-  d.setUTCDate(d.getUTCDate() + days);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-}
-function iso(days: number, hhmm: string) {
-  return `${dayOffset(days)}T${hhmm}:00+00:00`;
-}
 
 export function installMock(init: MockInit = {}) {
   let seq = 100;
@@ -52,7 +32,9 @@ export function installMock(init: MockInit = {}) {
 
   const status: AppStatus = {
     has_key: init.hasKey ?? true,
-    can_talk: (init.hasKey ?? true) || !!init.openai,
+    can_talk: false, // resolved below (mock-provider.ts), with `provider`
+    provider: "",
+    ...localFields(!!init.localReady, init.localError),
     key_hint: init.hasKey === false ? null : "…a1b2",
     key_error: null,
     has_openai_key: !!init.openai,
@@ -69,112 +51,18 @@ export function installMock(init: MockInit = {}) {
     version: "0.1.0",
   };
 
-  let settings: Settings = {
-    user: { id: "local", display_name: "Sam", timezone: "UTC" },
-    agent: {
-      voice_model: "aura-2-thalia-en",
-      listen_model: "nova-3",
-      llm_provider: "open_ai",
-      llm_model: "gpt-4o-mini",
-      greeting: "Hey! What can I help you with today?",
-      input_sample_rate: 16000,
-      output_sample_rate: 24000,
-      provider: "auto",
-    },
-    deepgram: { api_url: "https://api.deepgram.com", agent_url: "wss://agent.deepgram.com/v1/agent/converse", token_ttl_seconds: 300 },
-    openai: { api_url: "https://api.openai.com", model: "gpt-realtime", voice: "marin", transcription_model: "gpt-4o-mini-transcribe" },
-    audio: { input_device: "", output_device: "" },
-    limits: { sessions_per_10_minutes: 5, sessions_per_day: 20, open_sessions_per_user: 1 },
-  };
-  const turnMetrics = (turn: number, played: number): TurnMetrics => ({
-    turn,
-    typed: false,
-    speech_end_to_first_audio_ms: played - 60,
-    first_audio_to_played_ms: 60,
-    speech_end_to_played_ms: played,
-    agent_audio_bytes: 48000,
-    barged_in: false,
-    service_started: null,
-    service_report: null,
-  });
+  let settings: Settings = sampleSettings();
   let prompt = DEFAULT_PROMPT;
-  const devices: Devices = {
-    inputs: [
-      { name: "Built-in Microphone", id: "hw:0", direction: "input", is_default: true, sample_rate: 48000, channels: 2, sample_format: "i16" },
-      { name: "USB Headset Mic", id: "hw:1", direction: "input", is_default: false, sample_rate: 16000, channels: 1, sample_format: "i16" },
-    ],
-    outputs: [
-      { name: "Built-in Speakers", id: "hw:0", direction: "output", is_default: true, sample_rate: 48000, channels: 2, sample_format: "f32" },
-      { name: "USB Headset", id: "hw:1", direction: "output", is_default: false, sample_rate: 48000, channels: 2, sample_format: "f32" },
-    ],
-    error: null,
-  };
-
-  const sessions: SessionDetail[] = [];
-  function addSession(daysAgo: number, status_: Conversation["status"], lines: [Message["role"], string][], endReason: string | null = null) {
-    const start = new Date(Date.now() - daysAgo * 86400000 - 3600000);
-    const sid = id("conv");
-    const messages: Message[] = lines.map(([role, content], i) => ({
-      id: id("msg"),
-      seq: i + 1,
-      role,
-      content,
-      created_at: new Date(start.getTime() + (i + 1) * 4000).toISOString(),
-    }));
-    sessions.push({
-      id: sid,
-      user_id: "local",
-      status: status_,
-      started_at: start.toISOString(),
-      ended_at: new Date(start.getTime() + 60000).toISOString(),
-      end_reason: endReason,
-      message_count: messages.length,
-      messages,
-      function_calls:
-        daysAgo === 2
-          ? [{ id: id("call"), name: "create_task", arguments: { title: "Spanish lesson" }, status: "executed", result: "Task created: Spanish lesson", created_at: new Date(start.getTime() + 6000).toISOString() }]
-          : [],
-      turn_metrics: [turnMetrics(1, 780), turnMetrics(2, 910)],
-      stats: daysAgo === 2 ? { frames_sent: 3000, frames_unsent: 0, capture_drops: 0, playback_underruns: 2, barge_ins: 1, reconnects: 1, keepalives_sent: 4, agent_audio_bytes: 96000, turns: 2 } : null,
-    });
-  }
-  if (!init.empty) {
-    addSession(2, "closed", [
-      ["user", "I want to learn Spanish in three months."],
-      ["assistant", "Great goal! Shall I schedule a Spanish lesson for tomorrow at 9?"],
-      ["user", "Yes please, a Spanish lesson at nine."],
-      ["assistant", "Done. Your Spanish lesson is booked for 9:00 tomorrow."],
-    ]);
-    addSession(1, "interrupted", [
-      ["user", "Remind me to call the dentist."],
-      ["assistant", "Sure, when would you like to call the dentist?"],
-    ], "network lost");
-    addSession(0, "closed", [
-      ["user", "What is on my plan today? <img src=x onerror=alert(1)>"],
-      ["assistant", "You have a run at 7 and your Spanish lesson at 9."],
-    ]);
-  }
-
-  const tasks: Task[] = init.empty
-    ? []
-    : [
-        mkTask("Morning run", iso(0, "07:00"), 30, "", "pending"),
-        mkTask("Spanish lesson", iso(0, "09:00"), 45, "Chapter 3", "pending"),
-        mkTask("Call the dentist", iso(2, "14:30"), null, "", "pending"),
-        mkTask("Buy groceries", iso(-1, "18:00"), null, "", "done"),
-      ];
-  function mkTask(title: string, at: string, dur: number | null, notes: string, st: Task["status"]): Task {
-    return { id: id("task"), user_id: "local", goal_id: null, title, notes, scheduled_at: at, duration_minutes: dur, status: st, completed_at: st === "done" ? now() : null, created_at: now() };
-  }
-  const goals: Goal[] = init.empty
-    ? []
-    : [{ id: id("goal"), user_id: "local", statement: "Learn Spanish", timeline: "3 months", status: "active", created_at: now() }];
+  const devices = sampleDevices();
+  const sessions: SessionDetail[] = init.empty ? [] : sampleSessions(id);
+  const tasks: Task[] = init.empty ? [] : sampleTasks(id);
+  const goals: Goal[] = init.empty ? [] : sampleGoals(id);
 
   function pushStatus() {
     return emit(events.appStatus, { ...status });
   }
-  const keys = mockKeys(status, () => settings.agent.provider, pushStatus);
-  const updateCanTalk = keys.updateCanTalk;
+  const provider = mockProvider(status, () => settings.agent.provider, pushStatus);
+  const keys = mockKeys(status, provider.update, pushStatus);
   function conv(s: SessionDetail): Conversation {
     const { messages: _m, function_calls: _f, turn_metrics: _t, stats: _s, ...c } = s;
     return c;
@@ -208,7 +96,7 @@ export function installMock(init: MockInit = {}) {
   const handlers: Record<string, (a: Record<string, any>) => unknown> = {
     app_status: () => ({ ...status }),
     start_talk: (a) => {
-      if (!status.can_talk) throw "Add your Deepgram API key in Settings first.";
+      if (!status.can_talk) throw provider.cannotTalk();
       if (status.talking) throw "A conversation is already running.";
       status.talking = true;
       status.mode = a.mode;
@@ -266,7 +154,7 @@ export function installMock(init: MockInit = {}) {
     list_tasks: () => [...tasks].sort((x, y) => (x.scheduled_at < y.scheduled_at ? -1 : 1)),
     create_task: (a) => {
       if (!String(a.title).trim()) throw "The task needs a title.";
-      const t = mkTask(a.title, localToIso(a.scheduledAt), a.durationMinutes ?? null, a.notes ?? "", "pending");
+      const t = mkTask(id, a.title, localToIso(a.scheduledAt), a.durationMinutes ?? null, a.notes ?? "", "pending");
       tasks.push(t);
       return t;
     },
@@ -317,7 +205,7 @@ export function installMock(init: MockInit = {}) {
       }
       if (!s.agent.voice_model) throw "agent.voice_model must not be empty";
       settings = structuredClone(s);
-      if (updateCanTalk()) void pushStatus();
+      if (provider.update()) void pushStatus();
       return structuredClone(settings);
     },
     get_prompt: () => prompt,
@@ -363,9 +251,11 @@ export function installMock(init: MockInit = {}) {
     /** Sets `agent.provider` as if saved earlier, and pushes the status it gives. */
     setProvider: (p: Settings["agent"]["provider"]) => {
       settings.agent.provider = p;
-      updateCanTalk();
+      provider.update();
       return pushStatus();
     },
+    /** Installs (true) or removes (false) the models for talking on this computer, and pushes the status. */
+    setLocalReady: provider.setLocalReady,
     pushStatus: (patch: Partial<AppStatus> = {}) => {
       Object.assign(status, patch);
       return pushStatus();

@@ -4,7 +4,7 @@
 //! Saturday and Sunday, "the rest of the week" today to Sunday.
 
 use super::patterns::prefix;
-use super::spoken_time::{when, When};
+use super::spoken_time::{when, UnclearTime, When};
 use super::time_parts::scan;
 use super::words::Word;
 use chrono::{DateTime, Datelike, Days as Add, NaiveDate, Utc};
@@ -29,53 +29,55 @@ const RANGES: &[(&str, Span)] = &[
     ("[for|during|in|over] [the] rest of [the|this] week", Span::RestOfWeek),
     ("[for|during|in|on|over] this|the weekend", Span::Weekend),
     ("[for|during|in|on|over] next weekend", Span::NextWeekend),
-    ("[for|during|in|on|over] this|the [whole|entire] week", Span::Week),
+    ("[for|during|in|on|over] this|the|my [whole|entire] week", Span::Week),
     ("[for|during|in|on|over] next|the_next|the_following week", Span::NextWeek),
 ];
 
-/// Days said in `words`, and which words said them. `Err` when they are unclear.
-pub(crate) fn find_days(words: &[Word], now: DateTime<Utc>, tz: Tz) -> Result<(Option<Days>, Vec<bool>), ()> {
+/// Days said in `words` (an error when they are unclear: "this week tomorrow"), and which words
+/// said them either way.
+pub(crate) fn find_days(
+    words: &[Word],
+    now: DateTime<Utc>,
+    tz: Tz,
+) -> (Result<Option<Days>, UnclearTime>, Vec<bool>) {
     let today = now.with_timezone(&tz).date_naive();
     let monday = today - Add::new(u64::from(today.weekday().num_days_from_monday()));
     let week = |from: u64, to: u64| Days::Range(monday + Add::new(from), monday + Add::new(to));
     let mut used = vec![false; words.len()];
-    let mut range = None;
+    let mut ranges = Vec::new();
     for (pattern, span) in RANGES {
-        let Some((at, n)) = (0..words.len()).filter(|k| !used[*k]).find_map(|k| {
+        let found = (0..words.len()).filter(|k| !used[*k]).find_map(|k| {
             prefix(&words[k..], pattern).filter(|n| *n > 0 && !used[k..k + n].contains(&true)).map(|n| (k, n))
-        }) else {
-            continue;
-        };
-        if range.is_some() {
-            return Err(());
-        }
-        used[at..at + n].iter_mut().for_each(|u| *u = true);
-        range = Some(match span {
-            Span::RestOfWeek => Days::Range(today, monday + Add::new(6)),
-            Span::Weekend => week(5, 6),
-            Span::NextWeekend => week(12, 13),
-            Span::Week => week(0, 6),
-            Span::NextWeek => week(7, 13),
         });
+        if let Some((at, n)) = found {
+            used[at..at + n].iter_mut().for_each(|u| *u = true);
+            ranges.push(match span {
+                Span::RestOfWeek => Days::Range(today, monday + Add::new(6)),
+                Span::Weekend => week(5, 6),
+                Span::NextWeekend => week(12, 13),
+                Span::Week => week(0, 6),
+                Span::NextWeek => week(7, 13),
+            });
+        }
     }
     let rest: Vec<Word> = words.iter().zip(&used).filter(|(_, u)| !**u).map(|(w, _)| w.clone()).collect();
     let parts = scan(&rest, false);
+    let mut marks = parts.used.iter();
+    for u in used.iter_mut().filter(|u| !**u) {
+        *u = marks.next().copied().unwrap_or(false);
+    }
     let single = match when(&parts, now, tz, None) {
         When::Nothing => None,
         When::Day(d) => Some(Days::One(d)),
         When::At(t) => Some(Days::One(t.date_naive())),
-        When::Unclear => return Err(()),
+        When::Unclear => return (Err(UnclearTime), used),
     };
-    let days = match (range, single) {
-        (Some(_), Some(_)) => return Err(()),
-        (r, s) => r.or(s),
+    let days = match (ranges.as_slice(), single) {
+        ([], s) => Ok(s),
+        ([r], None) => Ok(Some(*r)),
+        _ => Err(UnclearTime),
     };
-    // Spread the scan's marks over the words it saw.
-    let mut marks = parts.used.into_iter();
-    for u in used.iter_mut().filter(|u| !**u) {
-        *u = marks.next().unwrap_or(false);
-    }
-    Ok((days, used))
+    (days, used)
 }
 
 #[cfg(test)]
@@ -87,7 +89,7 @@ mod tests {
 
     fn days(text: &str) -> Option<(String, String)> {
         let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
-        match find_days(&split(text), now, Berlin).ok()?.0? {
+        match find_days(&split(text), now, Berlin).0.ok()?? {
             Days::One(d) => Some((d.to_string(), d.to_string())),
             Days::Range(a, b) => Some((a.to_string(), b.to_string())),
         }
@@ -105,8 +107,9 @@ mod tests {
         assert_eq!(days("over the weekend"), two("2026-11-28", "2026-11-29"));
         assert_eq!(days("the rest of the week"), two("2026-11-24", "2026-11-29"));
         assert_eq!(days("my list"), None);
-        assert!(find_days(&split("this week tomorrow"), Utc::now(), Berlin).is_err());
-        let (_, used) = find_days(&split("what's on for tomorrow"), Utc::now(), Berlin).unwrap();
+        assert!(find_days(&split("this week tomorrow"), Utc::now(), Berlin).0.is_err());
+        assert!(find_days(&split("this week and next week"), Utc::now(), Berlin).0.is_err());
+        let (_, used) = find_days(&split("what's on for tomorrow"), Utc::now(), Berlin);
         assert_eq!(used, [false, false, true, true]);
     }
 }

@@ -22,10 +22,10 @@ const WEEK_UNITS: &[&str] = &["week", "weeks"];
 
 /// An amount at the start of `words`, and how many words it took.
 pub(crate) fn amount(words: &[Word]) -> Option<(Amount, usize)> {
-    if let Some(n) = prefix_any(words, &["half an|a hour", "a|one half hour", "half hour|hr"]) {
+    if let Some(n) = prefix_any(words, &["half an|a hour", "a|1 half hour", "half hour|hr"]) {
         return Some((Amount::Minutes(30), n));
     }
-    if let Some(n) = prefix(words, "[a|one] quarter [of] [an|a] hour") {
+    if let Some(n) = prefix(words, "[a|1] quarter [of] [an|a] hour") {
         return Some((Amount::Minutes(15), n));
     }
     if let Some(n) = prefix(words, "3 quarters [of] [an|a] hour") {
@@ -92,6 +92,8 @@ mod tests {
         assert_eq!(read("2 and a half hours"), Some((Amount::Minutes(150), 5)));
         assert_eq!(read("two hours and fifteen minutes"), Some((Amount::Minutes(135), 5)));
         assert_eq!(read("half an hour"), Some((Amount::Minutes(30), 3)));
+        assert_eq!(read("one half hour"), Some((Amount::Minutes(30), 3)));
+        assert_eq!(read("one hour"), Some((Amount::Minutes(60), 2)));
         assert_eq!(read("a quarter of an hour"), Some((Amount::Minutes(15), 5)));
         assert_eq!(read("a couple of hours"), Some((Amount::Minutes(120), 4)));
         assert_eq!(read("three days"), Some((Amount::Days(3), 2)));

@@ -26,6 +26,11 @@ pub(crate) enum When {
     Unclear,
 }
 
+/// Pieces of a time that contradict each other or name no real moment.
+#[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
+#[error("the spoken time is unclear")]
+pub(crate) struct UnclearTime;
+
 /// The moment `phrase_or_utterance` names, read at `now` in `tz`, ignoring any words that are
 /// not part of a time ("call mom tomorrow at 5" → tomorrow 17:00). None when it names no time of
 /// day (a bare "Friday"), or an unclear one. The result may lie in the past ("this morning" said
@@ -86,7 +91,7 @@ pub(crate) fn when(parts: &TimeParts, now: DateTime<Utc>, tz: Tz, known_day: Opt
     }
 }
 
-fn time_of_day(parts: &TimeParts) -> Result<Option<NaiveTime>, ()> {
+fn time_of_day(parts: &TimeParts) -> Result<Option<NaiveTime>, UnclearTime> {
     let Some(c) = parts.clock else {
         let hour = match parts.part {
             None => return Ok(None),
@@ -100,8 +105,8 @@ fn time_of_day(parts: &TimeParts) -> Result<Option<NaiveTime>, ()> {
     let later = matches!(parts.part, Some(DayPart::Afternoon | DayPart::Evening | DayPart::Night));
     let hour = match (c.exact, c.meridiem) {
         (true, _) => c.hour,
-        (false, Some(Meridiem::Am)) if later => return Err(()),
-        (false, Some(Meridiem::Pm)) if parts.part == Some(DayPart::Morning) => return Err(()),
+        (false, Some(Meridiem::Am)) if later => return Err(UnclearTime),
+        (false, Some(Meridiem::Pm)) if parts.part == Some(DayPart::Morning) => return Err(UnclearTime),
         (false, Some(_)) if c.hour > 12 || c.hour == 0 => c.hour,
         (false, Some(Meridiem::Am)) => c.hour % 12,
         (false, Some(Meridiem::Pm)) => c.hour % 12 + 12,
@@ -109,7 +114,7 @@ fn time_of_day(parts: &TimeParts) -> Result<Option<NaiveTime>, ()> {
         (false, None) if parts.part.is_none() && (1..=7).contains(&c.hour) => c.hour + 12,
         (false, None) => c.hour,
     };
-    NaiveTime::from_hms_opt(hour, c.minute, 0).map(Some).ok_or(())
+    NaiveTime::from_hms_opt(hour, c.minute, 0).map(Some).ok_or(UnclearTime)
 }
 
 /// The day a spoken date names, from `today`. None for an impossible one ("February 30th").

@@ -154,7 +154,7 @@ fn from_now(w: &[Word], p: &mut TimeParts) -> Option<usize> {
         (a, n + 1)
     } else {
         let (a, n) = amount(w)?;
-        (a, n + prefix(&w[n..], "from now|today|later")?)
+        (a, n + prefix(&w[n..], "from_now|from_today|later")?)
     };
     match amount {
         Amount::Minutes(m) => TimeParts::set(&mut p.from_now, m, &mut p.conflict),

@@ -17,13 +17,26 @@ const AROUND_TIME: &[&str] = &[
     "ok", "okay", "yes", "yeah", "sure", "great", "good", "fine", "perfect", "would", "be", "that", "works",
     "is", "lets", "say", "do", "make", "it", "how", "about", "what", "put", "schedule", "move", "then",
     "maybe", "perhaps", "i", "think", "guess", "should", "we", "can", "you", "instead", "set", "to",
-    "better", "best", "please", "thanks", "so", "like", "probably", "around", "ideally", "just",
+    "better", "best", "please", "thanks", "so", "like", "probably", "around", "ideally", "just", "no",
+    "nope", "actually", "rather", "wait", "oh", "sorry",
 ];
+/// An answer starting like this, or with "is" in it, is a sentence about something else ("I'm
+/// going to Paris", "Mark is coming at 5"), not the name of a task.
+const SENTENCE_START: &[&str] = &[
+    "i", "im", "ive", "id", "ill", "we", "were", "weve", "you", "youre", "he", "hes", "she", "shes", "they",
+    "theyre", "there", "theres", "lets",
+];
+const COPULAS: &[&str] = &["is", "are", "was", "were", "am"];
+
 /// What a time's lead can leave behind once the scan took the rest ("at", "on").
 const LEADS: &[&str] = &["at", "on", "for", "by", "in", "the", "this"];
 
 /// The draft with the asked slot filled from `w` (already without filler), or None.
 pub(crate) fn fill(draft: &Draft, need: Need, w: &[Word], now: DateTime<Utc>, tz: Tz) -> Option<Draft> {
+    let sentence = w.first().is_some_and(|x| x.is_any(SENTENCE_START)) || w.iter().any(|x| x.is_any(COPULAS));
+    if sentence && matches!(need, Need::Title | Need::Task) {
+        return None;
+    }
     match (draft.clone(), need) {
         (Draft::Create { title, when, minutes, notes }, Need::Time) => {
             let (when, length) = time(w, when, now, tz)?;

@@ -143,6 +143,16 @@ fn unusable_answers_are_asked_again_twice_then_dropped() {
 }
 
 #[test]
+fn a_sentence_about_something_else_is_no_task_name() {
+    talk(&[
+        ("I'm done", Want::Ask("Which task did you finish?")),
+        ("I'm going to Paris next week", Want::Ask("Sorry, I didn't catch that. Which task did you finish?")),
+        ("Mark is coming at 5", Want::Ask("Sorry, I didn't catch that. Which task did you finish?")),
+        ("I finished the report", Want::Call("complete_task", json!({"task": "report"}))),
+    ]);
+}
+
+#[test]
 fn reset_forgets_the_question() {
     let mut u = RuleUnderstanding::new();
     assert!(matches!(u.turn("remind me to call mom", now(), Berlin), Reply::Ask(_)));

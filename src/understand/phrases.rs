@@ -20,6 +20,7 @@ pub(crate) fn say(topic: Topic, now: DateTime<Utc>, tz: Tz) -> String {
         Topic::Greeting => format!("Hello! {CAN_DO} What would you like to do?"),
         Topic::Thanks => "You're welcome!".into(),
         Topic::Okay | Topic::Cancel => "Okay.".into(),
+        Topic::Bye => "Bye! Talk to you soon.".into(),
         Topic::Help => format!("{CAN_DO} For example, say: remind me to call mom tomorrow at 5 pm."),
         Topic::Time => format!("It's {}.", local.format("%H:%M")),
         Topic::Date => format!("It's {}.", local.format("%A %-d %B")),

@@ -28,6 +28,7 @@ pub(crate) enum Topic {
     Greeting,
     Thanks,
     Okay,
+    Bye,
     Help,
     Time,
     Date,
@@ -52,8 +53,11 @@ const THANKS: &[&str] = &[
     "[ok|okay|great|perfect|cool|awesome|nice] thanks|thank_you|thx|cheers [so_much|a_lot|very_much] [flux]",
     "thank_you|thanks [very_much|so_much|a_lot]",
 ];
-const OKAY: &[&str] =
-    &["ok|okay|cool|great|perfect|nice|awesome|good|alright|all_right|got_it|sounds_good|fine|sure"];
+const OKAY: &[&str] = &[
+    "ok|okay|cool|great|perfect|nice|awesome|good|alright|all_right|got_it|sounds_good|fine|sure",
+    "[ok|okay] thats|that_is it|all [for_now|for_today] [thanks|thank_you]",
+];
+const BYE: &[&str] = &["[ok|okay] bye|goodbye|good_bye|bye_bye|good_night|see_you|see_ya|talk_to_you [later|soon|tomorrow] [flux]"];
 const HELP: &[&str] = &[
     "help [me]",
     "what can|do you do",
@@ -61,6 +65,7 @@ const HELP: &[&str] = &[
     "what can i say|ask",
     "how does this work",
     "what do you know",
+    "who|what are you",
 ];
 const HOW_ARE_YOU: &[&str] = &["how are|r you [doing] [today]", "hows it going"];
 const TIME: &[&str] = &[
@@ -105,6 +110,9 @@ pub(crate) fn read(words: &[Word], now: DateTime<Utc>, tz: Tz) -> Reading {
     if whole_any(words, OKAY) {
         return Reading::Say(Topic::Okay);
     }
+    if whole_any(words, BYE) {
+        return Reading::Say(Topic::Bye);
+    }
     let w = filler::strip(words);
     if w.is_empty() {
         return Reading::Say(Topic::Nothing);
@@ -145,3 +153,7 @@ pub(crate) fn is_cancel(w: &[Word]) -> bool {
 #[cfg(test)]
 #[path = "rules_tests.rs"]
 pub(super) mod tests;
+
+#[cfg(test)]
+#[path = "must_not_act_tests.rs"]
+mod must_not_act_tests;

@@ -7,46 +7,26 @@
 use super::patterns::{find, prefix, prefix_any, suffix};
 use super::words::{surface, Word};
 
-const LEADING: &[&str] = &["a", "an", "the", "my", "to", "about", "that", "of", "called", "named", "for"];
-const TITLE_LEADING: &[&str] = &["a", "an", "to", "about", "that", "of", "called", "named", "for"];
+const LEADING: &[&str] =
+    &["a", "an", "the", "my", "to", "too", "about", "that", "of", "called", "named", "for"];
+const TITLE_LEADING: &[&str] = &["a", "an", "to", "too", "about", "that", "of", "called", "named", "for"];
+/// A title that starts like a question ("remind me what my tasks are") is not a task.
+pub(crate) const QUESTION_START: &[&str] =
+    &["what", "whats", "when", "where", "who", "whos", "how", "hows", "which", "why", "if", "whether"];
 const TRAILING: &[&str] = &[
     "at", "on", "for", "by", "in", "to", "from", "and", "then", "until", "till", "around", "about",
     "starting", "ok", "okay", "thanks", "so", "now", "as", "with", "please",
 ];
-const EMPTY: &[&str] = &[
-    // "one" is read as the number 1.
-    "it",
-    "that",
-    "this",
-    "them",
-    "those",
-    "these",
-    "something",
-    "1",
-    "task",
-    "tasks",
-    "reminder",
-    "thing",
-    "stuff",
-    "me",
-    "a",
-    "an",
-    "the",
-    "everything",
-    "all",
-    "thats",
-    "its",
-    "done",
-    "finished",
-    "completed",
-    "yes",
-    "yeah",
-    "no",
-    "ok",
-    "okay",
-    "sure",
-    "what",
-];
+/// Words that name no task: pronouns, yes/no, and the commands themselves ("add it", "set it
+/// as done", "complete"). A slot made only of these is missing. ("one" is read as the number 1.)
+const EMPTY: &str = "\
+    it that this them those these something 1 task tasks reminder thing stuff me a an the everything \
+    all thats its done finished completed complete yes yeah no ok okay sure what as off here later \
+    soon sometime add ad schedule book remind create make put move reschedule mark set check tick \
+    cross finish postpone push delete remove cancel is was are you u conversation talking today now";
+/// "next week", "sometime this month": when, but too vague for a task's time.
+const VAGUE: &str =
+    "[sometime|some_time] [during|in|on|to|until|till] [the] next|this|coming week|month|weekend|year";
 /// "on my list", "to my calendar": where a task goes, not part of its title.
 pub(crate) const DESTINATION: &str =
     "to|on|onto|in|into|for my|the [task|todo|to_do|shopping|grocery] list|calendar|schedule|tasks|agenda|todos|reminders|planner";
@@ -62,20 +42,27 @@ fn trim<'a>(mut w: &'a [Word], leading: &[&str]) -> &'a [Word] {
 }
 
 fn text(w: &[Word]) -> Option<String> {
-    let meaningful = w.iter().any(|x| !x.is_any(EMPTY));
+    let meaningful = w.iter().any(|x| !x.is_in(EMPTY));
     (!w.is_empty() && meaningful).then(|| surface(w))
 }
 
 /// A new task's title.
 pub(crate) fn title(words: &[Word]) -> Option<String> {
     let mut w = words.to_vec();
-    if let Some((at, n)) = find(&w, DESTINATION) {
-        w.drain(at..at + n);
+    // "next week": too vague for a time, and not part of the title either.
+    for pattern in [DESTINATION, VAGUE] {
+        if let Some((at, n)) = find(&w, pattern) {
+            w.drain(at..at + n);
+        }
     }
     let start =
         prefix_any(&w, &["call|name|title it", "its|it_is called|named", "the title is"]).unwrap_or(0);
     // "the dentist", "my passport" read as the user said them; "a haircut" reads as "haircut".
-    text(trim(&w[start..], TITLE_LEADING))
+    let w = trim(&w[start..], TITLE_LEADING);
+    if w.first().is_some_and(|x| x.is_any(QUESTION_START)) {
+        return None;
+    }
+    text(w)
 }
 
 /// An existing task, as the user names it: "the dentist" → "dentist", "the milk one" → "milk".
@@ -89,7 +76,20 @@ pub(crate) fn task(words: &[Word]) -> Option<String> {
     )
     .unwrap_or(0);
     let mut w = trim(&words[start..], LEADING);
+    if let Some(k) = suffix(w, VAGUE).filter(|k| *k > 0) {
+        w = trim(&w[..k], LEADING);
+    }
     if let Some(k) = suffix(w, "from|off|on|in [my|the] [task|todo|to_do] list|tasks") {
+        w = trim(&w[..k], LEADING);
+    }
+    // "set it as done" as an answer to "which task?" names no task.
+    if let Some(k) = suffix(w, "[is|as] done|complete|completed|finished") {
+        w = trim(&w[..k], LEADING);
+    }
+    // "I finished my coffee, what's next": the task ends where a question starts.
+    if let Some(k) =
+        w.iter().position(|x| x.is_any(&["whats", "what", "hows", "how", "thanks"])).filter(|k| *k > 0)
+    {
         w = trim(&w[..k], LEADING);
     }
     while w.len() > 1 && w.last().is_some_and(|x| x.is_any(&["1", "task", "item", "reminder", "thing"])) {
@@ -101,114 +101,35 @@ pub(crate) fn task(words: &[Word]) -> Option<String> {
 /// Words a timeline is made of: "three months", "next summer", "the end of the year", "my
 /// birthday", "June 2027". All of a timeline's words must be among these or be numbers, and one
 /// must name a time, so "learn to cook in Spanish" has no timeline.
-const TIME_CORE: &[&str] = &[
-    "day",
-    "days",
-    "week",
-    "weeks",
-    "weekend",
-    "month",
-    "months",
-    "year",
-    "years",
-    "hour",
-    "hours",
-    "minute",
-    "minutes",
-    "summer",
-    "winter",
-    "spring",
-    "fall",
-    "autumn",
-    "christmas",
-    "easter",
-    "thanksgiving",
-    "halloween",
-    "birthday",
-    "holidays",
-    "vacation",
-    "tomorrow",
-    "tonight",
-    "today",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "decade",
-    "semester",
-    "quarter",
-    "term",
-    "am",
-    "pm",
-];
-const TIME_GLUE: &[&str] = &[
-    "a",
-    "an",
-    "the",
-    "next",
-    "this",
-    "coming",
-    "of",
-    "end",
-    "middle",
-    "mid",
-    "early",
-    "late",
-    "beginning",
-    "start",
-    "couple",
-    "few",
-    "my",
-    "new",
-    "half",
-    "and",
-    "or",
-    "so",
-    "about",
-    "around",
-    "roughly",
-    "at",
-    "least",
-    "most",
-    "than",
-    "less",
-    "within",
-    "following",
-    "school",
-    "last",
-];
+const TIME_CORE: &str = "\
+    day days week weeks weekend month months year years hour hours minute minutes summer winter \
+    spring fall autumn christmas easter thanksgiving halloween birthday holidays vacation tomorrow \
+    tonight today january february march april may june july august september october november \
+    december monday tuesday wednesday thursday friday saturday sunday decade semester quarter term \
+    am pm";
+const TIME_GLUE: &str = "\
+    a an the next this coming of end middle mid early late beginning start couple few my new half \
+    and or so about around roughly at least most than less within following school last";
 
-/// Whether `w` is a timeline; `Some(true)` when it is one counted in hours or minutes.
+/// Whether `w` is a timeline; `Some(true)` when it is hours or days away.
 fn timeline_kind(w: &[Word]) -> Option<bool> {
     let vocab =
-        w.iter().all(|x| x.num.is_some() || x.clock.is_some() || x.is_any(TIME_CORE) || x.is_any(TIME_GLUE));
-    let core = w.iter().any(|x| x.num.is_some() || x.clock.is_some() || x.is_any(TIME_CORE));
-    let short = w.iter().any(|x| {
-        x.clock.is_some() || x.is_any(&["hour", "hours", "minute", "minutes", "am", "pm", "tonight", "today"])
-    });
+        w.iter().all(|x| x.num.is_some() || x.clock.is_some() || x.is_in(TIME_CORE) || x.is_in(TIME_GLUE));
+    let core = w.iter().any(|x| x.num.is_some() || x.clock.is_some() || x.is_in(TIME_CORE));
+    let short = w.iter().any(|x| x.clock.is_some() || x.is_in(SHORT_TERM));
     (vocab && core).then_some(short)
 }
+
+/// A timeline with these is days away at most: a task's time, not a goal's.
+const SHORT_TERM: &str = "\
+    hour hours minute minutes am pm tonight today tomorrow monday tuesday wednesday thursday friday \
+    saturday sunday";
 
 pub(crate) struct GoalText {
     pub statement: Option<String>,
     pub timeline: Option<String>,
-    /// The timeline is counted in hours or minutes: that is a task, not a goal.
-    pub hours: bool,
+    /// The timeline is hours or days away ("in 2 hours", "by Friday"): a task, not a goal.
+    pub short: bool,
 }
 
 /// A goal and its timeline: "learn Spanish in three months", "run a marathon by next summer",
@@ -223,11 +144,11 @@ pub(crate) fn goal(words: &[Word]) -> GoalText {
             prefix(rest, "this|next year|month|summer|winter|spring|fall|autumn|week") == Some(rest.len());
         (!rest.is_empty() && (at_mark || bare)).then(|| timeline_kind(rest).map(|h| (k, rest, h))).flatten()
     });
-    let (statement, timeline, hours) = match split {
-        Some((k, rest, hours)) => (&words[..k], Some(surface(rest)), hours),
+    let (statement, timeline, short) = match split {
+        Some((k, rest, short)) => (&words[..k], Some(surface(rest)), short),
         None => (words, None, false),
     };
-    GoalText { statement: text(trim(statement, &["to", "that"])), timeline, hours }
+    GoalText { statement: text(trim(statement, &["to", "that"])), timeline, short }
 }
 
 /// An answer to "by when?": "in six months", "maybe by Christmas", "next summer".

@@ -65,7 +65,17 @@ pub(crate) fn clock(w: &[Word], after_day: bool, lone: bool) -> Option<(Clock, u
 /// "half past 5", "quarter to 6", "ten past nine", "20 to 4" (the last needs "at": "move 3 to
 /// 5" is not a clock).
 fn relative_clock(c: &[Word], firm_lead: bool) -> Option<(Clock, usize)> {
-    let minutes = if c.first()?.is("half") {
+    // "at half 8": 8:30, as said in Britain (only after "at": "half 8" alone is too odd to trust).
+    if c.first()?.is("half") && firm_lead {
+        if let Some(h) = c.get(1).and_then(Word::cardinal).filter(|h| (1..=12).contains(h)) {
+            let meridiem = meridiem(c.get(2));
+            return Some((
+                Clock { hour: h, minute: 30, meridiem, exact: false },
+                2 + usize::from(meridiem.is_some()),
+            ));
+        }
+    }
+    let minutes = if c[0].is("half") {
         30
     } else if c[0].is("quarter") || (c[0].is("a") && c.get(1)?.is("quarter")) {
         15

@@ -176,7 +176,7 @@ fn date(w: &[Word], p: &mut TimeParts) -> Option<usize> {
     } else if let Some(n) = prefix(w2, "tonight|tonite|tonights") {
         TimeParts::set(&mut p.part, DayPart::Night, &mut p.conflict);
         (DateSpec::Today, n)
-    } else if let Some(n) = prefix(w2, "tomorrow|tomorrows|tomorow|tommorow|tmrw") {
+    } else if let Some(n) = prefix(w2, "tomorrow|tomorrows|tomorow|tommorow|tmrw|to_morrow") {
         (DateSpec::Tomorrow, n)
     } else if let Some((spec, n)) = weekday(w2).or_else(|| month_day(w2)) {
         (spec, n)

@@ -5,34 +5,33 @@
 
 use super::days::{find_days, Days};
 use super::draft::Draft;
-use super::durations::{amount, Amount};
-use super::patterns::{find, only, prefix, prefix_any, suffix};
+use super::durations::amount;
+use super::patterns::{find, only, prefix, prefix_any, suffix, whole};
 use super::rules::{Reading, Topic};
 use super::slots;
 use super::spoken_time::{when, When};
 use super::time_parts::scan;
-use super::words::Word;
+use super::words::{surface, Word};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 const GOAL: &[&str] = &[
-    "my [new|main|big|biggest|next|personal] goal|aim|objective|target [for_this_year|this_year] is|s|would_be|will_be [to]",
+    "my [new|main|big|biggest|next|personal] goal|aim|objective|target [for] [this|next] [year|month|week|summer|winter|spring|fall|autumn] is|s|would_be|will_be [to]",
     "set|add|create|record|make|new|start|save|log [me] [a|an|my] [new] goal [to|of|for|that|is|is_to]",
     "i|ive [have|got|have_got] [a|an] [new] goal [to|of|for|that|is|is_to]",
 ];
 /// A goal said as a wish counts only with a timeline: "I want to run a marathon" alone may be
-/// chat, "I want to run a marathon by next summer" is a goal.
+/// chat, "I want to run a marathon by next summer" is a goal. Plans ("I'm going to Paris next
+/// week", "I will be late", "I need to…") are not wishes.
 const GOAL_WISH: &[&str] = &[
-    "i [really|also] want|wanna|need|hope|plan|intend|aim|mean|would_like|d_like [to]",
+    "i [really|also] want|wanna|hope|plan|intend|aim [to]",
     "id|i_would [really] like|love to",
-    "im|i_am going|planning|hoping|aiming|trying to",
-    "i will|shall",
-    "ill",
+    "im|i_am planning|hoping|aiming|trying to",
 ];
 const LIST: &[&str] = &[
     "whats|what_is|what_are|whatre|what_s [on|in] [my|the] [task|todo|to_do] list|lists|agenda|schedule|calendar|plan|plans|plate|tasks|todos|to_dos|reminders|appointments",
     "whats|what_is|what_s on",
-    "what [else] do|did|have|will i [got] [have|got] [got] [on|planned|scheduled|going_on|coming_up|due|to_do]",
+    "what [else] do|did|have|will i [got] [have|got|need] [got] [on|planned|scheduled|going_on|coming_up|due|to_do]",
     "whats|what_is|what_are|whatre|what_s planned|scheduled|due|coming_up",
     "show|list|read|give|get [me] [all] [of] [my|the] [task|todo|to_do] tasks|list|agenda|schedule|calendar|todos|to_dos|plans|reminders|appointments",
     "list tasks",
@@ -46,26 +45,26 @@ const LIST: &[&str] = &[
 /// What may be left around a listing request once its days are gone.
 const LIST_TAIL: &[&str] = &[
     "for", "on", "in", "at", "the", "of", "this", "my", "list", "calendar", "schedule", "agenda", "then",
-    "like", "to", "do", "now", "so", "far", "again", "all", "please",
+    "like", "to", "do", "now", "so", "far", "again", "all", "please", "going",
 ];
 const CREATE: &[&str] = &[
-    "remind me [to|about|that|of]",
+    "remind me [to|too|2|about|that|of]",
     "set|create|add|make [me] [a|an] [new] reminder [to|for|about|that]",
-    "add|create|make|new|put|set_up [me] [a|an|the] [new] task|todo|to_do|item|entry [to|for|about|called|named|that_says|saying]",
+    "add|ad|create|make|new|put|set_up [me] [a|an|the] [new] task|tasks|todo|to_do|item|entry [to|for|about|called|named|that_says|saying]",
     "dont let me forget [to|about]",
     "i need|want [a] reminder [to|for|about|that]",
 ];
-const CREATE_WEAK: &[&str] = &["add|put [a|an|the]", "schedule|book [me] [a|an|the]"];
+const CREATE_WEAK: &[&str] = &["add|ad|put [a|an|the]", "schedule|book [me] [a|an|the]"];
 const COMPLETE: &[&str] = &[
     "i|ive|we|weve|i_have|we_have [just|already|finally|now|also] finished|completed|done [with]",
-    "im|i_am|were|we_are [all] [just|now|finally|also] done|finished [with]",
-    "im|i_am|were|we_are through with",
+    "im|i_am|were|we_are [all] [just|now|finally|also] done|finished|through with",
     "check|tick|cross|mark off",
 ];
-const COMPLETE_WEAK: &[&str] = &["finished|completed|done [with]", "complete"];
+const COMPLETE_WEAK: &[&str] = &["finished|completed", "done with", "complete"];
 const DONE: &str =
     "[as|to] [being] done|complete|completed|finished|off [my|the] [list|todo_list|to_do_list]";
-const IS_DONE: &str = "is|are|was|s|has_been|have_been [now|all|finally] done|finished|complete|completed";
+const IS_DONE: &str =
+    "is|are|was|s|has_been|have_been [now|all|finally] done|finished|complete|completed [now|already]";
 /// A turn starting like a question asks about a task; it does not report one done.
 const QUESTION: &[&str] = &[
     "what",
@@ -89,6 +88,10 @@ const QUESTION: &[&str] = &[
     "not",
     "everything",
 ];
+const HEARSAY: &[&str] = &[
+    "if", "whether", "check", "see", "know", "tell", "ask", "wonder", "think", "hope", "guess", "sure",
+    "believe", "when", "until", "once", "before", "after", "i", "you", "we", "they", "he", "she",
+];
 const MOVE: &[&str] =
     &["move|reschedule|postpone|push|shift|bump|delay|defer [back|forward|up|over|out]", "put off|back"];
 const REPEATING: &[&str] = &["every", "each", "daily", "weekly", "monthly", "everyday", "hourly", "nightly"];
@@ -105,7 +108,10 @@ fn intent(draft: Draft, strong: bool) -> Option<Reading> {
 pub(crate) fn read(w: &[Word], now: DateTime<Utc>, tz: Tz) -> Option<Reading> {
     if let Some(n) = prefix_any(w, GOAL) {
         let g = slots::goal(&w[n..]);
-        return intent(Draft::Goal { statement: g.statement, timeline: g.timeline }, true);
+        // "my goal for this year is to…": the timeline came first.
+        let early = find(&w[..n], "this|next year|month|week|summer|winter|spring|fall|autumn");
+        let timeline = g.timeline.or_else(|| early.map(|(at, k)| surface(&w[at..at + k])));
+        return intent(Draft::Goal { statement: g.statement, timeline }, true);
     }
     if let Some(r) = list(w, now, tz) {
         return Some(r);
@@ -124,17 +130,26 @@ pub(crate) fn read(w: &[Word], now: DateTime<Utc>, tz: Tz) -> Option<Reading> {
     }
     if let Some(n) = prefix_any(w, GOAL_WISH) {
         let g = slots::goal(&w[n..]);
-        if g.statement.is_some() && g.timeline.is_some() && !g.hours {
+        if g.statement.is_some() && g.timeline.is_some() && !g.short {
             return intent(Draft::Goal { statement: g.statement, timeline: g.timeline }, false);
         }
     }
     if let Some(n) = prefix_any(w, COMPLETE_WEAK) {
-        return intent(Draft::Complete { task: slots::task(&w[n..]) }, false);
+        return intent(Draft::Complete { task: done_task(&w[n..]) }, false);
     }
-    if let Some(k) = suffix(w, IS_DONE).filter(|k| *k > 0 && !w[0].is_any(QUESTION)) {
-        return intent(Draft::Complete { task: slots::task(&w[..k]) }, false);
+    if whole(w, "done|finished") {
+        return intent(Draft::Complete { task: None }, false);
+    }
+    // "the report is done", but not "check if the report is done" or "I think Mark is done".
+    let reported = |k: &usize| *k > 0 && !w[0].is_any(QUESTION) && !w[..*k].iter().any(|x| x.is_any(HEARSAY));
+    if let Some(k) = suffix(w, IS_DONE).filter(reported) {
+        return intent(Draft::Complete { task: done_task(&w[..k]) }, false);
     }
     let n = prefix_any(w, CREATE_WEAK)?;
+    // "book club is at 7", "schedule is full": statements, not requests.
+    if w[n..].iter().any(|x| x.is_any(&["is", "are", "was", "were", "am", "s"])) {
+        return None;
+    }
     create(&w[n..], false, now, tz)
 }
 
@@ -162,22 +177,45 @@ fn create(body: &[Word], strong: bool, now: DateTime<Utc>, tz: Tz) -> Option<Rea
     let (body, notes) = slots::notes(body);
     let parts = scan(&body, false);
     let at = if parts.names_time() { when(&parts, now, tz, None) } else { When::Nothing };
-    let title = slots::title(&parts.rest(&body));
+    let rest = parts.rest(&body);
+    // "remind me what my tasks are" asks something; it names no task.
+    if rest
+        .iter()
+        .find(|x| !x.is_any(&["to", "about", "of"]))
+        .is_some_and(|x| x.is_any(slots::QUESTION_START))
+    {
+        return Some(Reading::Say(Topic::Unknown));
+    }
+    let title = slots::title(&rest);
     intent(Draft::Create { title, when: at, minutes: parts.length, notes }, strong)
+}
+
+/// The task a completion names, without when it was done ("shopping at 5").
+fn done_task(body: &[Word]) -> Option<String> {
+    let parts = scan(body, false);
+    slots::task(&parts.rest(body))
 }
 
 fn complete(w: &[Word]) -> Option<Reading> {
     if let Some(n) = prefix_any(w, COMPLETE) {
-        return intent(Draft::Complete { task: slots::task(&w[n..]) }, true);
+        return intent(Draft::Complete { task: done_task(&w[n..]) }, true);
+    }
+    // "I'm done" asks which task; "I'm done talking", "we're done here" are not about a task.
+    if whole(w, "im|i_am|were|we_are [all] [just|now|finally|also] done|finished") {
+        return intent(Draft::Complete { task: None }, true);
     }
     let n = prefix(w, "mark|check|tick|cross")?;
     let body = &w[n..];
+    // "Mark is done": a person, not a command.
+    if body.first().is_some_and(|x| x.is_any(&["is", "was", "has", "will", "said", "says"])) {
+        return None;
+    }
     let k = suffix(body, DONE).filter(|k| *k < body.len())?;
     // "check the oven off" could be anything; "mark … as done" is always a completion.
     if !w[0].is("mark") && !body[k].is("off") {
         return None;
     }
-    intent(Draft::Complete { task: slots::task(&body[..k]) }, true)
+    intent(Draft::Complete { task: done_task(&body[..k]) }, true)
 }
 
 fn move_task(w: &[Word], now: DateTime<Utc>, tz: Tz) -> Option<Reading> {
@@ -186,6 +224,10 @@ fn move_task(w: &[Word], now: DateTime<Utc>, tz: Tz) -> Option<Reading> {
         None => (prefix(w, CHANGE)?, true),
     };
     let mut body = w[n..].to_vec();
+    // "move on", "let's move along": not about a task.
+    if !body.is_empty() && only(&body, &["on", "along", "ahead", "forward"]) {
+        return None;
+    }
     // "from Friday to Monday": the old time names neither the task nor the new time.
     if let Some(f) = body.iter().position(|x| x.is("from")) {
         if let Some(t) = body[f..].iter().rposition(|x| x.is("to")).map(|t| t + f) {
@@ -196,7 +238,7 @@ fn move_task(w: &[Word], now: DateTime<Utc>, tz: Tz) -> Option<Reading> {
     }
     // "back an hour" shifts from a time only the store knows: ask for the new time instead.
     let shift = (0..body.len()).find_map(|k| {
-        let (Amount::Minutes(_), n) = amount(&body[k..])? else { return None };
+        let (_, n) = amount(&body[k..])?;
         let before = k > 0 && body[k - 1].is_any(SHIFT);
         let after = body.get(k + n).is_some_and(|x| x.is_any(SHIFT));
         (before || after).then_some((k - usize::from(before), n + usize::from(before) + usize::from(after)))

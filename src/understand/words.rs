@@ -41,6 +41,11 @@ impl Word {
         norms.contains(&self.norm.as_str())
     }
 
+    /// Whether the word is one of the space-separated `words` (for long lists of words).
+    pub(crate) fn is_in(&self, words: &str) -> bool {
+        words.split_whitespace().any(|w| w == self.norm)
+    }
+
     /// A count or an hour: a number that is not an ordinal and not a written clock.
     pub(crate) fn cardinal(&self) -> Option<u32> {
         self.num.filter(|_| !self.ordinal)

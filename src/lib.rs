@@ -15,4 +15,5 @@ pub mod openai;
 pub mod session;
 pub mod store;
 pub mod time;
+pub mod understand;
 pub mod voice;

@@ -30,9 +30,19 @@ impl TurnTracker {
         TurnTracker { next_turn: 1, ..Default::default() }
     }
 
-    /// The local VAD saw the user stop speaking.
+    /// The local VAD saw the user stop speaking (`at`: their last loud frame). A fast provider
+    /// can answer before the VAD's hangover has run out; that reply still counts from `at`.
     pub fn speech_ended(&mut self, at: Instant) {
-        self.pending_speech_end = Some(at);
+        match self.first_audio_at {
+            Some(first) if at <= first && self.speech_end_at.is_none() && !self.current.typed => {
+                self.speech_end_at = Some(at);
+                self.current.speech_end_to_first_audio_ms = ms(at, first);
+                if let Some(played) = self.first_played_at {
+                    self.current.speech_end_to_played_ms = ms(at, played);
+                }
+            }
+            _ => self.pending_speech_end = Some(at),
+        }
     }
 
     /// A new user turn begins (final user text, or a typed turn sent at `typed_at`). Returns the
@@ -119,6 +129,25 @@ impl TurnTracker {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn a_reply_faster_than_the_hangover_is_measured_from_the_speech_end() {
+        let t0 = Instant::now();
+        let at = |ms: u64| t0 + Duration::from_millis(ms);
+        let mut t = TurnTracker::new();
+        assert!(t.user_turn(None).is_none());
+        t.reply_audio(at(1300));
+        t.played(at(1350));
+        // The VAD's hangover ends later, naming the last loud frame at 1000 ms.
+        t.speech_ended(at(1000));
+        let m = t.take().unwrap();
+        assert_eq!(m.speech_end_to_first_audio_ms, Some(300.0));
+        assert_eq!(m.speech_end_to_played_ms, Some(350.0));
+        // Speech that ends after the reply began is the next turn's.
+        t.reply_audio(at(2000));
+        t.speech_ended(at(2500));
+        assert_eq!(t.take().unwrap().speech_end_to_first_audio_ms, None);
+    }
 
     #[test]
     fn spoken_turn_latencies() {

@@ -1,7 +1,7 @@
 //! `companion talk`: a live voice conversation with the agent. Microphone and speakers by
 //! default; `--input`/`--output` WAV files for headless runs; `--say` for typed turns. The
-//! provider is `agent.provider` in the settings (Deepgram's Voice Agent or OpenAI's Realtime
-//! API).
+//! provider is `agent.provider` in the settings (this computer, Deepgram's Voice Agent or
+//! OpenAI's Realtime API); with no key set it is this computer.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,6 +11,7 @@ use std::time::Duration;
 use anyhow::anyhow;
 use tokio::sync::mpsc;
 
+use crate::config::ProviderChoice;
 use crate::launch::{self, DeviceChoice, MicCapture, ProviderKind, ServiceControl};
 use crate::session::{
     run, ControlError, FrameSource, SessionCommand, SessionEnd, SessionError, SessionEvent, SessionOptions,
@@ -48,6 +49,9 @@ const KEY_HELP: &str =
 then `export DEEPGRAM_API_KEY=<key>` and run `companion talk` again \
 (or use an OpenAI key: `export OPENAI_API_KEY=<key>`)";
 
+const NO_PROVIDER: &str =
+    "no API key is set and the voice models for talking on this computer are not usable";
+
 const OPENAI_KEY_HELP: &str = "no OpenAI API key: create one at https://platform.openai.com/api-keys, \
 then `export OPENAI_API_KEY=<key>` and run `companion talk` again";
 
@@ -56,7 +60,20 @@ pub fn run_talk(data_dir: Option<&Path>, args: TalkArgs) -> anyhow::Result<ExitC
     let settings = opened.service.settings();
     let openai_key = launch::openai_env_key();
     let kind = launch::choose_provider(&settings, opened.service.has_key(), openai_key().is_some())?;
+    let models_dir = crate::local::models_dir(data_dir)?;
+    if kind == ProviderKind::Local {
+        // Loaded (once per process) before anything else starts, so missing models are one
+        // clear line and the first turn does not wait for them.
+        let loaded = launch::local_provider(&settings, &opened.service, models_dir.clone()).preload();
+        if let Err(e) = loaded {
+            return Err(match settings.agent.provider {
+                ProviderChoice::Auto => anyhow!("{NO_PROVIDER}: {e}; or use Deepgram: {KEY_HELP}"),
+                _ => anyhow!("the local voice cannot start: {e}"),
+            });
+        }
+    }
     let url = match kind {
+        ProviderKind::Local => "this computer".to_string(),
         ProviderKind::Deepgram => {
             if !opened.service.has_key() {
                 return Err(anyhow!(KEY_HELP));
@@ -77,7 +94,7 @@ pub fn run_talk(data_dir: Option<&Path>, args: TalkArgs) -> anyhow::Result<ExitC
     // One thread runs the whole session (fewer cross-thread wake-ups); store work and token
     // minting run on blocking threads.
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let wired = launch::wire(kind, &opened.service, &settings, rt.handle().clone(), openai_key);
+    let wired = launch::wire(kind, &opened.service, &settings, rt.handle().clone(), openai_key, models_dir);
     let (control, provider) = (wired.control, wired.provider);
     let mut options = SessionOptions::new(settings.user.id.clone());
     options.output_sample_rate = settings.agent.output_sample_rate;
@@ -158,6 +175,12 @@ async fn converse<S: FrameSource>(
 /// One clear line per failure; never a credential.
 fn explain(error: SessionError, kind: ProviderKind, url: &str) -> anyhow::Error {
     let (help, key, url_env) = match kind {
+        ProviderKind::Local => {
+            return match error {
+                SessionError::Connect { error, .. } => anyhow!("the local voice could not start: {error}"),
+                other => anyhow!("could not start the session: {other}"),
+            }
+        }
         ProviderKind::Deepgram => {
             (KEY_HELP, "DEEPGRAM_API_KEY is valid and has the Member role", "COMPANION_DEEPGRAM_AGENT_URL")
         }

@@ -68,8 +68,14 @@ type Microphone = (bool, Option<String>);
 pub struct AppStatus {
     // A Deepgram key is saved (or in DEEPGRAM_API_KEY).
     pub has_key: bool,
-    // The provider `agent.provider` resolves to has its key.
+    // The provider `agent.provider` resolves to has its key (or, on this computer, its models).
     pub can_talk: bool,
+    /// What a conversation started now would run on: `local`, `deepgram` or `openai`.
+    pub provider: String,
+    /// The models for talking on this computer are installed.
+    pub local_ready: bool,
+    /// Why they are not usable, with how to install them.
+    pub local_error: Option<String>,
     pub key_hint: Option<String>,
     /// Why the keychain could not be read, if it could not: the key is then unknown, not missing.
     pub key_error: Option<String>,
@@ -157,15 +163,21 @@ impl App {
         let deepgram = KeyState::read(self.keys.as_ref(), KeyName::Deepgram);
         let openai = KeyState::read(self.keys.as_ref(), KeyName::Openai);
         let (has_deepgram, has_openai) = (deepgram.key.is_some(), openai.key.is_some());
-        let can_talk = match launch::choose_provider(&self.service.settings(), has_deepgram, has_openai) {
-            Ok(launch::ProviderKind::Deepgram) => has_deepgram,
-            Ok(launch::ProviderKind::OpenAi) => has_openai,
-            Err(_) => false,
+        let local_error = self.local_models().err().map(|e| e.to_string());
+        let kind = launch::choose_provider(&self.service.settings(), has_deepgram, has_openai).ok();
+        let can_talk = match kind {
+            Some(launch::ProviderKind::Local) => local_error.is_none(),
+            Some(launch::ProviderKind::Deepgram) => has_deepgram,
+            Some(launch::ProviderKind::OpenAi) => has_openai,
+            None => false,
         };
         let t = self.lock_talk();
         AppStatus {
             has_key: has_deepgram,
             can_talk,
+            provider: kind.map(launch::ProviderKind::name).unwrap_or_default().to_string(),
+            local_ready: local_error.is_none(),
+            local_error,
             key_hint: deepgram.hint(),
             key_error: deepgram.error,
             has_openai_key: has_openai,
@@ -189,6 +201,16 @@ impl App {
         let cached = self.microphone.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let microphone = cached.unwrap_or_else(|| self.probe_microphone());
         (self.notify)(AppEvent::Status(self.status_with(microphone)));
+    }
+
+    /// Where this app's local voice models are (`COMPANION_MODELS_DIR` wins).
+    pub fn models_dir(&self) -> PathBuf {
+        crate::local::models_dir(Some(&self.data_dir)).unwrap_or_else(|_| self.data_dir.join("models"))
+    }
+
+    /// The installed models, checked (sizes only: cheap enough for every status).
+    fn local_models(&self) -> Result<crate::local::ModelPaths, crate::local::ModelsError> {
+        crate::local::ModelPaths::open(&self.models_dir())
     }
 
     pub fn settings(&self) -> Settings {

@@ -6,6 +6,7 @@ use super::gate::Gated;
 use super::keys::{self, KeyName};
 use super::{App, AppEvent, DesktopError, Gate, TalkMode};
 use crate::audio::AudioEvent;
+use crate::config::ProviderChoice;
 use crate::launch::{self, DeviceChoice, MicCapture, ProviderKind};
 use crate::session::{self, SessionCommand, SessionEvent, SessionOptions, SessionState};
 use std::sync::Arc;
@@ -49,12 +50,25 @@ impl App {
         let settings = self.service.settings();
         let deepgram_key = self.service.key_status();
         let openai_key = keys::saved_or_env(self.keys.as_ref(), KeyName::Openai);
+        // A Deepgram key that cannot be read is unknown, not missing: `auto` stays on Deepgram
+        // so the keychain's problem is what the user is told.
         let kind = launch::choose_provider(
             &settings,
-            matches!(deepgram_key, Ok(true)),
+            !matches!(deepgram_key, Ok(false)),
             matches!(openai_key, Ok(Some(_))),
         )?;
         match kind {
+            ProviderKind::Local => {
+                if let Err(e) = self.local_models() {
+                    return Err(DesktopError::Talk(match settings.agent.provider {
+                        ProviderChoice::Auto => format!(
+                            "No Deepgram API key yet, and talking on this computer needs its voice \
+                             models: {e}. Add a key in Settings, or install the models."
+                        ),
+                        _ => format!("Talking on this computer needs its voice models: {e}"),
+                    }));
+                }
+            }
             ProviderKind::Deepgram => match deepgram_key {
                 Ok(true) => {}
                 Ok(false) => {
@@ -109,8 +123,8 @@ impl App {
         tokio::spawn(self.clone().watch_devices(audio_rx));
         let meter = capture.level();
         let openai_source = keys::openai_source(self.keys.clone());
-        let wired =
-            launch::wire(kind, &self.service, &settings, tokio::runtime::Handle::current(), openai_source);
+        let handle = tokio::runtime::Handle::current();
+        let wired = launch::wire(kind, &self.service, &settings, handle, openai_source, self.models_dir());
         let (control, provider) = (wired.control, wired.provider);
         let mut options = SessionOptions::new(settings.user.id.clone());
         options.output_sample_rate = settings.agent.output_sample_rate;

@@ -13,14 +13,23 @@ use crate::voice::{Credential, CredentialError, CredentialSource};
 pub struct ServiceControl {
     service: Service,
     handle: tokio::runtime::Handle,
-    /// Where credentials come from when the provider is not Deepgram.
-    credentials: Option<Arc<dyn CredentialSource>>,
+    credentials: Credentials,
+}
+
+/// Where a conversation's credentials come from.
+enum Credentials {
+    /// Tokens minted by the service from its Deepgram key.
+    Deepgram,
+    /// Another provider's secret source.
+    Source(Arc<dyn CredentialSource>),
+    /// The provider needs none (it runs on this computer).
+    NotNeeded,
 }
 
 impl ServiceControl {
     /// For Deepgram: conversations start with a token minted by the service.
     pub fn new(service: Service, handle: tokio::runtime::Handle) -> Self {
-        ServiceControl { service, handle, credentials: None }
+        ServiceControl { service, handle, credentials: Credentials::Deepgram }
     }
 
     /// For a provider with its own credentials: a conversation starts with one minted from
@@ -31,7 +40,12 @@ impl ServiceControl {
         handle: tokio::runtime::Handle,
         source: Arc<dyn CredentialSource>,
     ) -> Self {
-        ServiceControl { service, handle, credentials: Some(source) }
+        ServiceControl { service, handle, credentials: Credentials::Source(source) }
+    }
+
+    /// For a provider that needs no credential: conversations need no key at all.
+    pub fn without_credentials(service: Service, handle: tokio::runtime::Handle) -> Self {
+        ServiceControl { service, handle, credentials: Credentials::NotNeeded }
     }
 }
 
@@ -51,8 +65,11 @@ fn other(e: ApiError) -> ControlError {
 
 impl CredentialSource for ServiceControl {
     fn mint(&self) -> Result<Credential, CredentialError> {
-        if let Some(source) = &self.credentials {
-            return source.mint();
+        match &self.credentials {
+            Credentials::Source(source) => return source.mint(),
+            // Nothing reads it; an empty credential keeps reconnects uniform.
+            Credentials::NotNeeded => return Ok(Credential::new(String::new())),
+            Credentials::Deepgram => {}
         }
         let token = self.handle.block_on(self.service.mint_token()).map_err(credential_error)?;
         Ok(Credential::new(token.expose()))
@@ -61,10 +78,14 @@ impl CredentialSource for ServiceControl {
 
 impl ControlPlane for ServiceControl {
     fn start_session(&self, user_id: &str) -> Result<SessionStart, ControlError> {
-        if let Some(source) = &self.credentials {
-            let credential = source.mint()?;
+        let credential = match &self.credentials {
+            Credentials::Deepgram => None,
+            Credentials::Source(source) => Some(Some(source.mint()?)),
+            Credentials::NotNeeded => Some(None),
+        };
+        if let Some(credential) = credential {
             let (session_id, setup) = self.service.open_conversation(user_id).map_err(credential_error)?;
-            return Ok(SessionStart { session_id, credential: Some(credential), setup });
+            return Ok(SessionStart { session_id, credential, setup });
         }
         if !self.service.has_key() {
             return Err(ControlError::NoKey(

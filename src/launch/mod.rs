@@ -22,8 +22,8 @@ use crate::time::Clock;
 pub use control::ServiceControl;
 pub use devices::{device_from_setting, frame_spec, open_devices, DeviceChoice, MicCapture};
 pub use provider::{
-    check_agent_url, check_openai_url, choose_provider, deepgram_provider, openai_env_key, openai_provider,
-    openai_secrets, wire, ProviderKind, Wired,
+    check_agent_url, check_openai_url, choose_provider, deepgram_provider, local_provider, openai_env_key,
+    openai_provider, openai_secrets, wire, ProviderKind, Wired,
 };
 
 /// Why the product could not be put together.

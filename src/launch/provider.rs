@@ -1,18 +1,24 @@
 //! Choosing and building the voice provider of a conversation, and the control plane that
 //! goes with it (the conversation record, and credentials for the chosen provider).
 
+use std::path::PathBuf;
 use std::sync::Arc;
+
+use chrono_tz::Tz;
 
 use super::{LaunchError, ServiceControl};
 use crate::agent::{Auth, ConnectConfig, DeepgramProvider};
 use crate::backend::Service;
 use crate::config::{ProviderChoice, Settings};
+use crate::local::LocalProvider;
 use crate::openai::{self, KeyFn, OpenAiProvider, OpenAiSecrets};
 use crate::voice::{Credential, CredentialSource, VoiceProvider};
 
 /// The providers a conversation can run on today.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProviderKind {
+    /// Everything on this computer: no account, no network.
+    Local,
     Deepgram,
     OpenAi,
 }
@@ -20,14 +26,16 @@ pub enum ProviderKind {
 impl ProviderKind {
     pub fn name(self) -> &'static str {
         match self {
+            ProviderKind::Local => "local",
             ProviderKind::Deepgram => "deepgram",
             ProviderKind::OpenAi => "openai",
         }
     }
 }
 
-/// `agent.provider` resolved against the keys that are set. An explicit choice is kept even
-/// without its key (the caller explains which key is missing).
+/// `agent.provider` resolved against the keys that are set: `auto` is Deepgram with its key,
+/// else OpenAI with its key, else this computer. An explicit choice is kept even without its key
+/// (the caller explains which key is missing).
 pub fn choose_provider(
     settings: &Settings,
     deepgram_key: bool,
@@ -36,11 +44,10 @@ pub fn choose_provider(
     match settings.agent.provider {
         ProviderChoice::Deepgram => Ok(ProviderKind::Deepgram),
         ProviderChoice::Openai => Ok(ProviderKind::OpenAi),
-        ProviderChoice::Local => Err(LaunchError::ProviderUnavailable(
-            "agent.provider: local is not available yet; use auto, deepgram or openai".into(),
-        )),
-        ProviderChoice::Auto if deepgram_key || !openai_key => Ok(ProviderKind::Deepgram),
-        ProviderChoice::Auto => Ok(ProviderKind::OpenAi),
+        ProviderChoice::Local => Ok(ProviderKind::Local),
+        ProviderChoice::Auto if deepgram_key => Ok(ProviderKind::Deepgram),
+        ProviderChoice::Auto if openai_key => Ok(ProviderKind::OpenAi),
+        ProviderChoice::Auto => Ok(ProviderKind::Local),
     }
 }
 
@@ -63,16 +70,23 @@ pub struct Wired {
 }
 
 /// Builds the chosen provider. Deepgram tokens come from the service (which holds the Deepgram
-/// key); OpenAI client secrets are minted from `openai_key`, and the conversation record is
-/// created without a Deepgram token.
+/// key); OpenAI client secrets are minted from `openai_key`; the local provider needs none and
+/// reads its models from `models_dir`. Only Deepgram's conversation record is created with a
+/// Deepgram token.
 pub fn wire(
     kind: ProviderKind,
     service: &Service,
     settings: &Settings,
     handle: tokio::runtime::Handle,
     openai_key: KeyFn,
+    models_dir: PathBuf,
 ) -> Wired {
     match kind {
+        ProviderKind::Local => {
+            let control = Arc::new(ServiceControl::without_credentials(service.clone(), handle));
+            let provider = Arc::new(local_provider(settings, service, models_dir));
+            Wired { kind, control, provider }
+        }
         ProviderKind::Deepgram => {
             let control = Arc::new(ServiceControl::new(service.clone(), handle));
             let provider = deepgram_provider(settings, control.clone());
@@ -85,6 +99,13 @@ pub fn wire(
             Wired { kind, control, provider }
         }
     }
+}
+
+/// The voice on this computer, resolving spoken times in the user's timezone.
+pub fn local_provider(settings: &Settings, service: &Service, models_dir: PathBuf) -> LocalProvider {
+    // Settings are validated on load, so the timezone parses; UTC only guards a hand-built one.
+    let tz: Tz = settings.user.timezone.parse().unwrap_or(Tz::UTC);
+    LocalProvider::new(models_dir, tz, service.clock().clone())
 }
 
 /// Deepgram's Voice Agent at the settings' agent URL; tokens for reconnects come from `tokens`.
@@ -132,15 +153,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn auto_prefers_deepgram_then_openai() {
+    fn auto_prefers_deepgram_then_openai_then_this_computer() {
         let mut s = Settings::default();
         assert_eq!(choose_provider(&s, true, true).unwrap(), ProviderKind::Deepgram);
         assert_eq!(choose_provider(&s, false, true).unwrap(), ProviderKind::OpenAi);
-        assert_eq!(choose_provider(&s, false, false).unwrap(), ProviderKind::Deepgram);
+        assert_eq!(choose_provider(&s, false, false).unwrap(), ProviderKind::Local);
         s.agent.provider = ProviderChoice::Openai;
         assert_eq!(choose_provider(&s, true, false).unwrap(), ProviderKind::OpenAi);
         s.agent.provider = ProviderChoice::Local;
-        let e = choose_provider(&s, true, true).unwrap_err().to_string();
-        assert!(e.contains("not available yet"), "{e}");
+        assert_eq!(choose_provider(&s, true, true).unwrap(), ProviderKind::Local);
     }
 }

@@ -16,12 +16,12 @@ use chrono_tz::Tz;
 /// How many times an unusable answer is asked for again before giving up.
 const MAX_RETRIES: u8 = 2;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Dialogue {
     pending: Option<Pending>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Pending {
     draft: Draft,
     need: Need,

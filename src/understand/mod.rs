@@ -34,6 +34,9 @@ use chrono_tz::Tz;
 pub trait Understanding: Send {
     /// One user turn (already transcribed text). `now` and `tz` resolve spoken times.
     fn turn(&mut self, text: &str, now: DateTime<Utc>, tz: Tz) -> Reply;
+    /// What [`Understanding::turn`] would answer, without changing anything: turn taking uses
+    /// it to tell a finished request from a speaker who is still going.
+    fn preview(&self, text: &str, now: DateTime<Utc>, tz: Tz) -> Reply;
     /// Forget any half-filled intent (new conversation).
     fn reset(&mut self);
 }
@@ -66,6 +69,10 @@ impl RuleUnderstanding {
 impl Understanding for RuleUnderstanding {
     fn turn(&mut self, text: &str, now: DateTime<Utc>, tz: Tz) -> Reply {
         self.dialogue.turn(text, now, tz)
+    }
+
+    fn preview(&self, text: &str, now: DateTime<Utc>, tz: Tz) -> Reply {
+        self.dialogue.clone().turn(text, now, tz)
     }
 
     fn reset(&mut self) {

@@ -15,6 +15,8 @@ async fn no_env_keys() -> MutexGuard<'static, ()> {
     let guard = ENV.lock().await;
     std::env::remove_var("DEEPGRAM_API_KEY");
     std::env::remove_var("OPENAI_API_KEY");
+    // The voice models of the test machine must not make `auto` talk on this computer here.
+    std::env::remove_var("COMPANION_MODELS_DIR");
     guard
 }
 

@@ -28,6 +28,8 @@ pub async fn companion(data: &Path, env: &[(&str, &str)], args: &[&str]) -> Run 
         .env_remove("COMPANION_DEEPGRAM_AGENT_URL")
         .env_remove("OPENAI_API_KEY")
         .env_remove("COMPANION_OPENAI_URL")
+        // Tests that talk on this computer pass the models dir themselves.
+        .env_remove("COMPANION_MODELS_DIR")
         .env("RUST_LOG", "warn")
         .kill_on_drop(true);
     for (k, v) in env {

@@ -13,11 +13,18 @@ fn tool(name: &str, args: &[&str]) {
 
 /// Utterances, each preceded by `gap` seconds of silence, then `tail` seconds of silence.
 pub fn make(dir: &Path, parts: &[(f32, &str)], tail: f32) -> PathBuf {
+    make_with(dir, &["-s", "190"], parts, tail)
+}
+
+/// Like [`make`], with espeak-ng's voice options (`-v`, `-s` words per minute, `-g` word gap).
+pub fn make_with(dir: &Path, voice: &[&str], parts: &[(f32, &str)], tail: f32) -> PathBuf {
     let mut pieces = Vec::new();
     for (i, (gap, text)) in parts.iter().enumerate() {
         let raw = dir.join(format!("utt{i}.wav"));
         let padded = dir.join(format!("pad{i}.wav"));
-        tool("espeak-ng", &["-s", "190", "-w", raw.to_str().unwrap(), text]);
+        let mut args = voice.to_vec();
+        args.extend(["-w", raw.to_str().unwrap(), text]);
+        tool("espeak-ng", &args);
         tool("sox", &[raw.to_str().unwrap(), padded.to_str().unwrap(), "pad", &gap.to_string(), "0"]);
         pieces.push(padded);
     }
@@ -47,4 +54,10 @@ pub fn samples(path: &Path) -> (Vec<i16>, u32) {
     let spec = r.spec();
     let all: Vec<i16> = r.samples::<i16>().map(Result::unwrap).collect();
     (all.into_iter().step_by(spec.channels as usize).collect(), spec.sample_rate)
+}
+
+/// Seconds of audio in a WAV.
+pub fn seconds(path: &Path) -> f32 {
+    let r = hound::WavReader::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    r.duration() as f32 / r.spec().sample_rate as f32
 }

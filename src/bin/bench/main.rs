@@ -1,11 +1,15 @@
 //! `companion-bench`: prints the speed and memory figures the product has targets for. Run with
-//! `cargo run --release --features bench --bin companion-bench -- [store|http|audio|agent|all] [--messages N]
-//! [--provider deepgram|openai]`.
+//! `cargo run --release --features bench --bin companion-bench -- [store|http|audio|agent|local|all]
+//! [--messages N] [--provider deepgram|openai] [--turns N]`.
 
 mod agent;
 mod agent_openai;
 mod corpus;
 mod http;
+mod local;
+mod local_score;
+mod local_set;
+mod local_talk;
 mod stats;
 mod store;
 
@@ -26,6 +30,12 @@ fn main() -> ExitCode {
         .and_then(|i| args.get(i + 1))
         .map(String::as_str)
         .unwrap_or("deepgram");
+    let turns = args
+        .iter()
+        .position(|a| a == "--turns")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(12usize);
     let run = |name: &str| what == name || what == "all";
     let result = (|| -> anyhow::Result<()> {
         if run("store") {
@@ -39,6 +49,9 @@ fn main() -> ExitCode {
         }
         if run("agent") {
             print!("{}", agent::run(provider));
+        }
+        if run("local") {
+            print!("{}", local::run(turns)?);
         }
         Ok(())
     })();

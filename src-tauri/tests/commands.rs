@@ -21,6 +21,8 @@ fn shell() -> Shell {
     // The key must come from the keychain only, never from the developer's environment.
     std::env::remove_var("DEEPGRAM_API_KEY");
     std::env::remove_var("OPENAI_API_KEY");
+    // Nor may the test machine's voice models (talking on this computer is not tested here).
+    std::env::remove_var("COMPANION_MODELS_DIR");
     let dir = tempfile::tempdir().unwrap();
     let events = Arc::new(Mutex::new(Vec::new()));
     let sink = events.clone();

@@ -137,6 +137,7 @@ fn more_ways_to_add_a_task() {
             task("spanish homework", "2026-11-27T17:00:00"),
         ),
         ("remind me to stretch at 17:00", "create_task", task("stretch", "2026-11-24T17:00:00")),
+        ("remind me that the meeting is at 5", "create_task", task("the meeting", "2026-11-24T17:00:00")),
         (
             "remind me tomorrow at quarter past nine to renew my passport",
             "create_task",

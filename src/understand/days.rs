@@ -41,8 +41,11 @@ pub(crate) fn find_days(
     tz: Tz,
 ) -> (Result<Option<Days>, UnclearTime>, Vec<bool>) {
     let today = now.with_timezone(&tz).date_naive();
-    let monday = today - Add::new(u64::from(today.weekday().num_days_from_monday()));
-    let week = |from: u64, to: u64| Days::Range(monday + Add::new(from), monday + Add::new(to));
+    // Checked only for dates at the ends of the calendar, which no clock will show.
+    let day = |from: NaiveDate, n: u64| from.checked_add_days(Add::new(n)).unwrap_or(from);
+    let monday =
+        today.checked_sub_days(Add::new(u64::from(today.weekday().num_days_from_monday()))).unwrap_or(today);
+    let week = |from: u64, to: u64| Days::Range(day(monday, from), day(monday, to));
     let mut used = vec![false; words.len()];
     let mut ranges = Vec::new();
     for (pattern, span) in RANGES {
@@ -52,7 +55,7 @@ pub(crate) fn find_days(
         if let Some((at, n)) = found {
             used[at..at + n].iter_mut().for_each(|u| *u = true);
             ranges.push(match span {
-                Span::RestOfWeek => Days::Range(today, monday + Add::new(6)),
+                Span::RestOfWeek => Days::Range(today, day(monday, 6)),
                 Span::Weekend => week(5, 6),
                 Span::NextWeekend => week(12, 13),
                 Span::Week => week(0, 6),

@@ -55,7 +55,9 @@ pub(crate) enum Next {
 /// it took to say it).
 fn usable(when: &When, now: DateTime<Utc>) -> Option<String> {
     match when {
-        When::At(t) if *t >= now - Duration::minutes(1) => Some(iso_local(t)),
+        When::At(t) if t.checked_add_signed(Duration::minutes(1)).is_some_and(|t| t >= now) => {
+            Some(iso_local(t))
+        }
         _ => None,
     }
 }

@@ -66,6 +66,12 @@ const MUST_NOT_ACT: &[&str] = &[
     "remind me to water the plants every morning",
     "wake me up at 7",
     "set a timer for 10 minutes",
+    "what's happening",
+    "how's the weather looking",
+    "what does the weather look like tomorrow",
+    "I'm going to the gym at 6",
+    "next year I will travel",
+    "the call went well",
 ];
 
 #[test]

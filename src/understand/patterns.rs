@@ -5,21 +5,6 @@
 
 use super::words::Word;
 
-type Elem<'p> = (bool, Vec<Vec<&'p str>>);
-
-fn elems(pattern: &str) -> Vec<Elem<'_>> {
-    pattern
-        .split_whitespace()
-        .map(|e| {
-            let (optional, body) = match e.strip_prefix('[').and_then(|b| b.strip_suffix(']')) {
-                Some(b) => (true, b),
-                None => (false, e),
-            };
-            (optional, body.split('|').map(|alt| alt.split('_').collect()).collect())
-        })
-        .collect()
-}
-
 fn fits(word: &Word, want: &str) -> bool {
     if want == "#" {
         word.num.is_some()
@@ -28,17 +13,31 @@ fn fits(word: &Word, want: &str) -> bool {
     }
 }
 
-fn longest(words: &[Word], elems: &[Elem<'_>], at: usize) -> Option<usize> {
-    let Some(((optional, alts), rest)) = elems.split_first() else {
+/// The longest match of `pattern` from `words[at]`, as the index it ends at. The pattern is read
+/// as it is matched, without building anything: the rules run many patterns on every turn.
+fn longest(words: &[Word], pattern: &str, at: usize) -> Option<usize> {
+    let pattern = pattern.trim_start();
+    if pattern.is_empty() {
         return Some(at);
+    }
+    let (elem, rest) = pattern.split_once(' ').unwrap_or((pattern, ""));
+    let (optional, body) = match elem.strip_prefix('[').and_then(|b| b.strip_suffix(']')) {
+        Some(b) => (true, b),
+        None => (false, elem),
     };
     let mut best = None;
-    for alt in alts {
-        if alt.iter().enumerate().all(|(k, want)| words.get(at + k).is_some_and(|w| fits(w, want))) {
-            best = best.max(longest(words, rest, at + alt.len()));
+    for alt in body.split('|') {
+        let mut k = at;
+        let matched = alt.split('_').all(|want| {
+            let fit = words.get(k).is_some_and(|w| fits(w, want));
+            k += 1;
+            fit
+        });
+        if matched {
+            best = best.max(longest(words, rest, k));
         }
     }
-    if *optional {
+    if optional {
         best = best.max(longest(words, rest, at));
     }
     best
@@ -46,7 +45,7 @@ fn longest(words: &[Word], elems: &[Elem<'_>], at: usize) -> Option<usize> {
 
 /// How many words at the start of `words` the pattern takes, if it matches there.
 pub(crate) fn prefix(words: &[Word], pattern: &str) -> Option<usize> {
-    longest(words, &elems(pattern), 0)
+    longest(words, pattern, 0)
 }
 
 /// The longest match at the start among several patterns.
@@ -65,14 +64,12 @@ pub(crate) fn whole_any(words: &[Word], patterns: &[&str]) -> bool {
 
 /// Where the longest match that ends `words` starts.
 pub(crate) fn suffix(words: &[Word], pattern: &str) -> Option<usize> {
-    let elems = elems(pattern);
-    (0..words.len()).find(|&k| longest(&words[k..], &elems, 0) == Some(words.len() - k))
+    (0..words.len()).find(|&k| longest(&words[k..], pattern, 0) == Some(words.len() - k))
 }
 
 /// The first place the pattern matches at least one word: (start, length).
 pub(crate) fn find(words: &[Word], pattern: &str) -> Option<(usize, usize)> {
-    let elems = elems(pattern);
-    (0..words.len()).find_map(|k| longest(&words[k..], &elems, 0).filter(|n| *n > 0).map(|n| (k, n)))
+    (0..words.len()).find_map(|k| longest(&words[k..], pattern, 0).filter(|n| *n > 0).map(|n| (k, n)))
 }
 
 /// Whether every word is one of `allowed`.

@@ -15,7 +15,8 @@ pub(crate) const QUESTION_START: &[&str] =
     &["what", "whats", "when", "where", "who", "whos", "how", "hows", "which", "why", "if", "whether"];
 const TRAILING: &[&str] = &[
     "at", "on", "for", "by", "in", "to", "from", "and", "then", "until", "till", "around", "about",
-    "starting", "ok", "okay", "thanks", "so", "now", "as", "with", "please",
+    "starting", "ok", "okay", "thanks", "so", "now", "as", "with", "please", "back", "forward", "later",
+    "earlier", "instead", "is", "are", "was",
 ];
 /// Words that name no task: pronouns, yes/no, and the commands themselves ("add it", "set it
 /// as done", "complete"). A slot made only of these is missing. ("one" is read as the number 1.)

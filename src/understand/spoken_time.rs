@@ -77,7 +77,9 @@ pub(crate) fn when(parts: &TimeParts, now: DateTime<Utc>, tz: Tz, known_day: Opt
             // "Friday at 9" said on Friday at 10: next Friday.
             let plain_weekday = matches!(parts.date, Some(DateSpec::Weekday { next_week: false, .. }));
             match local(d, t, tz) {
-                Some(x) if plain_weekday && d == today && x <= local_now => at(d + Days::new(7), t),
+                Some(x) if plain_weekday && d == today && x <= local_now => {
+                    d.checked_add_days(Days::new(7)).map_or(When::Unclear, |d| at(d, t))
+                }
                 Some(x) => When::At(x),
                 None => When::Unclear,
             }

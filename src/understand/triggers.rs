@@ -19,6 +19,7 @@ const GOAL: &[&str] = &[
     "my [new|main|big|biggest|next|personal] goal|aim|objective|target [for] [this|next] [year|month|week|summer|winter|spring|fall|autumn] is|s|would_be|will_be [to]",
     "set|add|create|record|make|new|start|save|log [me] [a|an|my] [new] goal [to|of|for|that|is|is_to]",
     "i|ive [have|got|have_got] [a|an] [new] goal [to|of|for|that|is|is_to]",
+    "[new] goal [is] [to]",
 ];
 /// A goal said as a wish counts only with a timeline: "I want to run a marathon" alone may be
 /// chat, "I want to run a marathon by next summer" is a goal. Plans ("I'm going to Paris next
@@ -29,7 +30,8 @@ const GOAL_WISH: &[&str] = &[
     "im|i_am planning|hoping|aiming|trying to",
 ];
 const LIST: &[&str] = &[
-    "whats|what_is|what_are|whatre|what_s [on|in] [my|the] [task|todo|to_do] list|lists|agenda|schedule|calendar|plan|plans|plate|tasks|todos|to_dos|reminders|appointments",
+    "whats|what_is|what_are|whatre|what_s [on|in] [my|the] [task|todo|to_do] list|lists|agenda|schedule|calendar|plan|plans|plate|docket|tasks|todos|to_dos|reminders|appointments",
+    "give|tell me [a|the] rundown|summary|overview [of] [my]",
     "whats|what_is|what_s on",
     "what [else] do|did|have|will i [got] [have|got|need] [got] [on|planned|scheduled|going_on|coming_up|due|to_do]",
     "whats|what_is|what_are|whatre|what_s planned|scheduled|due|coming_up",
@@ -39,9 +41,12 @@ const LIST: &[&str] = &[
     "do|have i [got] [have] anything|something|any_tasks|any_plans|any_appointments [on|planned|scheduled|due|to_do]",
     "anything|any_tasks [on|planned|scheduled|due]",
     "what|how does|do|will [my] [day|week|schedule|agenda|calendar] look|looking [like]",
-    "hows|how_is my day|week|schedule [looking|look] [like]",
+    "hows|how_is|whats|what_is|what_does [my] [day|week|schedule] looking|look [like]",
     "am i free|busy",
 ];
+/// Listing requests that are small talk without a day: "what's happening?" vs "what's happening
+/// tomorrow?".
+const LIST_WITH_DAY: &[&str] = &["whats|what_is|what_s happening|going_on"];
 /// What may be left around a listing request once its days are gone.
 const LIST_TAIL: &[&str] = &[
     "for", "on", "in", "at", "the", "of", "this", "my", "list", "calendar", "schedule", "agenda", "then",
@@ -49,14 +54,14 @@ const LIST_TAIL: &[&str] = &[
 ];
 const CREATE: &[&str] = &[
     "remind me [to|too|2|about|that|of]",
-    "set|create|add|make [me] [a|an] [new] reminder [to|for|about|that]",
+    "set|create|add|make|set_up [me] [a|an] [new] reminder [to|for|about|that]",
     "add|ad|create|make|new|put|set_up [me] [a|an|the] [new] task|tasks|todo|to_do|item|entry [to|for|about|called|named|that_says|saying]",
     "dont let me forget [to|about]",
     "i need|want [a] reminder [to|for|about|that]",
 ];
 const CREATE_WEAK: &[&str] = &["add|ad|put [a|an|the]", "schedule|book [me] [a|an|the]"];
 const COMPLETE: &[&str] = &[
-    "i|ive|we|weve|i_have|we_have [just|already|finally|now|also] finished|completed|done [with]",
+    "i|ive|we|weve|i_have|we_have [just|already|finally|now|also] finished|completed|done|wrapped_up [with]",
     "im|i_am|were|we_are [all] [just|now|finally|also] done|finished|through with",
     "check|tick|cross|mark off",
 ];
@@ -128,10 +133,13 @@ pub(crate) fn read(w: &[Word], now: DateTime<Utc>, tz: Tz) -> Option<Reading> {
     if let Some(r) = move_task(w, now, tz) {
         return Some(r);
     }
-    if let Some(n) = prefix_any(w, GOAL_WISH) {
-        let g = slots::goal(&w[n..]);
-        if g.statement.is_some() && g.timeline.is_some() && !g.short {
-            return intent(Draft::Goal { statement: g.statement, timeline: g.timeline }, false);
+    // "This year I want to read 50 books": the timeline may come first.
+    let early = prefix(w, "[by] this|next year|month|summer|winter|spring|fall|autumn").unwrap_or(0);
+    if let Some(n) = prefix_any(&w[early..], GOAL_WISH) {
+        let g = slots::goal(&w[early + n..]);
+        let timeline = g.timeline.or_else(|| (early > 0).then(|| surface(&w[..early])));
+        if g.statement.is_some() && timeline.is_some() && !g.short {
+            return intent(Draft::Goal { statement: g.statement, timeline }, false);
         }
     }
     if let Some(n) = prefix_any(w, COMPLETE_WEAK) {
@@ -156,7 +164,10 @@ pub(crate) fn read(w: &[Word], now: DateTime<Utc>, tz: Tz) -> Option<Reading> {
 fn list(w: &[Word], now: DateTime<Utc>, tz: Tz) -> Option<Reading> {
     let (days, used) = find_days(w, now, tz);
     let rest: Vec<Word> = w.iter().zip(&used).filter(|(_, u)| !**u).map(|(x, _)| x.clone()).collect();
-    let n = prefix_any(&rest, LIST).filter(|n| *n > 0)?;
+    let said_day = used.contains(&true);
+    let n = prefix_any(&rest, LIST)
+        .or_else(|| prefix_any(&rest, LIST_WITH_DAY).filter(|_| said_day))
+        .filter(|n| *n > 0)?;
     if !only(&rest[n..], LIST_TAIL) {
         return None;
     }

@@ -3,7 +3,6 @@
 
 use std::sync::{Arc, Mutex};
 
-pub use super::split_sentences;
 use super::{LocalError, ModelPaths, Synthesizer, Transcriber};
 
 /// Speech to text.

@@ -11,6 +11,7 @@ mod link;
 mod listener;
 pub mod models;
 mod phonemes;
+mod pieces;
 mod provider;
 mod runtime;
 mod sentences;

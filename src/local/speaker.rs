@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::engines::{split_sentences, TextToSpeech};
+use super::engines::TextToSpeech;
+use super::pieces::speech_pieces;
 use super::spoken::for_speech;
 use crate::audio::resample::MonoResampler;
 use crate::voice::{AgentStartedLatency, Bytes, LatencyReport, VoiceEvent};
@@ -135,49 +136,9 @@ pub fn to_linear16(samples: &[f32], from: u32, to: u32) -> Result<Vec<u8>, Strin
         .collect())
 }
 
-/// The reply in the pieces it is synthesised in: sentences, with a long first sentence cut after
-/// its first clause ("Task created: …") so the first audio is ready sooner.
-pub fn speech_pieces(text: &str) -> Vec<String> {
-    let mut pieces = split_sentences(text);
-    if let Some(first) = pieces.first().cloned() {
-        if let Some((head, tail)) = first_clause(&first) {
-            pieces.splice(0..1, [head, tail]);
-        }
-    }
-    pieces
-}
-
-fn first_clause(sentence: &str) -> Option<(String, String)> {
-    const MIN_WORDS: usize = 2;
-    if sentence.split_whitespace().count() < 8 {
-        return None;
-    }
-    // Only a mark followed by a space ends a clause: "17:00" and "1,000" are not cut.
-    let cut = sentence.match_indices([':', ',', ';']).map(|(i, _)| i + 1).find(|&i| {
-        sentence[i..].starts_with(' ')
-            && sentence[..i].split_whitespace().count() >= MIN_WORDS
-            && sentence[i..].split_whitespace().count() >= MIN_WORDS
-    })?;
-    Some((sentence[..cut].trim().to_string(), sentence[cut..].trim().to_string()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_long_first_sentence_is_cut_after_its_first_clause() {
-        let pieces =
-            speech_pieces("Task created: call the dentist on Sunday 29 November at 17:00. Anything else?");
-        assert_eq!(
-            pieces,
-            ["Task created:", "call the dentist on Sunday 29 November at 17:00.", "Anything else?"]
-        );
-        assert_eq!(speech_pieces("Marked milk as done. Nice work!"), ["Marked milk as done.", "Nice work!"]);
-        assert_eq!(speech_pieces("Hi: there"), ["Hi: there"]);
-        let moved = "Rescheduled call the dentist to Sunday 29 November at 17:00.";
-        assert_eq!(speech_pieces(moved), [moved]);
-    }
 
     #[test]
     fn linear16_at_the_output_rate() {

@@ -1,8 +1,9 @@
 //! `companion-bench local`: the voice on this computer. Accuracy on a spoken test set (four
 //! voices, one with noise): word error rate, intent and slot accuracy, and wrong actions; speed:
 //! model load, the real-time factors of recognition and synthesis, and, over a whole conversation
-//! through the session, end of the user's speech → first reply audio played (p50/p95) with the
-//! process's peak memory. `--turns N` sets the conversation's length (default 12).
+//! of `companion talk`, end of the user's speech → first reply audio played (p50/p95) with its
+//! peak memory and CPU. `--turns N` sets the conversation's length (default 12). Build both
+//! programs: `cargo build --release --features bench --bins`.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -34,9 +35,24 @@ pub fn run(turns: usize) -> anyhow::Result<String> {
     let provider = LocalProvider::new(models.clone(), TZ, companion::time::Clock::System);
     let engines = provider.engines()?;
     writeln!(out, "local: model load (Moonshine + Piper + runtime): {:.2} s", t.elapsed().as_secs_f64())?;
-    let (p50, p95, rss) = local_talk::conversation(data.path(), &models, turns, &engines)?;
-    writeln!(out, "local: end of speech -> first reply audio played over {turns} turns: p50 {p50:.0} ms, p95 {p95:.0} ms (goal 500 / 800)")?;
-    writeln!(out, "local: peak RSS during the conversation: {:.0} MB (goal <= 400)", rss)?;
+    let talk = local_talk::conversation(data.path(), &models, turns, &engines)?;
+    let ms = &talk.latencies;
+    let at =
+        |q: f64| ms.get(((ms.len().max(1) - 1) as f64 * q).round() as usize).copied().unwrap_or(f64::NAN);
+    writeln!(
+        out,
+        "local: end of speech -> first reply audio played over {} turns: p50 {:.0} ms, p95 {:.0} ms (goal 500 / 800)",
+        ms.len(),
+        at(0.5),
+        at(0.95)
+    )?;
+    writeln!(
+        out,
+        "local: companion talk over {:.0} s: peak RSS {:.0} MB (goal <= 400), CPU {:.1} % of one core",
+        talk.seconds,
+        talk.peak_rss_mb,
+        talk.cpu_share * 100.0
+    )?;
     out.push_str(&accuracy(&engines, data.path())?);
     out.push_str(&tts_speed(&engines)?);
     Ok(out)
@@ -195,13 +211,4 @@ fn tts_speed(engines: &Engines) -> anyhow::Result<String> {
         first[0].as_secs_f64() * 1000.0,
         first[first.len() - 1].as_secs_f64() * 1000.0
     ))
-}
-
-/// The process's peak resident memory so far, in MB.
-pub fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_string))
-        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
-        .map_or(f64::NAN, |kb| kb / 1024.0)
 }

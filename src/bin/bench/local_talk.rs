@@ -1,74 +1,94 @@
-//! The conversation part of `companion-bench local`: the product's own path (launch, session,
-//! local provider, WAV in and out at real-time pace) over requests of the test set in Piper's
-//! voice, with the session's own turn metrics.
+//! The conversation part of `companion-bench local`: the product itself (`companion talk`, built
+//! beside the benchmark) with no key, over requests of the test set in Piper's voice, streamed
+//! at real-time pace; the session's own turn metrics give end of speech → first reply audio
+//! played, and the child's resource usage its peak memory and CPU.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
-use anyhow::Context;
-use tokio::sync::mpsc;
+use anyhow::{bail, Context};
 
-use super::local::{peak_rss_mb, resample, TZ};
+use super::local::{resample, TZ};
 use super::local_set::{Expect, CASES};
-use companion::backend::token::env_key_source;
 use companion::config::Settings;
-use companion::launch::{self, DeviceChoice, ProviderKind, Role};
 use companion::local::Engines;
-use companion::session::{self, SessionOptions};
 
 /// Seconds between the end of one request and the start of the next: room for the reply.
 const GAP: f32 = 7.0;
 
-/// (p50, p95) of end of speech → first reply audio played, in ms, and the peak RSS in MB.
+pub struct Conversation {
+    /// End of speech → first reply audio played, ms, sorted.
+    pub latencies: Vec<f64>,
+    pub peak_rss_mb: f64,
+    /// CPU time over wall time of the conversation (1.0 = one core).
+    pub cpu_share: f64,
+    pub seconds: f64,
+}
+
+fn companion_binary() -> anyhow::Result<PathBuf> {
+    let exe = std::env::current_exe()?;
+    let bin = exe.with_file_name("companion");
+    if !bin.is_file() {
+        bail!(
+            "{} is missing: build both programs (cargo build --release --features bench --bins)",
+            bin.display()
+        );
+    }
+    Ok(bin)
+}
+
+/// (user + system CPU seconds, peak RSS in MB) of the children waited for so far.
+fn children_usage() -> (f64, f64) {
+    // SAFETY: getrusage only writes the struct we hand it.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) } != 0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let t = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
+    (t(u.ru_utime) + t(u.ru_stime), u.ru_maxrss as f64 / 1024.0)
+}
+
 pub fn conversation(
     data: &Path,
     models: &Path,
     turns: usize,
     engines: &Engines,
-) -> anyhow::Result<(f64, f64, f64)> {
+) -> anyhow::Result<Conversation> {
     let mut settings = Settings::default();
     settings.user.timezone = TZ.name().into();
     settings.save(data)?;
     let input = data.join("requests.wav");
     write_requests(&input, turns, engines)?;
-    let opened = launch::open_dir(data, env_key_source(), Role::Host)?;
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let wired = launch::wire(
-        ProviderKind::Local,
-        &opened.service,
-        &settings,
-        rt.handle().clone(),
-        launch::openai_env_key(),
-        models.to_path_buf(),
-    );
-    let choice = DeviceChoice {
-        input_wav: Some(input),
-        output_wav: Some(data.join("replies.wav")),
-        ..DeviceChoice::default()
-    };
-    let (capture, player) = launch::open_devices(&settings, choice)?;
-    let mut options = SessionOptions::new(settings.user.id.clone());
-    options.output_sample_rate = settings.agent.output_sample_rate;
-    let (_cmd_tx, cmd_rx) = mpsc::unbounded_channel();
-    let (ev_tx, _ev_rx) = mpsc::unbounded_channel();
-    let report = rt
-        .block_on(session::run(
-            wired.control,
-            wired.provider,
-            capture,
-            Box::new(player),
-            options,
-            cmd_rx,
-            ev_tx,
-        ))
-        .context("the conversation failed")?;
-    let mut ms: Vec<f64> = report.turns.iter().filter_map(|t| t.speech_end_to_played_ms).collect();
-    if ms.len() < turns {
-        eprintln!("local: only {} of {turns} turns were answered", ms.len());
+    let (cpu_before, _) = children_usage();
+    let started = std::time::Instant::now();
+    let out = Command::new(companion_binary()?)
+        .args(["talk", "--json", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(data.join("replies.wav"))
+        .env("COMPANION_DATA_DIR", data)
+        .env("COMPANION_MODELS_DIR", models)
+        .env_remove("DEEPGRAM_API_KEY")
+        .env_remove("OPENAI_API_KEY")
+        .output()
+        .context("companion talk did not start")?;
+    let seconds = started.elapsed().as_secs_f64();
+    if !out.status.success() {
+        bail!("companion talk failed: {}", String::from_utf8_lossy(&out.stderr));
     }
-    ms.sort_by(f64::total_cmp);
-    let at =
-        |q: f64| ms.get(((ms.len().max(1) - 1) as f64 * q).round() as usize).copied().unwrap_or(f64::NAN);
-    Ok((at(0.5), at(0.95), peak_rss_mb()))
+    let (cpu_after, peak_rss_mb) = children_usage();
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).context("companion talk --json")?;
+    let mut latencies: Vec<f64> = summary["turns"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t["speech_end_to_played_ms"].as_f64())
+        .collect();
+    if latencies.len() < turns {
+        eprintln!("local: only {} of {turns} turns were answered", latencies.len());
+    }
+    latencies.sort_by(f64::total_cmp);
+    Ok(Conversation { latencies, peak_rss_mb, cpu_share: (cpu_after - cpu_before) / seconds, seconds })
 }
 
 /// The test set's requests (those that do something), cycled, in Piper's voice at 48 kHz

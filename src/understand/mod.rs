@@ -6,7 +6,8 @@
 //! The path of a turn: `words` (split, numbers as digits) → `filler` (noises and politeness
 //! out) → `rules`/`triggers` (which intent, or which small talk) → `slots` and `time_parts` +
 //! `spoken_time` (titles, goals, times in the user's timezone) → `draft` (the call, or the slot
-//! still missing) → `dialogue` (keeps a half-filled intent for the next turn).
+//! still missing) → `dialogue` (keeps a half-filled intent for the next turn, and has a time at
+//! night confirmed first: `night`).
 
 mod answers;
 mod days;
@@ -14,6 +15,7 @@ mod dialogue;
 mod draft;
 mod durations;
 mod filler;
+mod night;
 mod numbers;
 mod patterns;
 mod phrases;

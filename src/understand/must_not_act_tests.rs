@@ -44,6 +44,8 @@ const MUST_NOT_ACT: &[&str] = &[
     "remind me to call mom at 5 and buy milk at 6",
     "remind me to call mom this morning",
     "move the dentist back by an hour",
+    "move the haircut to Wednesday at 11 pm",
+    "remind me to call mom at 3 am",
     "",
     "um",
     "?!",

@@ -5,6 +5,7 @@
 use super::answers;
 use super::draft::{Draft, Need, Next};
 use super::filler;
+use super::night;
 use super::phrases::{self, DROPPED, GAVE_UP};
 use super::rules::{self, Reading, Topic};
 use super::spoken_time::When;
@@ -48,19 +49,58 @@ impl Dialogue {
         }
     }
 
-    /// Calls the draft if it is complete, else asks for its next missing slot.
+    /// Calls the draft if it is complete (a time at night once confirmed), else asks for its
+    /// next missing slot.
     fn advance(&mut self, draft: Draft, retries: u8, now: DateTime<Utc>, tz: Tz) -> Reply {
         match draft.next(now) {
-            Next::Call { name, arguments } => Reply::Call { name: name.to_string(), arguments },
-            Next::Ask(need) => {
-                let question = phrases::question(&draft, need, retries > 0, now, tz);
-                self.pending = Some(Pending { draft, need, retries });
-                Reply::Ask(question)
+            Next::Call { .. } if night::time(&draft).is_some() => {
+                self.ask(draft, Need::Confirm, retries, now, tz)
             }
+            Next::Call { name, arguments } => Reply::Call { name: name.to_string(), arguments },
+            Next::Ask(need) => self.ask(draft, need, retries, now, tz),
+        }
+    }
+
+    fn ask(&mut self, draft: Draft, need: Need, retries: u8, now: DateTime<Utc>, tz: Tz) -> Reply {
+        let question = phrases::question(&draft, need, retries > 0, now, tz);
+        self.pending = Some(Pending { draft, need, retries });
+        Reply::Ask(question)
+    }
+
+    /// The answer to "Just to check: 11 PM on Wednesday, at night?" (see `night`).
+    fn confirm(&mut self, p: Pending, words: &[Word], now: DateTime<Utc>, tz: Tz) -> Reply {
+        match night::yes_or_no(words) {
+            Some(true) => {
+                return match p.draft.next(now) {
+                    Next::Call { name, arguments } => Reply::Call { name: name.to_string(), arguments },
+                    // The time passed while we talked: ask for another.
+                    Next::Ask(need) => self.ask(p.draft, need, 0, now, tz),
+                };
+            }
+            Some(false) => return self.advance(night::without_clock(p.draft), 0, now, tz),
+            None => {}
+        }
+        let clean = filler::strip(words);
+        // "no, eleven am", or just "eleven am": the time again, for the same day.
+        let said = night::after_no(&clean).unwrap_or(&clean);
+        let day_only = night::without_clock(p.draft.clone());
+        if let Some(draft) = answers::fill(&day_only, Need::Time, said, now, tz) {
+            return self.advance(draft, 0, now, tz);
+        }
+        if rules::is_cancel(&clean) {
+            return Reply::Say(DROPPED.into());
+        }
+        match rules::read(words, now, tz) {
+            reading @ Reading::Intent { .. } => self.begin(reading, now, tz),
+            _ if p.retries >= MAX_RETRIES => Reply::Say(GAVE_UP.into()),
+            _ => self.ask(p.draft, Need::Confirm, p.retries + 1, now, tz),
         }
     }
 
     fn answer(&mut self, p: Pending, words: &[Word], now: DateTime<Utc>, tz: Tz) -> Reply {
+        if p.need == Need::Confirm {
+            return self.confirm(p, words, now, tz);
+        }
         let clean = filler::strip(words);
         if rules::is_cancel(&clean) {
             return Reply::Say(DROPPED.into());
@@ -90,11 +130,7 @@ impl Dialogue {
             }
             None if interrupts => self.begin(reading, now, tz),
             None if p.retries >= MAX_RETRIES => Reply::Say(GAVE_UP.into()),
-            None => {
-                let question = phrases::question(&p.draft, p.need, true, now, tz);
-                self.pending = Some(Pending { retries: p.retries + 1, ..p });
-                Reply::Ask(question)
-            }
+            None => self.ask(p.draft, p.need, p.retries + 1, now, tz),
         }
     }
 }

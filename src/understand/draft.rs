@@ -37,6 +37,8 @@ pub(crate) enum Need {
     Task,
     Statement,
     Timeline,
+    /// A yes or no to "Just to check: 11 PM on Wednesday, at night?" (see `night`).
+    Confirm,
 }
 
 impl Need {

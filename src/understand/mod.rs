@@ -3,10 +3,13 @@
 //! reply. Rules, not guesses: when the intent or a required slot is unclear Flux asks, and
 //! anything else gets a friendly "here is what I can do offline".
 //!
-//! The path of a turn: `words` (split, numbers as digits) → `filler` (noises and politeness
-//! out) → `rules`/`triggers` (which intent, or which small talk) → `slots` and `time_parts` +
-//! `spoken_time` (titles, goals, times in the user's timezone) → `draft` (the call, or the slot
-//! still missing) → `dialogue` (keeps a half-filled intent for the next turn).
+//! The path of a turn: `words` (split, numbers as digits, and with `hearing` what the
+//! recogniser split or misspelt put right) → `filler` (noises and politeness out) →
+//! `rules`/`triggers` (which intent, or which small talk; a command verb the recogniser misheard
+//! is put right by `hearing` when nothing else fits) → `slots` and `time_parts` + `spoken_time`
+//! (titles, goals, times in the user's timezone) → `draft` (the call, or the slot still
+//! missing) → `dialogue` (keeps a half-filled intent for the next turn, and has a time at night
+//! confirmed first: `night`).
 
 mod answers;
 mod days;
@@ -14,6 +17,8 @@ mod dialogue;
 mod draft;
 mod durations;
 mod filler;
+mod hearing;
+mod night;
 mod numbers;
 mod patterns;
 mod phrases;

@@ -1,6 +1,7 @@
 //! What Flux says back: short sentences meant to be spoken, and the questions for missing slots.
 
 use super::draft::{Draft, Need};
+use super::night;
 use super::rules::Topic;
 use super::spoken_time::When;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -36,6 +37,9 @@ pub(crate) fn say(topic: Topic, now: DateTime<Utc>, tz: Tz) -> String {
 
 /// The question for a missing slot. `retry`: the last answer could not be used.
 pub(crate) fn question(draft: &Draft, need: Need, retry: bool, now: DateTime<Utc>, tz: Tz) -> String {
+    if let Some(t) = night::time(draft).filter(|_| need == Need::Confirm) {
+        return night::question(t, retry, now);
+    }
     let ask = match (draft, need) {
         (Draft::Create { title, when, .. }, Need::Time) => {
             time_question(*when, &format!("schedule {}", title.as_deref().unwrap_or("it")), retry, now, tz)

@@ -4,6 +4,7 @@
 
 use super::draft::Draft;
 use super::filler::{self, REQUEST};
+use super::hearing;
 use super::patterns::{prefix_any, whole_any};
 use super::triggers;
 use super::words::Word;
@@ -94,8 +95,24 @@ const NEGATION: &[&str] = &[
 const COMPLETION_WORDS: &[&str] = &["done", "finished", "finish", "completed", "complete"];
 const DELETE: &[&str] = &["delete|remove|cancel|clear|erase|drop", "get rid of", "take off"];
 
-/// Reads one turn.
+/// Reads one turn. A turn that means nothing as heard is read again with its first words put
+/// right (`hearing::leading`: "at a task…" is "add a task…"); only a request counts then, so a
+/// confusion never turns chat into a different answer.
 pub(crate) fn read(words: &[Word], now: DateTime<Utc>, tz: Tz) -> Reading {
+    let heard = read_heard(words, now, tz);
+    // "Remove the dentist to Monday at 10" reads as a delete, which Flux can't do anyway.
+    if !matches!(heard, Reading::Say(Topic::Unknown | Topic::Delete)) {
+        return heard;
+    }
+    // Before the filler goes too: "and" is an opening, but "and a task" is "add a task".
+    let fixed = hearing::leading(words).or_else(|| hearing::leading(&filler::strip(words)));
+    match fixed.map(|w| read_heard(&w, now, tz)) {
+        Some(r @ Reading::Intent { .. }) => r,
+        _ => heard,
+    }
+}
+
+fn read_heard(words: &[Word], now: DateTime<Utc>, tz: Tz) -> Reading {
     if words.is_empty() {
         return Reading::Say(Topic::Nothing);
     }

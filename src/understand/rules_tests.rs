@@ -30,7 +30,7 @@ pub(crate) fn assert_valid(reply: &Reply) {
     }
 }
 
-fn check(cases: &[(&str, &str, Value)]) {
+pub(crate) fn check(cases: &[(&str, &str, Value)]) {
     for (text, name, arguments) in cases {
         let got = one(text);
         assert_eq!(got, Reply::Call { name: name.to_string(), arguments: arguments.clone() }, "{text}");

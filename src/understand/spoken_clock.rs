@@ -21,7 +21,8 @@ pub(crate) struct Clock {
 }
 
 /// A clock at the start of `w`, and how many words it took with its "at". A bare number is a
-/// clock only right after a day (`after_day`: "Friday 10") or as a whole answer (`lone`).
+/// clock only right after a day (`after_day`: "Friday 10"), before a part of the day ("ten in
+/// the morning") or as a whole answer (`lone`).
 pub(crate) fn clock(w: &[Word], after_day: bool, lone: bool) -> Option<(Clock, usize)> {
     let lead = prefix_any(w, &["at|around|by [around|about]", "from"]).unwrap_or(0);
     let firm_lead = lead > 0 && !w[0].is("from");
@@ -54,7 +55,11 @@ pub(crate) fn clock(w: &[Word], after_day: bool, lone: bool) -> Option<(Clock, u
         let meridiem = meridiem(c.get(n));
         n += usize::from(meridiem.is_some());
         let lone = lone && lead + n == w.len();
-        if !(firm_lead || meridiem.is_some() || oclock || written || after_day || lone) {
+        // "eleven in the morning", "nine tonight": the part of the day makes it an hour.
+        let part = (1..=12).contains(&hour)
+            && prefix_any(&c[n..], &["in|during the morning|afternoon|evening", "at_night|tonight"])
+                .is_some_and(|k| k > 0);
+        if !(firm_lead || meridiem.is_some() || oclock || written || after_day || lone || part) {
             return None;
         }
         (Clock { hour, minute, meridiem, exact: false }, n)

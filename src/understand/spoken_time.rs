@@ -11,7 +11,7 @@
 //! date without a year is the next one. A time the clocks skip (a DST gap) moves on by the gap.
 
 use super::time_parts::{scan, DateSpec, DayPart, Meridiem, TimeParts};
-use super::words;
+use super::words::{self, Word};
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, NaiveTime, Offset, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 
@@ -40,6 +40,20 @@ pub fn resolve_time(phrase_or_utterance: &str, now: DateTime<Utc>, tz: Tz) -> Op
     match when(&scan(&words, true), now, tz, None) {
         When::At(t) => Some(t),
         _ => None,
+    }
+}
+
+/// The time a request's `words` name (their `parts`), or `When::Nothing`. A part of the day
+/// left over right before the time ("…up to my road morning at 7") means the recogniser garbled
+/// the phrase: the time is unclear, so Flux asks rather than guess morning or evening.
+pub(crate) fn said_when(parts: &TimeParts, words: &[Word], now: DateTime<Utc>, tz: Tz) -> When {
+    let part = ["morning", "afternoon", "evening", "night"];
+    let stranded = (1..words.len().min(parts.used.len()))
+        .any(|k| !parts.used[k - 1] && parts.used[k] && words[k - 1].is_any(&part));
+    match parts.names_time() {
+        false => When::Nothing,
+        true if stranded => When::Unclear,
+        true => when(parts, now, tz, None),
     }
 }
 

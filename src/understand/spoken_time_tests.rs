@@ -55,6 +55,9 @@ fn ways_of_writing_a_clock() {
         ("at 12 am", "2026-11-25T00:00:00"),
         ("at 21:30", "2026-11-24T21:30:00"),
         ("8.15 in the evening", "2026-11-24T20:15:00"),
+        ("eleven in the morning", "2026-11-24T11:00:00"),
+        ("nine tonight", "2026-11-24T21:00:00"),
+        ("Friday six in the evening", "2026-11-27T18:00:00"),
     ];
     for (text, want) in cases {
         assert_eq!(at(text).as_deref(), Some(want), "{text}");

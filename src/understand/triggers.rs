@@ -9,7 +9,7 @@ use super::durations::amount;
 use super::patterns::{find, only, prefix, prefix_any, suffix, whole};
 use super::rules::{Reading, Topic};
 use super::slots;
-use super::spoken_time::{when, When};
+use super::spoken_time::{said_when, When};
 use super::time_parts::scan;
 use super::words::{surface, Word};
 use chrono::{DateTime, Utc};
@@ -29,6 +29,19 @@ const GOAL_WISH: &[&str] = &[
     "id|i_would [really] like|love to",
     "im|i_am planning|hoping|aiming|trying to",
 ];
+/// "I need to email Sarah at 7": an obligation with a time is a task. Said without one Flux
+/// asks when, unless it is nothing one schedules ("I need to think about it", "I have to go").
+const NEED_TO: &[&str] = &[
+    "i|we [really|still|also|just] need|have|got to",
+    "i|we [really|still|also|just] gotta",
+    "ive|weve|i_have|we_have [really|still|also|just] got to",
+];
+/// "I have to say…", "I need to think…": never a task, with a time or without.
+const NOT_TASKS: &str = "say admit confess agree guess think know feel wonder understand figure decide \
+    focus relax hurry calm breathe";
+/// "I need to go", "I have to leave": a task only with a time ("I need to leave at 5").
+const NOT_TASKS_TIMELESS: &str =
+    "go be get see wait stop sleep rest leave talk tell ask remember eat delete remove cancel clear erase";
 const LIST: &[&str] = &[
     "whats|what_is|what_are|whatre|what_s [on|in] [my|the] [task|todo|to_do] list|lists|agenda|schedule|calendar|plan|plans|plate|docket|tasks|todos|to_dos|reminders|appointments",
     "give|tell me [a|the] rundown|summary|overview [of] [my]",
@@ -142,6 +155,16 @@ pub(crate) fn read(w: &[Word], now: DateTime<Utc>, tz: Tz) -> Option<Reading> {
             return intent(Draft::Goal { statement: g.statement, timeline }, false);
         }
     }
+    if let Some(n) = prefix_any(w, NEED_TO).filter(|n| *n < w.len()) {
+        // "I have to tell you the meeting at 5 is off": a statement, not a task.
+        let statement = w[n..].iter().any(|x| x.is_any(&["is", "are", "was", "were", "am", "s"]));
+        if statement || w[n].is_in(NOT_TASKS) {
+            return None;
+        }
+        let r = create(&w[n..], false, now, tz)?;
+        let timeless = matches!(&r, Reading::Intent { draft: Draft::Create { when: When::Nothing, .. }, .. });
+        return (!timeless || !w[n].is_in(NOT_TASKS_TIMELESS)).then_some(r);
+    }
     if let Some(n) = prefix_any(w, COMPLETE_WEAK) {
         return intent(Draft::Complete { task: done_task(&w[n..]) }, false);
     }
@@ -187,7 +210,7 @@ fn create(body: &[Word], strong: bool, now: DateTime<Utc>, tz: Tz) -> Option<Rea
     }
     let (body, notes) = slots::notes(body);
     let parts = scan(&body, false);
-    let at = if parts.names_time() { when(&parts, now, tz, None) } else { When::Nothing };
+    let at = said_when(&parts, &body, now, tz);
     let rest = parts.rest(&body);
     // "remind me what my tasks are" asks something; it names no task.
     if rest
@@ -269,6 +292,6 @@ fn move_task(w: &[Word], now: DateTime<Utc>, tz: Tz) -> Option<Reading> {
     if needs_time && !parts.names_time() {
         return None;
     }
-    let at = if parts.names_time() && shift.is_none() { when(&parts, now, tz, None) } else { When::Nothing };
+    let at = if shift.is_none() { said_when(&parts, &body, now, tz) } else { When::Nothing };
     intent(Draft::Move { task: slots::task(&parts.rest(&body)), when: at }, true)
 }

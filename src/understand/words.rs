@@ -2,7 +2,7 @@
 //! write numbers and times ("5 p.m.", "5pm", "17:00", "3rd", "five"), so every word keeps what
 //! was said (`surface`, for the titles the user will read) and a plain form the rules match on.
 
-use super::numbers;
+use super::{hearing, numbers};
 
 /// Longer turns are cut: nobody says more than this in one breath, and it bounds the work.
 const MAX_CHARS: usize = 600;
@@ -54,7 +54,8 @@ impl Word {
 
 /// Splits `text` into words: letters and digits, with apostrophes inside a word kept ("don't"),
 /// a clock kept whole ("17:00", "5.30"), and a change between digits and letters as a boundary
-/// ("5pm" → "5", "pm"). Then "p.m." becomes "pm", "3rd" an ordinal 3 and "forty five" 45.
+/// ("5pm" → "5", "pm"). Then "p.m." becomes "pm", "3rd" an ordinal 3 and "forty five" 45, and
+/// what the recogniser split or misspelt is put right ("to-morrow", `hearing::mend`).
 pub(crate) fn split(text: &str) -> Vec<Word> {
     let chars: Vec<char> = text.chars().take(MAX_CHARS).collect();
     let mut out = Vec::new();
@@ -87,7 +88,7 @@ pub(crate) fn split(text: &str) -> Vec<Word> {
         }
     }
     flush(&mut cur, &mut out);
-    numbers::merge(join_marks(out))
+    hearing::mend(numbers::merge(join_marks(out)))
 }
 
 fn flush(cur: &mut String, out: &mut Vec<Word>) {

@@ -26,6 +26,16 @@ const FRAME_16K: usize = 320;
 const CONTINUES: [&str; 16] =
     ["and", "to", "at", "the", "a", "on", "in", "for", "my", "of", "with", "um", "uh", "so", "but", "or"];
 
+/// What the words at an early pause say about the turn.
+enum AtPause {
+    /// A finished request: the turn ends here.
+    Finished(String),
+    /// The user may go on; these are the words so far.
+    Unfinished(String),
+    /// Recognition failed; the end of the turn tries again.
+    Unheard,
+}
+
 /// What the link hands the listener.
 pub enum Heard {
     Audio(Bytes),
@@ -67,6 +77,8 @@ impl Listener {
         };
         let (mut floats, mut resampled) = (Vec::new(), Vec::new());
         let mut pending: Option<Pending> = None;
+        // The words heard at the last early pause of the current utterance.
+        let mut heard_at_pause: Option<String> = None;
         while let Ok(heard) = inbox.recv() {
             match heard {
                 Heard::Audio(pcm) => {
@@ -93,15 +105,21 @@ impl Listener {
                             }
                             Some(TurnEvent::Paused(samples)) => {
                                 let ended = Instant::now();
-                                if let Some(text) = self.finished_request(&samples) {
-                                    endpointer.end_turn();
-                                    let stt = Some(ended.elapsed());
-                                    self.emit(VoiceEvent::UserTranscript(text.clone()));
-                                    pending = self.respond(&text, ended, stt);
+                                match self.at_pause(&samples) {
+                                    AtPause::Finished(text) => {
+                                        endpointer.end_turn();
+                                        let stt = Some(ended.elapsed());
+                                        self.emit(VoiceEvent::UserTranscript(text.clone()));
+                                        pending = self.respond(&text, ended, stt);
+                                    }
+                                    // If the pause runs on to the end of the turn, nothing new
+                                    // was said since: these words are the turn's.
+                                    AtPause::Unfinished(text) => heard_at_pause = Some(text),
+                                    AtPause::Unheard => heard_at_pause = None,
                                 }
                             }
                             Some(TurnEvent::Ended(samples)) => {
-                                if let Some(p) = self.heard_turn(&samples) {
+                                if let Some(p) = self.heard_turn(&samples, heard_at_pause.take()) {
                                     pending = p;
                                 }
                             }
@@ -126,13 +144,14 @@ impl Listener {
         let _ = self.events.send(event);
     }
 
-    /// Transcribes an utterance and answers it. `None` when nothing was understood as words
-    /// (the pending call, if any, stays); `Some(p)` replaces it.
-    fn heard_turn(&mut self, samples: &[f32]) -> Option<Option<Pending>> {
+    /// Transcribes an utterance (unless its words are known from its last pause) and answers
+    /// it. `None` when nothing was understood as words (the pending call, if any, stays);
+    /// `Some(p)` replaces it.
+    fn heard_turn(&mut self, samples: &[f32], known: Option<String>) -> Option<Option<Pending>> {
         let ended = Instant::now();
-        let text = {
-            let mut stt = self.stt.lock().unwrap_or_else(|p| p.into_inner());
-            stt.transcribe(samples)
+        let text = match known {
+            Some(text) => Ok(text),
+            None => self.stt.lock().unwrap_or_else(|p| p.into_inner()).transcribe(samples),
         };
         let stt = ended.elapsed();
         let text = match text {
@@ -151,25 +170,24 @@ impl Listener {
         Some(self.respond(&text, ended, Some(stt)))
     }
 
-    /// The words of a paused utterance when they already make a finished request: a whole
-    /// sentence that the understanding would act on or answer without asking for a detail. Ending
-    /// the turn there saves most of the end-of-turn pause; anything less waits for it, so
-    /// "remind me to call the dentist … tomorrow at five" stays one turn.
-    fn finished_request(&mut self, samples: &[f32]) -> Option<String> {
-        let text = {
-            let mut stt = self.stt.lock().unwrap_or_else(|p| p.into_inner());
-            stt.transcribe(samples).ok()?
+    /// Whether the words of a paused utterance already make a finished request: a whole sentence
+    /// that the understanding would act on or answer without asking for a detail. Ending the
+    /// turn there saves most of the end-of-turn pause; anything less waits for it, so "remind me
+    /// to call the dentist … tomorrow at five" stays one turn.
+    fn at_pause(&mut self, samples: &[f32]) -> AtPause {
+        let Ok(text) = self.stt.lock().unwrap_or_else(|p| p.into_inner()).transcribe(samples) else {
+            return AtPause::Unheard;
         };
-        let text = text.trim();
+        let text = text.trim().to_string();
         let last = text.trim_end_matches(['.', '?', '!']).rsplit(' ').next().unwrap_or("").to_lowercase();
         let closed = text.ends_with(['.', '?', '!']) && !CONTINUES.contains(&last.as_str());
         if !closed {
-            return None;
+            return AtPause::Unfinished(text);
         }
-        match self.understanding.preview(text, self.clock.now(), self.tz) {
-            Reply::Call { .. } | Reply::Say(_) => Some(text.to_string()),
+        match self.understanding.preview(&text, self.clock.now(), self.tz) {
+            Reply::Call { .. } | Reply::Say(_) => AtPause::Finished(text),
             // A missing detail is what a user is most likely still about to say.
-            Reply::Ask(_) => None,
+            Reply::Ask(_) => AtPause::Unfinished(text),
         }
     }
 

@@ -6,7 +6,7 @@
 use super::split_sentences;
 
 /// The longest piece synthesised at once, in words.
-const MAX_WORDS: usize = 16;
+const MAX_WORDS: usize = 12;
 /// Neither side of a cut is shorter than this, in words.
 const MIN_WORDS: usize = 2;
 

@@ -35,6 +35,13 @@ pub(crate) fn mend(words: Vec<Word>) -> Vec<Word> {
         } else if prefix(rest, "to marlow|marlo") == Some(last) {
             // A town too, so only where nothing follows: "what do I have to marlow?".
             Some((2, &["tomorrow"]))
+        } else if prefix(rest, "to marl").is_some()
+            && rest
+                .get(2)
+                .is_some_and(|w| ["at", "morning", "afternoon", "evening", "night"].iter().any(|p| w.is(p)))
+        {
+            // Right before a time of day it can only be the day: "the dentist to Marl at five".
+            Some((2, &["tomorrow"]))
         } else if after_time && prefix(rest, "p|a m").is_some() {
             // "five p. m.": the "a" of "a m" is only a mark right after a time and before "m".
             Some((2, if rest[0].is("p") { &["pm"] } else { &["am"] }))

@@ -23,6 +23,8 @@ fn split_and_misspelt_words() {
     assert_eq!(norms("what about tomorow"), ["what", "about", "tomorrow"]);
     assert_eq!(norms("what do I have to marlow?"), ["what", "do", "i", "have", "tomorrow"]);
     assert_eq!(norms("drive to Marlow at 5"), ["drive", "to", "marlow", "at", "5"]);
+    assert_eq!(norms("call the dentist to Marl at five"), ["call", "the", "dentist", "tomorrow", "at", "5"]);
+    assert_eq!(norms("talk to Mara at five"), ["talk", "to", "mara", "at", "5"]);
     assert_eq!(norms("Checkoff, pay the rent."), ["check", "off", "pay", "the", "rent"]);
     assert_eq!(norms("my tasks per Monday"), ["my", "tasks", "for", "monday"]);
     assert_eq!(norms("for a Monday"), ["for", "monday"]);

@@ -46,6 +46,8 @@ pub fn run(turns: usize) -> anyhow::Result<String> {
         at(0.5),
         at(0.95)
     )?;
+    let each: Vec<String> = ms.iter().map(|m| format!("{m:.0}")).collect();
+    writeln!(out, "local: each turn, fastest first (ms): {}", each.join(" "))?;
     writeln!(
         out,
         "local: companion talk over {:.0} s: peak RSS {:.0} MB (goal <= 400), CPU {:.1} % of one core",

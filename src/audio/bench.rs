@@ -91,6 +91,7 @@ fn ring_to_frame_latency(out: &mut String) {
         stop: AtomicBool::new(false),
         error: Mutex::new(None),
         meter: LevelMeter::default(),
+        echo: Arc::default(),
     });
     let (tx, mut rx) = mpsc::channel(1024);
     let lat = Arc::new(Mutex::new(Vec::new()));

@@ -6,10 +6,10 @@ use std::time::Instant;
 
 use super::LaunchError;
 use crate::audio::{
-    AudioEvent, CaptureOptions, CaptureStream, DeviceSel, FrameSpec, Pace, Player, PlayerOptions, SinkSpec,
-    SourceSpec,
+    AudioEvent, CaptureOptions, CaptureStream, DeviceSel, EchoMode, EchoOptions, EchoReference, FrameSpec,
+    Pace, Player, PlayerOptions, SinkSpec, SourceSpec,
 };
-use crate::config::Settings;
+use crate::config::{EchoSetting, Settings};
 use crate::session::{Frame, FrameSource, Playback, PlaybackStats};
 
 impl FrameSource for CaptureStream {
@@ -96,7 +96,20 @@ pub struct DeviceChoice {
     pub events: Option<tokio::sync::mpsc::UnboundedSender<AudioEvent>>,
 }
 
-/// Opens the output, then the input, as `choice` and the settings say.
+/// The capture path's echo mode for the `audio.echo` setting.
+pub fn echo_mode(setting: EchoSetting) -> EchoMode {
+    match setting {
+        EchoSetting::Cancel => EchoMode::Cancel,
+        EchoSetting::HalfDuplex => EchoMode::HalfDuplex,
+        EchoSetting::Off => EchoMode::Off,
+    }
+}
+
+/// Highest output device rate the echo reference is sized for (the ring holds two seconds).
+const MAX_OUTPUT_RATE: u32 = 192_000;
+
+/// Opens the output, then the input, as `choice` and the settings say. What the output plays is
+/// the input's echo reference.
 pub fn open_devices(
     settings: &Settings,
     choice: DeviceChoice,
@@ -107,8 +120,10 @@ pub fn open_devices(
         Some(path) => SinkSpec::Wav { path: path.clone(), sample_rate: None },
         None => SinkSpec::Speaker(named(&choice.output_device, &settings.audio.output_device)),
     };
+    let reference = EchoReference::new(MAX_OUTPUT_RATE);
     let mut out = PlayerOptions::new(settings.agent.output_sample_rate, sink);
     out.events = choice.events.clone();
+    out.reference = Some(reference.clone());
     let player = Player::new(out).map_err(LaunchError::Output)?;
     let source = match &choice.input_wav {
         Some(path) => SourceSpec::Wav { path: path.clone(), pace: Pace::RealTime },
@@ -116,6 +131,7 @@ pub fn open_devices(
     };
     let mut inp = CaptureOptions::new(source, frame_spec(settings));
     inp.events = choice.events;
+    inp.echo = Some(EchoOptions { mode: echo_mode(settings.audio.echo), reference });
     let capture = CaptureStream::open(inp).map_err(LaunchError::Input)?;
     Ok((capture, player))
 }

@@ -1,0 +1,287 @@
+//! Echo handling on the capture worker, between the capture ring and the framer.
+//!
+//! `Cancel` runs WebRTC's AEC3 (the `sonora` port) on 10 ms chunks of the microphone at its
+//! native rate, with the reference the output callback played (`echo_ref`) fed in date order:
+//! every reference chunk dated before the end of a microphone chunk goes in first. AEC3 finds the
+//! remaining delay (device buffers plus the room) itself and follows it as it drifts.
+//! `HalfDuplex` silences the microphone while the reference is playing (and for the longest
+//! echo delay after). `Off` passes the microphone through, but runs WebRTC's residual echo
+//! detector so a speaker-to-microphone echo can be reported to the user.
+
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, Ordering};
+use std::sync::Arc;
+
+use sonora::config::EchoCanceller;
+use sonora::{AudioProcessing, Config, StreamConfig};
+
+use super::echo_ref::ReferenceReader;
+
+/// What the capture path does about Flux hearing itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EchoMode {
+    #[default]
+    Cancel,
+    HalfDuplex,
+    Off,
+}
+
+/// Longest speaker-to-microphone delay the half-duplex gate waits out after playback.
+const GATE_HANGOVER_NS: u64 = 500_000_000;
+/// A reference chunk louder than this (RMS, dBFS) counts as Flux speaking.
+const PLAYING_DB: f32 = -50.0;
+/// Microphone chunks louder than this (RMS, dBFS) sound like speech to a voice detector.
+const SPEECH_DB: f32 = -40.0;
+/// An echo burst this long (10 ms chunks) that cancellation or gating removed counts as a
+/// false barge-in avoided.
+const BURST_CHUNKS: u32 = 20;
+/// Residual echo likelihood above which, with cancellation off, Flux is taken to hear itself.
+const HEARD_LIKELIHOOD: f64 = 0.5;
+
+/// Counters the diagnostics and the session read; written by the capture worker only.
+#[derive(Debug, Default)]
+pub struct EchoStats {
+    /// Echo reduction while Flux speaks (dB, f32 bits), smoothed over about two seconds.
+    erle_db_bits: AtomicU32,
+    /// The canceller's current speaker-to-microphone delay estimate (ms), -1 if none.
+    delay_ms: AtomicI32,
+    pub false_barge_ins_avoided: AtomicU64,
+    /// Set once when, with cancellation off, the microphone is found to hear the playback.
+    pub echo_heard: AtomicBool,
+    /// Microphone chunks silenced by the half-duplex gate.
+    pub gated_chunks: AtomicU64,
+}
+
+impl EchoStats {
+    pub fn erle_db(&self) -> f32 {
+        f32::from_bits(self.erle_db_bits.load(Ordering::Relaxed))
+    }
+    pub fn delay_ms(&self) -> Option<u32> {
+        u32::try_from(self.delay_ms.load(Ordering::Relaxed)).ok()
+    }
+}
+
+/// The echo stage of one capture stream.
+pub struct EchoStage {
+    mode: EchoMode,
+    reader: Option<ReferenceReader>,
+    apm: Option<AudioProcessing>,
+    mic_rate: u32,
+    ref_rate: u32,
+    mic: Vec<f32>,
+    mic_len: usize,
+    reference: Vec<f32>,
+    scratch: Vec<f32>,
+    out: Vec<f32>,
+    stats: Arc<EchoStats>,
+    last_playing_ns: u64,
+    burst: u32,
+    echo_energy: f64,
+    out_energy: f64,
+    chunks: u64,
+}
+
+fn rms_db(x: &[f32]) -> f32 {
+    let p = x.iter().map(|v| v * v).sum::<f32>() / x.len().max(1) as f32;
+    10.0 * p.max(1e-12).log10()
+}
+
+impl EchoStage {
+    /// `reader` is the playback reference (none: nothing is played, the stage passes through).
+    pub fn new(
+        mode: EchoMode,
+        reader: Option<ReferenceReader>,
+        mic_rate: u32,
+        stats: Arc<EchoStats>,
+    ) -> Self {
+        stats.delay_ms.store(-1, Ordering::Relaxed);
+        let n = (mic_rate / 100).max(1) as usize;
+        let mut st = EchoStage {
+            mode,
+            reader,
+            apm: None,
+            mic_rate,
+            ref_rate: 0,
+            mic: vec![0.0; n],
+            mic_len: 0,
+            reference: Vec::new(),
+            scratch: Vec::new(),
+            out: vec![0.0; n],
+            stats,
+            last_playing_ns: 0,
+            burst: 0,
+            echo_energy: 0.0,
+            out_energy: 0.0,
+            chunks: 0,
+        };
+        st.rebuild();
+        st
+    }
+
+    pub fn mode(&self) -> EchoMode {
+        self.mode
+    }
+
+    pub fn stats(&self) -> &Arc<EchoStats> {
+        &self.stats
+    }
+
+    /// (Re)makes the processor for the current microphone and reference rates.
+    fn rebuild(&mut self) {
+        self.ref_rate = self.reader.as_ref().map_or(0, ReferenceReader::rate);
+        let rr = (self.ref_rate / 100) as usize;
+        self.reference = vec![0.0; rr];
+        self.scratch = vec![0.0; rr];
+        self.apm = None;
+        if self.ref_rate == 0 || self.mode == EchoMode::HalfDuplex {
+            return;
+        }
+        let config = match self.mode {
+            // The high-pass filter AEC3 enforces by default shifts the phase of low voices; the
+            // agent's own front end filters as it needs.
+            EchoMode::Cancel => Config {
+                echo_canceller: Some(EchoCanceller {
+                    enforce_high_pass_filtering: false,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+            _ => Config::default(),
+        };
+        let apm = AudioProcessing::builder()
+            .config(config)
+            .capture_config(StreamConfig::new(self.mic_rate, 1))
+            .render_config(StreamConfig::new(self.ref_rate, 1))
+            .echo_detector(self.mode == EchoMode::Off)
+            .build();
+        self.apm = Some(apm);
+    }
+
+    /// A new native microphone rate (a fallback device): what was buffered is emitted as is.
+    pub fn set_mic_rate(&mut self, rate: u32, emit: &mut dyn FnMut(&[f32])) {
+        emit(&self.mic[..self.mic_len]);
+        self.mic_len = 0;
+        self.mic_rate = rate;
+        let n = (rate / 100).max(1) as usize;
+        self.mic = vec![0.0; n];
+        self.out = vec![0.0; n];
+        self.rebuild();
+    }
+
+    /// Microphone samples in, the first dated `first_ns` (`clock` ns); processed 10 ms chunks
+    /// out through `emit`.
+    pub fn process(&mut self, mut input: &[f32], first_ns: u64, emit: &mut dyn FnMut(&[f32])) {
+        let per_sample = 1_000_000_000 / u64::from(self.mic_rate.max(1));
+        let mut date = first_ns;
+        while !input.is_empty() {
+            let take = (self.mic.len() - self.mic_len).min(input.len());
+            self.mic[self.mic_len..self.mic_len + take].copy_from_slice(&input[..take]);
+            self.mic_len += take;
+            input = &input[take..];
+            date += take as u64 * per_sample;
+            if self.mic_len == self.mic.len() {
+                self.mic_len = 0;
+                self.chunk(date.saturating_sub(per_sample));
+                emit(&self.out);
+            }
+        }
+    }
+
+    /// Emits what is buffered (end of stream).
+    pub fn finish(&mut self, emit: &mut dyn FnMut(&[f32])) {
+        emit(&self.mic[..self.mic_len]);
+        self.mic_len = 0;
+    }
+
+    /// Feeds the reference up to `end_ns`, then processes the microphone chunk into `out`.
+    fn chunk(&mut self, end_ns: u64) {
+        let playing = self.feed_reference(end_ns);
+        self.out.copy_from_slice(&self.mic);
+        let recent = self.last_playing_ns > 0 && end_ns < self.last_playing_ns + GATE_HANGOVER_NS;
+        match self.mode {
+            EchoMode::HalfDuplex if recent || playing => {
+                self.out.fill(0.0);
+                self.stats.gated_chunks.fetch_add(1, Ordering::Relaxed);
+            }
+            EchoMode::Cancel | EchoMode::Off => {
+                if let Some(apm) = self.apm.as_mut() {
+                    if apm.process_capture_f32(&[&self.mic], &mut [&mut self.out]).is_err() {
+                        self.out.copy_from_slice(&self.mic);
+                    }
+                    if self.mode == EchoMode::Off {
+                        // The detector only listens: the microphone goes on unchanged.
+                        self.out.copy_from_slice(&self.mic);
+                    }
+                }
+            }
+            EchoMode::HalfDuplex => {}
+        }
+        self.account(recent || playing);
+    }
+
+    /// Runs every reference chunk dated at or before `end_ns` through the processor; true if
+    /// any of them was audible.
+    fn feed_reference(&mut self, end_ns: u64) -> bool {
+        let Some(reader) = self.reader.as_mut() else { return false };
+        if reader.rate() != self.ref_rate {
+            self.rebuild();
+        }
+        let Some(reader) = self.reader.as_mut() else { return false };
+        let n = self.reference.len();
+        if n == 0 {
+            return false;
+        }
+        let span = (n as u64 - 1) * 1_000_000_000 / u64::from(self.ref_rate);
+        let mut playing = false;
+        while reader.available() >= n {
+            match reader.next_sample_ns() {
+                Some(t) if t + span <= end_ns => {}
+                _ => break,
+            }
+            reader.pop(&mut self.reference);
+            if rms_db(&self.reference) > PLAYING_DB {
+                playing = true;
+                self.last_playing_ns = end_ns;
+            }
+            if let Some(apm) = self.apm.as_mut() {
+                let _ = apm.process_render_f32(&[&self.reference], &mut [&mut self.scratch]);
+            }
+        }
+        playing
+    }
+
+    /// Updates the statistics after one chunk; `playing` while the reference was audible.
+    fn account(&mut self, playing: bool) {
+        self.chunks += 1;
+        let (mic_db, out_db) = (rms_db(&self.mic), rms_db(&self.out));
+        if playing && self.mode != EchoMode::Off {
+            let p = |db: f32| 10f64.powf(f64::from(db) / 10.0);
+            // About two seconds of memory at one chunk per 10 ms.
+            self.echo_energy = self.echo_energy * 0.995 + p(mic_db);
+            self.out_energy = self.out_energy * 0.995 + p(out_db);
+            let erle = 10.0 * (self.echo_energy / self.out_energy.max(1e-12)).log10();
+            self.stats.erle_db_bits.store((erle as f32).to_bits(), Ordering::Relaxed);
+            if mic_db > SPEECH_DB && out_db < SPEECH_DB - 10.0 {
+                self.burst += 1;
+                if self.burst == BURST_CHUNKS {
+                    self.stats.false_barge_ins_avoided.fetch_add(1, Ordering::Relaxed);
+                }
+            } else {
+                self.burst = 0;
+            }
+        } else {
+            self.burst = 0;
+        }
+        if self.chunks.is_multiple_of(50) {
+            if let Some(apm) = self.apm.as_ref() {
+                let s = apm.statistics();
+                if let Some(d) = s.delay_ms {
+                    self.stats.delay_ms.store(d, Ordering::Relaxed);
+                }
+                let heard = s.residual_echo_likelihood_recent_max.unwrap_or(0.0) > HEARD_LIKELIHOOD;
+                if self.mode == EchoMode::Off && heard {
+                    self.stats.echo_heard.store(true, Ordering::Relaxed);
+                }
+            }
+        }
+    }
+}

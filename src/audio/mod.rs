@@ -1,7 +1,8 @@
 //! The real-time audio path: capture (cpal input → lock-free ring → framer → async frames) and
 //! playback (linear16 → ring → cpal output), with WAV and generated sources and a WAV sink for
 //! headless runs. Nothing here imports Tauri; the real-time callbacks (`ring::on_input`,
-//! `playout::on_output`) never allocate, lock, log or block (see `tests/audio_no_alloc.rs`).
+//! `playout::on_output` with its `echo_ref::ReferenceWriter`) never allocate, lock, log or block
+//! (see `tests/audio_no_alloc.rs`). The echo canceller (`echo`) runs on the capture worker.
 //!
 //! Public surface for the session adapter: `CaptureStream` (`sample_rate`, `next_frame`,
 //! `dropped_frames`) yields `Frame { pcm, ready_at }`; `Player` (`sample_rate`,

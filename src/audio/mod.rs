@@ -10,6 +10,8 @@
 
 #[cfg(feature = "bench")]
 pub mod bench;
+#[cfg(feature = "bench")]
+mod bench_echo;
 pub mod capture;
 pub mod clock;
 pub mod device;

@@ -23,7 +23,7 @@ fn erle(o: &Outcome, from_s: usize) -> f64 {
 }
 
 fn echo_only(mode: EchoMode, delay_ms: usize) -> Scenario {
-    Scenario { mode, delay_ms, change: None, user_at_s: None, flush_at_s: None }
+    Scenario { mode, delay_ms, change: None, user_at_s: None, flush_at_s: None, headphones: false }
 }
 
 /// Level (dB) and correlation of the output with the clean user speech where the user talks,
@@ -62,6 +62,22 @@ fn negative_control_without_cancellation_the_echo_stays_and_is_detected() {
     assert!(e.abs() < 1.0, "off changed the microphone: {e:.1} dB");
     assert!(e < 25.0, "the ERLE check would pass without cancellation");
     assert!(o.stats.echo_heard.load(std::sync::atomic::Ordering::Relaxed), "the echo was not detected");
+}
+
+#[test]
+fn with_headphones_flux_is_not_said_to_hear_itself() {
+    let v = voices();
+    for mode in [EchoMode::Cancel, EchoMode::Off] {
+        let sc = Scenario { user_at_s: Some(3), headphones: true, ..echo_only(mode, 120) };
+        let o = run(&v, &sc);
+        let (level, corr) = user_passes(&o, 3);
+        eprintln!(
+            "headphones, {mode:?}: user level {level:+.1} dB, correlation {corr:.3}, heard {:?}",
+            o.stats.echo_heard
+        );
+        assert!(!o.stats.echo_heard.load(std::sync::atomic::Ordering::Relaxed), "{mode:?}: echo reported");
+        assert!(level.abs() <= 3.0 && corr >= 0.8, "{mode:?}: level {level:+.1} dB, correlation {corr:.3}");
+    }
 }
 
 #[test]

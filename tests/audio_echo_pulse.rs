@@ -18,7 +18,8 @@ use std::time::Duration;
 
 use companion::config::secret::Secret;
 use companion::config::{EchoSetting, Settings};
-use companion::desktop::{App, KeyName, KeyStore, MemoryKeyStore, TalkMode};
+use companion::desktop::{App, AppEvent, KeyName, KeyStore, MemoryKeyStore, TalkMode};
+use companion::session::{SessionEvent, SessionStats};
 use support::fake_agent::{FakeAgent, FakeConfig, Step};
 use support::pulse::{pulse_or_skip, Pulse};
 use support::{fake_grant, speech};
@@ -42,6 +43,9 @@ fn build_room(pulse: &Pulse) {
 struct Run {
     barge_ins: u32,
     speech_starts: u32,
+    /// The app showed "Flux can hear itself".
+    told: bool,
+    stats: Option<SessionStats>,
 }
 
 /// One conversation: the greeting, a pause, a long reply, a pause. `user` is played into the
@@ -66,7 +70,14 @@ async fn converse(
     settings.save(dir.path()).unwrap();
     let keys = Arc::new(MemoryKeyStore::default());
     keys.set(KeyName::Deepgram, &Secret::new(fake_grant::KEY).unwrap()).unwrap();
-    let app = Arc::new(App::open(dir.path(), keys, Arc::new(|_| {})).unwrap());
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    let notify = Arc::new(move |e: AppEvent| {
+        if let AppEvent::Session(s) = e {
+            sink.lock().unwrap().push(s);
+        }
+    });
+    let app = Arc::new(App::open(dir.path(), keys, notify).unwrap());
     app.clone().start_talk(TalkMode::HandsFree).await.expect("the conversation starts");
     // Wait for the reply to start (the fake counts audio it sends).
     let t0 = tokio::time::Instant::now();
@@ -84,7 +95,16 @@ async fn converse(
     app.stop_talk().unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let log = fake.log();
-    Run { barge_ins: log.barge_ins, speech_starts: log.speech_starts }
+    let seen = seen.lock().unwrap();
+    let told = seen.iter().any(|e| {
+        matches!(e, SessionEvent::Warning { code, description }
+            if code == "ECHO_HEARD" && description == companion::audio::echo::ECHO_HEARD_NOTICE)
+    });
+    let stats = seen.iter().rev().find_map(|e| match e {
+        SessionEvent::SessionStats { stats } => Some(*stats),
+        _ => None,
+    });
+    Run { barge_ins: log.barge_ins, speech_starts: log.speech_starts, told, stats }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -109,6 +129,14 @@ async fn flux_does_not_hear_itself_through_the_room() {
     let cancel = converse(&pulse, &voice, EchoSetting::Cancel, None).await;
     eprintln!("cancel: {} barge-ins, {} speech starts", cancel.barge_ins, cancel.speech_starts);
     assert_eq!(cancel.barge_ins, 0, "Flux heard itself through the echo canceller");
+    assert!(!cancel.told, "with cancellation on, the notice is not shown");
+    let stats = cancel.stats.expect("the session's stats");
+    eprintln!(
+        "cancel: echo reduction {:?} dB, delay {:?} ms, false barge-ins avoided {}",
+        stats.echo_reduction_db, stats.echo_delay_ms, stats.false_barge_ins_avoided
+    );
+    assert!(stats.echo_reduction_db.is_some_and(|db| db >= 20), "{stats:?}");
+    assert!(stats.false_barge_ins_avoided >= 1, "{stats:?}");
 
     let talk = converse(&pulse, &voice, EchoSetting::Cancel, Some(&user)).await;
     eprintln!("cancel with the user talking: {} barge-ins", talk.barge_ins);

@@ -53,9 +53,9 @@ pub struct EchoOptions {
 }
 
 impl EchoOptions {
-    /// The stage for a source at `rate`, counting into `stats`.
-    pub(crate) fn stage(&self, rate: u32, stats: &Arc<EchoStats>) -> EchoStage {
-        EchoStage::new(self.mode, self.reference.reader(), rate, stats.clone())
+    /// The stage for a source at `rate`, counting into `stats`, reporting to `events`.
+    pub(crate) fn stage(&self, rate: u32, stats: &Arc<EchoStats>, events: &EventTx) -> EchoStage {
+        EchoStage::new(self.mode, self.reference.reader(), rate, stats.clone()).with_events(events.clone())
     }
 }
 
@@ -119,11 +119,14 @@ impl CaptureStream {
             SourceSpec::Wav { path, pace } => {
                 let feed = WavFeed::open(&path)?;
                 let name = path.display().to_string();
-                (spawn_feed(Box::new(feed), pace, spec, link.clone(), tx, opts.echo)?, name)
+                (spawn_feed(Box::new(feed), pace, spec, link.clone(), tx, opts.echo, opts.events)?, name)
             }
             SourceSpec::Signal { signal, pace } => {
                 let feed = signal.feed()?;
-                (spawn_feed(Box::new(feed), pace, spec, link.clone(), tx, opts.echo)?, "signal".into())
+                (
+                    spawn_feed(Box::new(feed), pace, spec, link.clone(), tx, opts.echo, opts.events)?,
+                    "signal".into(),
+                )
             }
         };
         Ok(CaptureStream { rx, spec, link, source_name, worker: Some(worker) })
@@ -215,6 +218,7 @@ fn spawn_feed(
     link: Arc<CaptureLink>,
     tx: mpsc::Sender<Frame>,
     echo: Option<EchoOptions>,
+    events: EventTx,
 ) -> Result<JoinHandle<Result<(), AudioError>>, AudioError> {
     let rate = feed.sample_rate();
     let channels = feed.channels();
@@ -223,7 +227,8 @@ fn spawn_feed(
     std::thread::Builder::new()
         .name("audio-feed".into())
         .spawn(move || {
-            let r = run_feed(feed.as_mut(), pace, framer, channels, &link, tx, echo);
+            let stage = echo.map(|e| e.stage(rate, &link.echo, &events));
+            let r = run_feed(feed.as_mut(), pace, framer, channels, &link, tx, stage);
             if let Err(e) = &r {
                 *link.error.lock().unwrap_or_else(PoisonError::into_inner) = Some(e.to_string());
             }
@@ -242,12 +247,12 @@ fn run_feed(
     channels: u16,
     link: &CaptureLink,
     tx: mpsc::Sender<Frame>,
-    echo: Option<EchoOptions>,
+    echo: Option<EchoStage>,
 ) -> Result<(), AudioError> {
     let rate = feed.sample_rate();
     let (mut st, mut cons) = capture_ring_with(link.shared.clone(), channels, ring_capacity(rate), None);
     let mut pump = Pump::new(framer, link.meter.clone(), tx, pace == Pace::Fast);
-    pump.echo = echo.map(|e| e.stage(rate, &link.echo));
+    pump.echo = echo;
     // Paced sources imitate a 10 ms callback; unpaced ones take bigger bites (fewer loop turns).
     let block = if pace == Pace::Fast { FEED_BLOCK * 10 } else { FEED_BLOCK };
     let block_frames = (rate as usize * block.as_millis() as usize / 1000).max(1);

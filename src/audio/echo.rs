@@ -5,15 +5,17 @@
 //! every reference chunk dated before the end of a microphone chunk goes in first. AEC3 finds the
 //! remaining delay (device buffers plus the room) itself and follows it as it drifts.
 //! `HalfDuplex` silences the microphone while the reference is playing (and for the longest
-//! echo delay after). `Off` passes the microphone through, but runs WebRTC's residual echo
-//! detector so a speaker-to-microphone echo can be reported to the user.
+//! echo delay after). `Off` passes the microphone through, but still runs the canceller on the
+//! side: when it takes a clear share of the microphone away while Flux speaks, the microphone
+//! hears the speakers, and the user is told once.
 
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 
-use sonora::config::EchoCanceller;
+use sonora::config::{EchoCanceller, TransparentModeType};
 use sonora::{AudioProcessing, Config, StreamConfig};
 
+use super::device::{emit, AudioEvent, EventTx};
 use super::echo_ref::ReferenceReader;
 
 /// What the capture path does about Flux hearing itself.
@@ -34,14 +36,22 @@ const SPEECH_DB: f32 = -40.0;
 /// An echo burst this long (10 ms chunks) that cancellation or gating removed counts as a
 /// false barge-in avoided.
 const BURST_CHUNKS: u32 = 20;
-/// Residual echo likelihood above which, with cancellation off, Flux is taken to hear itself.
-const HEARD_LIKELIHOOD: f64 = 0.5;
+/// What the user is told, once, when Flux hears itself with cancellation off.
+pub const ECHO_HEARD_NOTICE: &str = "Flux can hear itself: use headphones or turn echo cancellation on.";
+/// With cancellation off: a microphone chunk louder than this (dBFS) while Flux speaks, that the
+/// side canceller makes this much quieter (dB), is evidence of echo; with this much of it
+/// (300 ms, fewer chunks the canceller left alone) Flux is taken to hear itself.
+const HEARD_FLOOR_DB: f32 = -50.0;
+const HEARD_REDUCTION_DB: f32 = 10.0;
+const HEARD_CHUNKS: u32 = 30;
 
 /// Counters the diagnostics and the session read; written by the capture worker only.
 #[derive(Debug, Default)]
 pub struct EchoStats {
-    /// Echo reduction while Flux speaks (dB, f32 bits), smoothed over about two seconds.
+    /// Echo reduction while Flux speaks (dB, f32 bits), smoothed over about two seconds;
+    /// meaningful once `measured`.
     erle_db_bits: AtomicU32,
+    measured: AtomicBool,
     /// The canceller's current speaker-to-microphone delay estimate (ms), -1 if none.
     delay_ms: AtomicI32,
     pub false_barge_ins_avoided: AtomicU64,
@@ -52,8 +62,11 @@ pub struct EchoStats {
 }
 
 impl EchoStats {
-    pub fn erle_db(&self) -> f32 {
-        f32::from_bits(self.erle_db_bits.load(Ordering::Relaxed))
+    /// `None` until Flux has been heard speaking with cancellation or muting on.
+    pub fn erle_db(&self) -> Option<f32> {
+        self.measured
+            .load(Ordering::Relaxed)
+            .then(|| f32::from_bits(self.erle_db_bits.load(Ordering::Relaxed)))
     }
     pub fn delay_ms(&self) -> Option<u32> {
         u32::try_from(self.delay_ms.load(Ordering::Relaxed)).ok()
@@ -73,8 +86,10 @@ pub struct EchoStage {
     scratch: Vec<f32>,
     out: Vec<f32>,
     stats: Arc<EchoStats>,
+    events: EventTx,
     last_playing_ns: u64,
     burst: u32,
+    evidence: u32,
     echo_energy: f64,
     out_energy: f64,
     chunks: u64,
@@ -107,14 +122,22 @@ impl EchoStage {
             scratch: Vec::new(),
             out: vec![0.0; n],
             stats,
+            events: None,
             last_playing_ns: 0,
             burst: 0,
+            evidence: 0,
             echo_energy: 0.0,
             out_energy: 0.0,
             chunks: 0,
         };
         st.rebuild();
         st
+    }
+
+    /// Where `AudioEvent::EchoHeard` goes.
+    pub fn with_events(mut self, events: EventTx) -> Self {
+        self.events = events;
+        self
     }
 
     pub fn mode(&self) -> EchoMode {
@@ -135,23 +158,19 @@ impl EchoStage {
         if self.ref_rate == 0 || self.mode == EchoMode::HalfDuplex {
             return;
         }
-        let config = match self.mode {
-            // The high-pass filter AEC3 enforces by default shifts the phase of low voices; the
-            // agent's own front end filters as it needs.
-            EchoMode::Cancel => Config {
-                echo_canceller: Some(EchoCanceller {
-                    enforce_high_pass_filtering: false,
-                    ..Default::default()
-                }),
-                ..Default::default()
-            },
-            _ => Config::default(),
+        // The high-pass filter AEC3 enforces by default shifts the phase of low voices; the
+        // agent's own front end filters as it needs.
+        let config = Config {
+            echo_canceller: Some(EchoCanceller {
+                enforce_high_pass_filtering: false,
+                transparent_mode: TransparentModeType::Hmm,
+            }),
+            ..Default::default()
         };
         let apm = AudioProcessing::builder()
             .config(config)
             .capture_config(StreamConfig::new(self.mic_rate, 1))
             .render_config(StreamConfig::new(self.ref_rate, 1))
-            .echo_detector(self.mode == EchoMode::Off)
             .build();
         self.apm = Some(apm);
     }
@@ -195,27 +214,48 @@ impl EchoStage {
     /// Feeds the reference up to `end_ns`, then processes the microphone chunk into `out`.
     fn chunk(&mut self, end_ns: u64) {
         let playing = self.feed_reference(end_ns);
-        self.out.copy_from_slice(&self.mic);
         let recent = self.last_playing_ns > 0 && end_ns < self.last_playing_ns + GATE_HANGOVER_NS;
+        let audible = recent || playing;
+        self.out.copy_from_slice(&self.mic);
         match self.mode {
-            EchoMode::HalfDuplex if recent || playing => {
-                self.out.fill(0.0);
-                self.stats.gated_chunks.fetch_add(1, Ordering::Relaxed);
+            EchoMode::HalfDuplex => {
+                if audible {
+                    self.out.fill(0.0);
+                    self.stats.gated_chunks.fetch_add(1, Ordering::Relaxed);
+                }
             }
             EchoMode::Cancel | EchoMode::Off => {
                 if let Some(apm) = self.apm.as_mut() {
                     if apm.process_capture_f32(&[&self.mic], &mut [&mut self.out]).is_err() {
                         self.out.copy_from_slice(&self.mic);
                     }
-                    if self.mode == EchoMode::Off {
-                        // The detector only listens: the microphone goes on unchanged.
-                        self.out.copy_from_slice(&self.mic);
-                    }
                 }
             }
-            EchoMode::HalfDuplex => {}
         }
-        self.account(recent || playing);
+        let (mic_db, out_db) = (rms_db(&self.mic), rms_db(&self.out));
+        if self.mode == EchoMode::Off {
+            self.detect(audible, mic_db, out_db);
+            // The side canceller only listens: the microphone goes on unchanged.
+            self.out.copy_from_slice(&self.mic);
+        }
+        self.account(audible, mic_db, out_db);
+    }
+
+    /// With cancellation off: collects evidence that the microphone hears the playback. Speech
+    /// onsets get suppressed now and then even with no echo at all (headphones), so a loud chunk
+    /// the side canceller leaves alone takes back more evidence than one it quiets adds.
+    fn detect(&mut self, audible: bool, mic_db: f32, out_db: f32) {
+        if !audible || mic_db < HEARD_FLOOR_DB {
+            return;
+        }
+        if mic_db - out_db < HEARD_REDUCTION_DB {
+            self.evidence = self.evidence.saturating_sub(3);
+            return;
+        }
+        self.evidence += 1;
+        if self.evidence >= HEARD_CHUNKS && !self.stats.echo_heard.swap(true, Ordering::Relaxed) {
+            emit(&self.events, AudioEvent::EchoHeard);
+        }
     }
 
     /// Runs every reference chunk dated at or before `end_ns` through the processor; true if
@@ -250,9 +290,8 @@ impl EchoStage {
     }
 
     /// Updates the statistics after one chunk; `playing` while the reference was audible.
-    fn account(&mut self, playing: bool) {
+    fn account(&mut self, playing: bool, mic_db: f32, out_db: f32) {
         self.chunks += 1;
-        let (mic_db, out_db) = (rms_db(&self.mic), rms_db(&self.out));
         if playing && self.mode != EchoMode::Off {
             let p = |db: f32| 10f64.powf(f64::from(db) / 10.0);
             // About two seconds of memory at one chunk per 10 ms.
@@ -260,6 +299,7 @@ impl EchoStage {
             self.out_energy = self.out_energy * 0.995 + p(out_db);
             let erle = 10.0 * (self.echo_energy / self.out_energy.max(1e-12)).log10();
             self.stats.erle_db_bits.store((erle as f32).to_bits(), Ordering::Relaxed);
+            self.stats.measured.store(true, Ordering::Relaxed);
             if mic_db > SPEECH_DB && out_db < SPEECH_DB - 10.0 {
                 self.burst += 1;
                 if self.burst == BURST_CHUNKS {
@@ -272,15 +312,8 @@ impl EchoStage {
             self.burst = 0;
         }
         if self.chunks.is_multiple_of(50) {
-            if let Some(apm) = self.apm.as_ref() {
-                let s = apm.statistics();
-                if let Some(d) = s.delay_ms {
-                    self.stats.delay_ms.store(d, Ordering::Relaxed);
-                }
-                let heard = s.residual_echo_likelihood_recent_max.unwrap_or(0.0) > HEARD_LIKELIHOOD;
-                if self.mode == EchoMode::Off && heard {
-                    self.stats.echo_heard.store(true, Ordering::Relaxed);
-                }
+            if let Some(d) = self.apm.as_ref().and_then(|apm| apm.statistics().delay_ms) {
+                self.stats.delay_ms.store(d, Ordering::Relaxed);
             }
         }
     }

@@ -81,6 +81,9 @@ impl<S: FrameSource> FrameSource for Gated<S> {
     fn dropped_frames(&self) -> u64 {
         self.source.dropped_frames()
     }
+    fn echo(&self) -> crate::session::EchoFigures {
+        self.source.echo()
+    }
 }
 
 #[cfg(test)]

@@ -265,6 +265,10 @@ impl App {
                     code: "AUDIO_DEVICE_CHANGED".into(),
                     description: format!("The {direction} device {from} stopped ({reason}); now using {to}."),
                 },
+                AudioEvent::EchoHeard => SessionEvent::Warning {
+                    code: "ECHO_HEARD".into(),
+                    description: crate::audio::echo::ECHO_HEARD_NOTICE.into(),
+                },
                 AudioEvent::Failed { direction, error } => {
                     let _ = self.stop_talk();
                     SessionEvent::Error {

@@ -5,12 +5,13 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::LaunchError;
+use crate::audio::EchoStats;
 use crate::audio::{
     AudioEvent, CaptureOptions, CaptureStream, DeviceSel, EchoMode, EchoOptions, EchoReference, FrameSpec,
     Pace, Player, PlayerOptions, SinkSpec, SourceSpec,
 };
 use crate::config::{EchoSetting, Settings};
-use crate::session::{Frame, FrameSource, Playback, PlaybackStats};
+use crate::session::{EchoFigures, Frame, FrameSource, Playback, PlaybackStats};
 
 impl FrameSource for CaptureStream {
     fn sample_rate(&self) -> u32 {
@@ -21,6 +22,17 @@ impl FrameSource for CaptureStream {
     }
     fn dropped_frames(&self) -> u64 {
         CaptureStream::dropped_frames(self)
+    }
+    fn echo(&self) -> EchoFigures {
+        echo_figures(&self.echo_stats())
+    }
+}
+
+fn echo_figures(s: &EchoStats) -> EchoFigures {
+    EchoFigures {
+        reduction_db: s.erle_db().map(|d| d.round() as i32),
+        delay_ms: s.delay_ms(),
+        false_barge_ins_avoided: s.false_barge_ins_avoided.load(std::sync::atomic::Ordering::Relaxed),
     }
 }
 
@@ -70,6 +82,9 @@ impl FrameSource for MicCapture {
     }
     fn dropped_frames(&self) -> u64 {
         self.0.dropped_frames()
+    }
+    fn echo(&self) -> EchoFigures {
+        echo_figures(&self.0.echo_stats())
     }
 }
 

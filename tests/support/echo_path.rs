@@ -79,6 +79,8 @@ pub struct Scenario {
     pub user_at_s: Option<usize>,
     /// Playback is flushed (barge-in) at this second and the reply resumes one second later.
     pub flush_at_s: Option<usize>,
+    /// No echo at all: the user wears headphones.
+    pub headphones: bool,
 }
 
 pub struct Outcome {
@@ -171,6 +173,9 @@ pub fn run(v: &Voices, sc: &Scenario) -> Outcome {
     let room = read_mono(&ew);
     let ms = MIC_RATE / 1000;
     let mut echo = delayed(&room, sc.delay_ms * ms, n);
+    if sc.headphones {
+        echo.fill(0.0);
+    }
     if let Some((at_s, d2)) = sc.change {
         let later = delayed(&room, d2 * ms, n);
         echo[at_s * MIC_RATE..].copy_from_slice(&later[at_s * MIC_RATE..]);

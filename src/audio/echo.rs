@@ -9,7 +9,7 @@
 //! side: when it takes a clear share of the microphone away while Flux speaks, the microphone
 //! hears the speakers, and the user is told once.
 
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use sonora::config::{EchoCanceller, TransparentModeType};
@@ -17,6 +17,7 @@ use sonora::{AudioProcessing, Config, StreamConfig};
 
 use super::device::{emit, AudioEvent, EventTx};
 use super::echo_ref::ReferenceReader;
+pub use super::echo_stats::EchoStats;
 
 /// What the capture path does about Flux hearing itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -44,34 +45,6 @@ pub const ECHO_HEARD_NOTICE: &str = "Flux can hear itself: use headphones or tur
 const HEARD_FLOOR_DB: f32 = -50.0;
 const HEARD_REDUCTION_DB: f32 = 10.0;
 const HEARD_CHUNKS: u32 = 30;
-
-/// Counters the diagnostics and the session read; written by the capture worker only.
-#[derive(Debug, Default)]
-pub struct EchoStats {
-    /// Echo reduction while Flux speaks (dB, f32 bits), smoothed over about two seconds;
-    /// meaningful once `measured`.
-    erle_db_bits: AtomicU32,
-    measured: AtomicBool,
-    /// The canceller's current speaker-to-microphone delay estimate (ms), -1 if none.
-    delay_ms: AtomicI32,
-    pub false_barge_ins_avoided: AtomicU64,
-    /// Set once when, with cancellation off, the microphone is found to hear the playback.
-    pub echo_heard: AtomicBool,
-    /// Microphone chunks silenced by the half-duplex gate.
-    pub gated_chunks: AtomicU64,
-}
-
-impl EchoStats {
-    /// `None` until Flux has been heard speaking with cancellation or muting on.
-    pub fn erle_db(&self) -> Option<f32> {
-        self.measured
-            .load(Ordering::Relaxed)
-            .then(|| f32::from_bits(self.erle_db_bits.load(Ordering::Relaxed)))
-    }
-    pub fn delay_ms(&self) -> Option<u32> {
-        u32::try_from(self.delay_ms.load(Ordering::Relaxed)).ok()
-    }
-}
 
 /// The echo stage of one capture stream.
 pub struct EchoStage {

@@ -148,10 +148,4 @@ impl ReferenceReader {
     pub fn available(&self) -> usize {
         self.cons.occupied_len()
     }
-
-    /// Drops everything queued (the reader was idle and the reference is stale).
-    pub fn clear(&mut self) {
-        let n = self.cons.clear();
-        self.read += n as u64;
-    }
 }

@@ -17,6 +17,7 @@ pub mod clock;
 pub mod device;
 pub mod echo;
 pub mod echo_ref;
+mod echo_stats;
 pub mod error;
 pub mod fault;
 pub mod framer;

@@ -23,7 +23,15 @@ fn erle(o: &Outcome, from_s: usize) -> f64 {
 }
 
 fn echo_only(mode: EchoMode, delay_ms: usize) -> Scenario {
-    Scenario { mode, delay_ms, change: None, user_at_s: None, flush_at_s: None, headphones: false }
+    Scenario {
+        mode,
+        delay_ms,
+        change: None,
+        user_at_s: None,
+        flush_at_s: None,
+        headphones: false,
+        held: false,
+    }
 }
 
 /// Level (dB) and correlation of the output with the clean user speech where the user talks,
@@ -117,4 +125,9 @@ fn half_duplex_mutes_the_microphone_while_flux_speaks() {
     eprintln!("half duplex: ERLE {e:.1} dB");
     assert!(e >= 40.0, "ERLE {e:.1} dB");
     assert!(o.stats.gated_chunks.load(std::sync::atomic::Ordering::Relaxed) > 0);
+    // Holding push-to-talk lifts the muting: the user can interrupt.
+    let o = run(&v, &Scenario { held: true, user_at_s: Some(10), ..echo_only(EchoMode::HalfDuplex, 120) });
+    let (level, corr) = user_passes(&o, 10);
+    eprintln!("half duplex, push-to-talk held: user level {level:+.1} dB");
+    assert!(level > -6.0 && corr > 0.5, "level {level:+.1} dB, correlation {corr:.3}");
 }

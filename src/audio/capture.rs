@@ -50,12 +50,17 @@ pub struct CaptureOptions {
 pub struct EchoOptions {
     pub mode: EchoMode,
     pub reference: Arc<EchoReference>,
+    /// Set while the user holds push-to-talk: half-duplex muting is lifted so they can
+    /// interrupt Flux.
+    pub held: Option<Arc<AtomicBool>>,
 }
 
 impl EchoOptions {
     /// The stage for a source at `rate`, counting into `stats`, reporting to `events`.
     pub(crate) fn stage(&self, rate: u32, stats: &Arc<EchoStats>, events: &EventTx) -> EchoStage {
-        EchoStage::new(self.mode, self.reference.reader(), rate, stats.clone()).with_events(events.clone())
+        EchoStage::new(self.mode, self.reference.reader(), rate, stats.clone())
+            .with_events(events.clone())
+            .with_hold(self.held.clone())
     }
 }
 

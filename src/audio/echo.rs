@@ -9,7 +9,7 @@
 //! side: when it takes a clear share of the microphone away while Flux speaks, the microphone
 //! hears the speakers, and the user is told once.
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use sonora::config::{EchoCanceller, TransparentModeType};
@@ -60,6 +60,7 @@ pub struct EchoStage {
     out: Vec<f32>,
     stats: Arc<EchoStats>,
     events: EventTx,
+    held: Option<Arc<AtomicBool>>,
     last_playing_ns: u64,
     burst: u32,
     evidence: u32,
@@ -96,6 +97,7 @@ impl EchoStage {
             out: vec![0.0; n],
             stats,
             events: None,
+            held: None,
             last_playing_ns: 0,
             burst: 0,
             evidence: 0,
@@ -110,6 +112,12 @@ impl EchoStage {
     /// Where `AudioEvent::EchoHeard` goes.
     pub fn with_events(mut self, events: EventTx) -> Self {
         self.events = events;
+        self
+    }
+
+    /// While `held` is set (push-to-talk held), half-duplex muting is lifted.
+    pub fn with_hold(mut self, held: Option<Arc<AtomicBool>>) -> Self {
+        self.held = held;
         self
     }
 
@@ -192,7 +200,8 @@ impl EchoStage {
         self.out.copy_from_slice(&self.mic);
         match self.mode {
             EchoMode::HalfDuplex => {
-                if audible {
+                let held = self.held.as_ref().is_some_and(|h| h.load(Ordering::Relaxed));
+                if audible && !held {
                     self.out.fill(0.0);
                     self.stats.gated_chunks.fetch_add(1, Ordering::Relaxed);
                 }

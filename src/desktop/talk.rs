@@ -110,7 +110,11 @@ impl App {
             t.gate.clone()
         };
         let (audio_tx, audio_rx) = mpsc::unbounded_channel();
-        let choice = DeviceChoice { events: Some(audio_tx), ..Default::default() };
+        let choice = DeviceChoice {
+            events: Some(audio_tx),
+            push_to_talk_held: Some(gate.held_flag()),
+            ..Default::default()
+        };
         let (capture, player) = match launch::open_devices(&settings, choice) {
             Ok(v) => v,
             Err(e) => {

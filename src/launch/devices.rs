@@ -109,6 +109,8 @@ pub struct DeviceChoice {
     pub output_device: Option<String>,
     /// Device failures and fallbacks are reported here while the streams run.
     pub events: Option<tokio::sync::mpsc::UnboundedSender<AudioEvent>>,
+    /// Set while push-to-talk is held (lifts `half_duplex` muting).
+    pub push_to_talk_held: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// The capture path's echo mode for the `audio.echo` setting.
@@ -146,7 +148,8 @@ pub fn open_devices(
     };
     let mut inp = CaptureOptions::new(source, frame_spec(settings));
     inp.events = choice.events;
-    inp.echo = Some(EchoOptions { mode: echo_mode(settings.audio.echo), reference });
+    let held = choice.push_to_talk_held;
+    inp.echo = Some(EchoOptions { mode: echo_mode(settings.audio.echo), reference, held });
     let capture = CaptureStream::open(inp).map_err(LaunchError::Input)?;
     Ok((capture, player))
 }

@@ -81,6 +81,8 @@ pub struct Scenario {
     pub flush_at_s: Option<usize>,
     /// No echo at all: the user wears headphones.
     pub headphones: bool,
+    /// Push-to-talk is held throughout.
+    pub held: bool,
 }
 
 pub struct Outcome {
@@ -194,7 +196,9 @@ pub fn run(v: &Voices, sc: &Scenario) -> Outcome {
     // Pass 2: the same playback with the reference attached, and the capture side in step.
     let reference = EchoReference::new(OUT_RATE as u32);
     let stats = Arc::new(EchoStats::default());
-    let mut stage = EchoStage::new(sc.mode, reference.reader(), MIC_RATE as u32, stats.clone());
+    let held = Arc::new(std::sync::atomic::AtomicBool::new(sc.held));
+    let mut stage =
+        EchoStage::new(sc.mode, reference.reader(), MIC_RATE as u32, stats.clone()).with_hold(Some(held));
     let (mut cst, mut cons) = capture_ring(2, MIC_RATE * 2, None);
     let per_tick = MIC_RATE / 100;
     let (mut stereo, mut buf, mut count) = (vec![0.0f32; per_tick * 2], vec![0.0f32; 4096], PopCount(0));

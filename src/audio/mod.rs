@@ -46,4 +46,6 @@ pub use source::{Pace, Signal};
 #[cfg(test)]
 mod capture_tests;
 #[cfg(test)]
+mod echo_tests;
+#[cfg(test)]
 mod playout_tests;

@@ -31,6 +31,7 @@ fn echo_only(mode: EchoMode, delay_ms: usize) -> Scenario {
         flush_at_s: None,
         headphones: false,
         held: false,
+        drift_ppm: 0,
     }
 }
 
@@ -59,6 +60,20 @@ fn echo_is_cancelled_whatever_the_delay() {
         eprintln!("delay {delay} ms: ERLE {e:.1} dB, estimated delay {:?} ms", o.stats.delay_ms());
         assert!(e >= 25.0, "delay {delay} ms: ERLE {e:.1} dB");
     }
+}
+
+#[test]
+fn drifting_clocks_and_a_long_delay_are_followed() {
+    let v = voices();
+    // Two free-running device clocks 300 ppm apart: the delay drifts by 9 ms over 30 s.
+    let o = run(&v, &Scenario { drift_ppm: 300, ..echo_only(EchoMode::Cancel, 60) });
+    let e = erle(&o, 2);
+    eprintln!("drift 300 ppm: ERLE {e:.1} dB");
+    assert!(e >= 25.0, "drift: ERLE {e:.1} dB");
+    let o = run(&v, &echo_only(EchoMode::Cancel, 480));
+    let e = erle(&o, 2);
+    eprintln!("delay 480 ms: ERLE {e:.1} dB, estimated {:?} ms", o.stats.delay_ms());
+    assert!(e >= 25.0, "delay 480 ms: ERLE {e:.1} dB");
 }
 
 #[test]

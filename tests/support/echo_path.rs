@@ -83,6 +83,8 @@ pub struct Scenario {
     pub headphones: bool,
     /// Push-to-talk is held throughout.
     pub held: bool,
+    /// The microphone's clock runs this many parts per million fast against the speaker's.
+    pub drift_ppm: u32,
 }
 
 pub struct Outcome {
@@ -157,12 +159,15 @@ pub fn run(v: &Voices, sc: &Scenario) -> Outcome {
     let dir: PathBuf = v.dir.path().into();
     let (pw, ew) = (dir.join("played.wav"), dir.join("echo.wav"));
     write_mono(&pw, OUT_RATE, &played);
+    // A fast microphone clock takes more samples per second of the same sound: the played sound
+    // is resampled to 48 kHz plus the drift, and those samples are taken as 48 kHz.
+    let mic_rate = (48_000.0 * (1.0 + f64::from(sc.drift_ppm) * 1e-6)).round().to_string();
     tool(
         "sox",
         &[
             pw.to_str().unwrap(),
             "-r",
-            "48000",
+            &mic_rate,
             ew.to_str().unwrap(),
             "vol",
             "0.4",

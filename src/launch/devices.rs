@@ -125,8 +125,9 @@ pub fn echo_mode(setting: EchoSetting) -> EchoMode {
 /// Highest output device rate the echo reference is sized for (the ring holds two seconds).
 const MAX_OUTPUT_RATE: u32 = 192_000;
 
-/// Opens the output, then the input, as `choice` and the settings say. What the output plays is
-/// the input's echo reference.
+/// Opens the output, then the input, as `choice` and the settings say. With speakers and a
+/// microphone, what the output plays is the input's echo reference; a WAV file on either side
+/// cannot echo, so the echo stage is left out.
 pub fn open_devices(
     settings: &Settings,
     choice: DeviceChoice,
@@ -137,10 +138,11 @@ pub fn open_devices(
         Some(path) => SinkSpec::Wav { path: path.clone(), sample_rate: None },
         None => SinkSpec::Speaker(named(&choice.output_device, &settings.audio.output_device)),
     };
-    let reference = EchoReference::new(MAX_OUTPUT_RATE);
+    let acoustic = choice.input_wav.is_none() && choice.output_wav.is_none();
+    let reference = acoustic.then(|| EchoReference::new(MAX_OUTPUT_RATE));
     let mut out = PlayerOptions::new(settings.agent.output_sample_rate, sink);
     out.events = choice.events.clone();
-    out.reference = Some(reference.clone());
+    out.reference = reference.clone();
     let player = Player::new(out).map_err(LaunchError::Output)?;
     let source = match &choice.input_wav {
         Some(path) => SourceSpec::Wav { path: path.clone(), pace: Pace::RealTime },
@@ -149,7 +151,8 @@ pub fn open_devices(
     let mut inp = CaptureOptions::new(source, frame_spec(settings));
     inp.events = choice.events;
     let held = choice.push_to_talk_held;
-    inp.echo = Some(EchoOptions { mode: echo_mode(settings.audio.echo), reference, held });
+    inp.echo =
+        reference.map(|reference| EchoOptions { mode: echo_mode(settings.audio.echo), reference, held });
     let capture = CaptureStream::open(inp).map_err(LaunchError::Input)?;
     Ok((capture, player))
 }

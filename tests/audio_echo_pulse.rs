@@ -74,18 +74,20 @@ async fn converse(
     let sink = seen.clone();
     let notify = Arc::new(move |e: AppEvent| {
         if let AppEvent::Session(s) = e {
-            sink.lock().unwrap().push(s);
+            sink.lock().unwrap().push((std::time::Instant::now(), s));
         }
     });
     let app = Arc::new(App::open(dir.path(), keys, notify).unwrap());
     app.clone().start_talk(TalkMode::HandsFree).await.expect("the conversation starts");
     // Wait for the reply to start (the fake counts audio it sends).
     let t0 = tokio::time::Instant::now();
+    let opened = std::time::Instant::now();
     let greeting = fake.log().audio_bytes_out;
     while fake.log().audio_bytes_out <= greeting + 48_000 && fake.log().barge_ins == 0 {
         assert!(t0.elapsed() < Duration::from_secs(30), "the reply did not start: {:?}", fake.log());
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    eprintln!("  {echo:?}: the reply started at +{:.2} s", opened.elapsed().as_secs_f64());
     if let Some(wav) = user {
         tokio::time::sleep(Duration::from_millis(2_000)).await;
         let s = pulse.cmd("paplay").args(["--device=room", wav.to_str().unwrap()]).status().expect("paplay");
@@ -96,6 +98,13 @@ async fn converse(
     tokio::time::sleep(Duration::from_millis(300)).await;
     let log = fake.log();
     let seen = seen.lock().unwrap();
+    // The states and warnings, for the log when an assertion fails.
+    for (at, e) in seen.iter() {
+        if matches!(e, SessionEvent::State { .. } | SessionEvent::Warning { .. }) {
+            eprintln!("  {echo:?} +{:.2} s: {e:?}", at.duration_since(opened).as_secs_f64());
+        }
+    }
+    let seen: Vec<SessionEvent> = seen.iter().map(|(_, e)| e.clone()).collect();
     let told = seen.iter().any(|e| {
         matches!(e, SessionEvent::Warning { code, description }
             if code == "ECHO_HEARD" && description == companion::audio::echo::ECHO_HEARD_NOTICE)

@@ -35,20 +35,24 @@ fn echo_only(mode: EchoMode, delay_ms: usize) -> Scenario {
     }
 }
 
+/// Normalised correlation of `x` with `y` delayed by `lag` samples.
+fn corr_at(x: &[f32], y: &[f32], lag: usize) -> f64 {
+    let (x, y) = (&x[lag..], &y[..y.len() - lag]);
+    let xy: f64 = x.iter().zip(y).map(|(p, q)| f64::from(*p) * f64::from(*q)).sum();
+    xy / (power(x) * power(y)).sqrt() / x.len() as f64
+}
+
 /// Level (dB) and correlation of the output with the clean user speech where the user talks,
-/// at the best lag up to 20 ms (the canceller's own latency).
+/// at the best lag up to 20 ms (the canceller's own latency), found on the first second.
 fn user_passes(o: &Outcome, at_s: usize) -> (f64, f64) {
     let a = at_s * MIC_RATE;
     let b = o.user.iter().rposition(|v| v.abs() > 1e-4).unwrap_or(a) + 1;
     let level = db(power(&o.out[a..b]) / power(&o.user[a..b]));
-    let corr = (0..MIC_RATE / 50)
-        .map(|lag| {
-            let (x, y) = (&o.out[a + lag..b], &o.user[a..b - lag]);
-            let xy: f64 = x.iter().zip(y).map(|(p, q)| f64::from(*p) * f64::from(*q)).sum();
-            xy / (power(x) * power(y)).sqrt() / x.len() as f64
-        })
-        .fold(f64::MIN, f64::max);
-    (level, corr)
+    let probe = (a + MIC_RATE).min(b);
+    let (x, y) = (&o.out[a..probe], &o.user[a..probe]);
+    let scores: Vec<f64> = (0..MIC_RATE / 50).map(|lag| corr_at(x, y, lag)).collect();
+    let lag = (0..scores.len()).max_by(|p, q| scores[*p].total_cmp(&scores[*q])).unwrap_or(0);
+    (level, corr_at(&o.out[a..b], &o.user[a..b], lag))
 }
 
 #[test]

@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use assert_no_alloc::{assert_no_alloc, AllocDisabler};
+use companion::audio::echo_ref::EchoReference;
 use companion::audio::player::Player;
 use companion::audio::playout::on_output;
 use companion::audio::ring::{capture_ring, on_input, SCRATCH_FRAMES};
@@ -70,6 +71,35 @@ fn the_playback_callback_does_not_allocate() {
         });
         assert!(p.first_sample_played_at().is_some(), "{rate}->{device_rate}");
         assert!(p.is_drained(), "{rate}->{device_rate}");
+    }
+}
+
+#[test]
+fn the_playback_callback_feeding_the_echo_reference_does_not_allocate() {
+    for (rate, device_rate, channels, frames) in [(24_000, 48_000, 2, 480), (24_000, 24_000, 1, 5_000)] {
+        // A small reference nobody reads: it fills up, and later samples are dropped and counted.
+        let reference = EchoReference::new(8_000);
+        let mut reader = reference.reader().unwrap();
+        let (mut p, mut st) = Player::manual(rate, device_rate).unwrap();
+        st.set_reference(&reference);
+        let mut buf = vec![0.0f32; frames * channels];
+        p.begin_reply();
+        p.push_linear16(&le_tone(rate, 500));
+        assert_no_alloc(|| {
+            for _ in 0..20 {
+                on_output(&mut st, &mut buf, channels);
+            }
+        });
+        p.flush();
+        assert_no_alloc(|| {
+            for _ in 0..20 {
+                on_output(&mut st, &mut buf, channels);
+            }
+        });
+        assert!(reference.dropped.load(std::sync::atomic::Ordering::Relaxed) > 0, "{frames}");
+        let mut got = vec![0.0f32; 20_000];
+        assert_eq!(reader.pop(&mut got), 16_000, "the reference holds two seconds at 8 kHz");
+        assert!(got.iter().any(|v| v.abs() > 0.1), "the reference holds what was played");
     }
 }
 

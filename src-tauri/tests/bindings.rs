@@ -42,7 +42,7 @@ fn generate() -> String {
         SessionDetail, SearchHit, TaskStatus, TaskRow, GoalRow, companion::config::Settings,
         companion::config::UserSettings, companion::config::AgentSettings, companion::config::ProviderChoice,
         companion::config::DeepgramSettings, companion::config::OpenAiSettings,
-        companion::config::AudioSettings, companion::config::Limits, companion::audio::Direction,
+        companion::config::AudioSettings, companion::config::EchoSetting, companion::config::Limits, companion::audio::Direction,
         companion::audio::DeviceInfo, Devices, Format, Exported, companion::agent::AgentStartedLatency,
         companion::agent::LatencyReport, TurnMetrics, SessionStats, SessionEnd, SessionEvent,
     ));

@@ -1,6 +1,6 @@
 //! `companion-bench audio`: callback cost, framing cost, ring-to-frame latency, WAV throughput and
-//! flush-to-silence time. Everything runs without a sound card: the callbacks are driven by a
-//! thread imitating the device, through the real code.
+//! flush-to-silence time (the echo canceller's figures: `bench_echo`). Everything runs without a
+//! sound card: the callbacks are driven by a thread imitating the device, through the real code.
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -39,6 +39,7 @@ pub fn run() -> String {
     ring_to_frame_latency(&mut out);
     wav_throughput(&mut out);
     output_callback_and_flush(&mut out);
+    super::bench_echo::run(&mut out);
     out
 }
 
@@ -91,6 +92,7 @@ fn ring_to_frame_latency(out: &mut String) {
         stop: AtomicBool::new(false),
         error: Mutex::new(None),
         meter: LevelMeter::default(),
+        echo: Arc::default(),
     });
     let (tx, mut rx) = mpsc::channel(1024);
     let lat = Arc::new(Mutex::new(Vec::new()));

@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 use super::device::{DeviceSel, EventTx};
+use super::echo::{EchoMode, EchoStage, EchoStats};
+use super::echo_ref::EchoReference;
 use super::error::AudioError;
 use super::framer::{Frame, FrameSpec, Framer};
 use super::level::LevelMeter;
@@ -39,6 +41,27 @@ pub struct CaptureOptions {
     pub stall_timeout: Duration,
     /// Frames queued for a slow consumer before new ones are dropped (real-time sources only).
     pub queue_frames: usize,
+    /// What to do about the playback heard by the microphone; `None`: nothing.
+    pub echo: Option<EchoOptions>,
+}
+
+/// The echo stage of a capture stream: its mode and the player's reference.
+#[derive(Debug, Clone)]
+pub struct EchoOptions {
+    pub mode: EchoMode,
+    pub reference: Arc<EchoReference>,
+    /// Set while the user holds push-to-talk: half-duplex muting is lifted so they can
+    /// interrupt Flux.
+    pub held: Option<Arc<AtomicBool>>,
+}
+
+impl EchoOptions {
+    /// The stage for a source at `rate`, counting into `stats`, reporting to `events`.
+    pub(crate) fn stage(&self, rate: u32, stats: &Arc<EchoStats>, events: &EventTx) -> EchoStage {
+        EchoStage::new(self.mode, self.reference.reader(), rate, stats.clone())
+            .with_events(events.clone())
+            .with_hold(self.held.clone())
+    }
 }
 
 impl CaptureOptions {
@@ -49,6 +72,7 @@ impl CaptureOptions {
             events: None,
             stall_timeout: Duration::from_secs(2),
             queue_frames: 250,
+            echo: None,
         }
     }
 }
@@ -62,6 +86,7 @@ pub(crate) struct CaptureLink {
     pub stop: AtomicBool,
     pub error: Mutex<Option<String>>,
     pub meter: LevelMeter,
+    pub echo: Arc<EchoStats>,
 }
 
 pub struct CaptureStream {
@@ -91,6 +116,7 @@ impl CaptureStream {
             stop: AtomicBool::new(false),
             error: Mutex::new(None),
             meter: LevelMeter::default(),
+            echo: Arc::new(EchoStats::default()),
         });
         let spec = opts.frame;
         let (worker, source_name) = match opts.source.clone() {
@@ -98,11 +124,14 @@ impl CaptureStream {
             SourceSpec::Wav { path, pace } => {
                 let feed = WavFeed::open(&path)?;
                 let name = path.display().to_string();
-                (spawn_feed(Box::new(feed), pace, spec, link.clone(), tx)?, name)
+                (spawn_feed(Box::new(feed), pace, spec, link.clone(), tx, opts.echo, opts.events)?, name)
             }
             SourceSpec::Signal { signal, pace } => {
                 let feed = signal.feed()?;
-                (spawn_feed(Box::new(feed), pace, spec, link.clone(), tx)?, "signal".into())
+                (
+                    spawn_feed(Box::new(feed), pace, spec, link.clone(), tx, opts.echo, opts.events)?,
+                    "signal".into(),
+                )
             }
         };
         Ok(CaptureStream { rx, spec, link, source_name, worker: Some(worker) })
@@ -143,6 +172,11 @@ impl CaptureStream {
     /// RMS and peak of the input, updated about ten times a second.
     pub fn level(&self) -> LevelMeter {
         self.link.meter.clone()
+    }
+
+    /// What the echo stage measured (zeros when it is off or absent).
+    pub fn echo_stats(&self) -> Arc<EchoStats> {
+        self.link.echo.clone()
     }
 
     /// The device or file in use when the stream was opened.
@@ -188,6 +222,8 @@ fn spawn_feed(
     spec: FrameSpec,
     link: Arc<CaptureLink>,
     tx: mpsc::Sender<Frame>,
+    echo: Option<EchoOptions>,
+    events: EventTx,
 ) -> Result<JoinHandle<Result<(), AudioError>>, AudioError> {
     let rate = feed.sample_rate();
     let channels = feed.channels();
@@ -196,7 +232,8 @@ fn spawn_feed(
     std::thread::Builder::new()
         .name("audio-feed".into())
         .spawn(move || {
-            let r = run_feed(feed.as_mut(), pace, framer, channels, &link, tx);
+            let stage = echo.map(|e| e.stage(rate, &link.echo, &events));
+            let r = run_feed(feed.as_mut(), pace, framer, channels, &link, tx, stage);
             if let Err(e) = &r {
                 *link.error.lock().unwrap_or_else(PoisonError::into_inner) = Some(e.to_string());
             }
@@ -215,10 +252,12 @@ fn run_feed(
     channels: u16,
     link: &CaptureLink,
     tx: mpsc::Sender<Frame>,
+    echo: Option<EchoStage>,
 ) -> Result<(), AudioError> {
     let rate = feed.sample_rate();
     let (mut st, mut cons) = capture_ring_with(link.shared.clone(), channels, ring_capacity(rate), None);
     let mut pump = Pump::new(framer, link.meter.clone(), tx, pace == Pace::Fast);
+    pump.echo = echo;
     // Paced sources imitate a 10 ms callback; unpaced ones take bigger bites (fewer loop turns).
     let block = if pace == Pace::Fast { FEED_BLOCK * 10 } else { FEED_BLOCK };
     let block_frames = (rate as usize * block.as_millis() as usize / 1000).max(1);

@@ -65,6 +65,8 @@ pub enum AudioEvent {
     FellBack { direction: Direction, from: String, to: String, reason: String },
     /// No usable device is left: the stream has stopped for good.
     Failed { direction: Direction, error: String },
+    /// With echo cancellation off, the microphone hears what is played (sent once per stream).
+    EchoHeard,
 }
 
 pub type EventTx = Option<tokio::sync::mpsc::UnboundedSender<AudioEvent>>;

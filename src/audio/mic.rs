@@ -56,6 +56,7 @@ pub(crate) fn spawn(
             let (input, framer) = first;
             link.native_rate.store(u64::from(input.rate), Ordering::Relaxed);
             let mut pump = Pump::new(framer, link.meter.clone(), tx, false);
+            pump.echo = opts.echo.as_ref().map(|e| e.stage(input.rate, &link.echo, &opts.events));
             let sup = Supervisor {
                 direction: Direction::Input,
                 events: &opts.events,

@@ -15,6 +15,7 @@ use ringbuf::{HeapProd, HeapRb};
 
 use super::clock;
 use super::device::{DeviceSel, EventTx};
+use super::echo_ref::EchoReference;
 use super::error::AudioError;
 use super::playout::{PlaybackCallbackState, PlaybackShared};
 use super::resample::check_rate;
@@ -40,11 +41,19 @@ pub struct PlayerOptions {
     pub events: EventTx,
     /// A running output stream with no callback for this long is treated as dead.
     pub stall_timeout: Duration,
+    /// Where the output callback copies what it plays, for the echo canceller.
+    pub reference: Option<Arc<EchoReference>>,
 }
 
 impl PlayerOptions {
     pub fn new(sample_rate: u32, sink: SinkSpec) -> Self {
-        PlayerOptions { sample_rate, sink, events: None, stall_timeout: Duration::from_secs(3) }
+        PlayerOptions {
+            sample_rate,
+            sink,
+            events: None,
+            stall_timeout: Duration::from_secs(3),
+            reference: None,
+        }
     }
 }
 
@@ -92,6 +101,7 @@ pub(crate) struct SinkLink {
     pub shared: Arc<PlaybackShared>,
     pub stop: Arc<AtomicBool>,
     pub error: Arc<Mutex<Option<String>>>,
+    pub reference: Option<Arc<EchoReference>>,
 }
 
 /// Ring capacity in seconds of audio at the declared rate; the backlog takes the rest.
@@ -112,7 +122,8 @@ impl Player {
     /// Opens the sink and starts its worker. Fails (without panicking) if the device cannot be
     /// opened or the file cannot be created.
     pub fn new(opts: PlayerOptions) -> Result<Self, AudioError> {
-        let (mut player, link) = Self::parts(opts.sample_rate)?;
+        let (mut player, mut link) = Self::parts(opts.sample_rate)?;
+        link.reference = opts.reference.clone();
         let (worker, device) = sink::spawn(opts, link)?;
         player.worker = Some(worker);
         player.device = device;
@@ -146,6 +157,7 @@ impl Player {
             shared: shared.clone(),
             stop: stop.clone(),
             error: error.clone(),
+            reference: None,
         };
         let player = Player {
             rate: sample_rate,

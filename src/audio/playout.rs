@@ -15,6 +15,7 @@ use ringbuf::traits::{Consumer, Observer};
 use ringbuf::{HeapCons, HeapRb};
 
 use super::clock;
+use super::echo_ref::{EchoReference, ReferenceWriter};
 use super::error::AudioError;
 use super::fault::FaultCell;
 use super::resample::MonoResampler;
@@ -69,6 +70,9 @@ pub struct PlaybackCallbackState {
     first_mark: Option<u64>,
     starved_in_reply: bool,
     had_audio_in_reply: bool,
+    /// Where every played sample is copied for the echo canceller, if anyone listens.
+    reference: Option<ReferenceWriter>,
+    out_rate: u32,
 }
 
 impl PlaybackCallbackState {
@@ -104,11 +108,19 @@ impl PlaybackCallbackState {
             starved_in_reply: false,
             had_audio_in_reply: false,
             shared,
+            reference: None,
+            out_rate,
         })
     }
 
     pub fn shared(&self) -> &Arc<PlaybackShared> {
         &self.shared
+    }
+
+    /// Copies what this callback plays into `reference` (the echo canceller's input). Ignored
+    /// while a previous stream's callback still writes into it.
+    pub fn set_reference(&mut self, reference: &Arc<EchoReference>) {
+        self.reference = reference.writer(self.out_rate);
     }
 
     fn apply_flush(&mut self) {
@@ -187,7 +199,14 @@ pub fn on_output<T>(state: &mut PlaybackCallbackState, out: &mut [T], channels: 
 where
     T: Sample + FromSample<f32>,
 {
-    let now = clock::now_ns();
+    on_output_at(state, out, channels, clock::now_ns());
+}
+
+/// `on_output` at a given `clock` instant (tests drive it on a simulated clock).
+pub fn on_output_at<T>(state: &mut PlaybackCallbackState, out: &mut [T], channels: usize, now: u64)
+where
+    T: Sample + FromSample<f32>,
+{
     // An Arc clone is one atomic increment: no allocation, and it frees `state` for `&mut`.
     let shared = Arc::clone(&state.shared);
     shared.callbacks.fetch_add(1, Ordering::Relaxed);
@@ -209,8 +228,14 @@ where
 
     let ch = channels.max(1);
     for frame in out.chunks_mut(ch) {
-        let v = T::from_sample(state.next_sample());
-        frame.fill(v);
+        let s = state.next_sample();
+        if let Some(r) = state.reference.as_mut() {
+            r.put(s, now);
+        }
+        frame.fill(T::from_sample(s));
+    }
+    if let Some(r) = state.reference.as_mut() {
+        r.flush(now);
     }
 
     if let Some(mark) = state.first_mark {

@@ -46,6 +46,10 @@ pub struct CaptureConsumer {
     shared: Arc<CaptureShared>,
 }
 
+/// Samples the consumer took, across rings that share one `CaptureShared` (see `pop_dated`).
+#[derive(Debug, Default)]
+pub struct PopCount(pub u64);
+
 /// Largest number of frames converted per pass; longer callbacks are processed in pieces, so a
 /// device that delivers huge buffers costs several passes rather than an allocation.
 pub const SCRATCH_FRAMES: usize = 4096;
@@ -97,8 +101,16 @@ where
     T: Sample,
     f32: FromSample<T>,
 {
+    on_input_at(state, data, clock::now_ns());
+}
+
+/// `on_input` at a given `clock` instant (tests drive it on a simulated clock).
+pub fn on_input_at<T>(state: &mut CaptureCallbackState, data: &[T], now: u64)
+where
+    T: Sample,
+    f32: FromSample<T>,
+{
     let shared = &*state.shared;
-    let now = clock::now_ns();
     shared.callbacks.fetch_add(1, Ordering::Relaxed);
     shared.last_callback_ns.store(now, Ordering::Relaxed);
 
@@ -145,6 +157,19 @@ impl CaptureConsumer {
     /// Pops up to `buf.len()` samples.
     pub fn pop(&mut self, buf: &mut [f32]) -> usize {
         self.cons.pop_slice(buf)
+    }
+
+    /// `pop`, plus the `clock` date of the first sample popped, at `rate` Hz: the newest sample
+    /// in the ring is dated by the callback that pushed it, older ones one period apart.
+    /// `count` tracks what was popped before (it must follow every pop of this stream).
+    pub fn pop_dated(&mut self, buf: &mut [f32], rate: u32, count: &mut PopCount) -> (usize, u64) {
+        let pushed = self.shared.pushed.load(Ordering::Acquire);
+        let last = self.shared.last_push_ns.load(Ordering::Relaxed);
+        let n = self.cons.pop_slice(buf);
+        let behind = pushed.saturating_sub(count.0).max(1) - 1;
+        count.0 += n as u64;
+        let first = last.saturating_sub(behind * 1_000_000_000 / u64::from(rate.max(1)));
+        (n, first)
     }
 
     pub fn available(&self) -> usize {

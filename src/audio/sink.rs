@@ -76,7 +76,12 @@ fn run_wav(
         sample_format: hound::SampleFormat::Int,
     };
     let opened = hound::WavWriter::create(path, spec).map_err(|e| AudioError::wav(path, e)).and_then(|w| {
-        PlaybackCallbackState::new(link.rb.clone(), link.shared.clone(), in_rate, out_rate).map(|s| (w, s))
+        PlaybackCallbackState::new(link.rb.clone(), link.shared.clone(), in_rate, out_rate).map(|mut s| {
+            if let Some(r) = &link.reference {
+                s.set_reference(r);
+            }
+            (w, s)
+        })
     });
     let (mut writer, mut state) = match opened {
         Ok(x) => x,
@@ -166,6 +171,9 @@ fn open_output(
         std::thread::sleep(Duration::from_millis(5));
     }
     let mut state = PlaybackCallbackState::new(link.rb.clone(), link.shared.clone(), in_rate, rate)?;
+    if let Some(r) = &link.reference {
+        state.set_reference(r);
+    }
     link.shared.fault.clear();
     link.shared.last_callback_ns.store(0, Ordering::Release);
     let faults = link.shared.clone();

@@ -90,6 +90,7 @@ fn event_printer() -> (device::EventTx, std::thread::JoinHandle<()>) {
                     eprintln!("{direction}: {from} failed ({reason}); now using {to}")
                 }
                 AudioEvent::Failed { direction, error } => eprintln!("{direction}: stopped: {error}"),
+                AudioEvent::EchoHeard => eprintln!("{}", crate::audio::echo::ECHO_HEARD_NOTICE),
             }
         }
     });

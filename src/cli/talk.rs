@@ -104,6 +104,7 @@ pub fn run_talk(data_dir: Option<&Path>, args: TalkArgs) -> anyhow::Result<ExitC
         input_device: args.input_device.clone(),
         output_device: args.output_device.clone(),
         events: None,
+        push_to_talk_held: None,
     };
     let (capture, player) = launch::open_devices(&settings, choice)?;
     let live = args.input.is_none();

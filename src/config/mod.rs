@@ -1,11 +1,13 @@
 //! Settings, the data directory, the persona prompt and the intent catalogue.
 
 pub mod catalog;
+mod echo_setting;
 pub mod intent_kind;
 pub mod prompt;
 pub mod secret;
 mod settings;
 
+pub use echo_setting::EchoSetting;
 pub use settings::{
     AgentSettings, AudioSettings, DeepgramSettings, Limits, OpenAiSettings, ProviderChoice, Settings,
     UserSettings,

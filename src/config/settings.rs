@@ -82,6 +82,7 @@ pub struct AudioSettings {
     /// Empty means "system default", which follows the OS default device.
     pub input_device: String,
     pub output_device: String,
+    pub echo: super::EchoSetting,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -26,7 +26,8 @@ pub struct Gate {
 #[derive(Default)]
 struct GateState {
     push_to_talk: AtomicBool,
-    held: AtomicBool,
+    /// Shared with the capture path, which lifts half-duplex muting while it is set.
+    held: Arc<AtomicBool>,
     muted: AtomicBool,
 }
 
@@ -49,6 +50,10 @@ impl Gate {
     }
     pub fn hold(&self, pressed: bool) {
         self.inner.held.store(pressed, Ordering::Relaxed);
+    }
+    /// The push-to-talk key state, for the capture path.
+    pub fn held_flag(&self) -> Arc<AtomicBool> {
+        self.inner.held.clone()
     }
     pub fn is_open(&self) -> bool {
         let s = &self.inner;
@@ -80,6 +85,9 @@ impl<S: FrameSource> FrameSource for Gated<S> {
     }
     fn dropped_frames(&self) -> u64 {
         self.source.dropped_frames()
+    }
+    fn echo(&self) -> crate::session::EchoFigures {
+        self.source.echo()
     }
 }
 

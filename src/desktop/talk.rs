@@ -110,7 +110,11 @@ impl App {
             t.gate.clone()
         };
         let (audio_tx, audio_rx) = mpsc::unbounded_channel();
-        let choice = DeviceChoice { events: Some(audio_tx), ..Default::default() };
+        let choice = DeviceChoice {
+            events: Some(audio_tx),
+            push_to_talk_held: Some(gate.held_flag()),
+            ..Default::default()
+        };
         let (capture, player) = match launch::open_devices(&settings, choice) {
             Ok(v) => v,
             Err(e) => {
@@ -264,6 +268,10 @@ impl App {
                 AudioEvent::FellBack { direction, from, to, reason } => SessionEvent::Warning {
                     code: "AUDIO_DEVICE_CHANGED".into(),
                     description: format!("The {direction} device {from} stopped ({reason}); now using {to}."),
+                },
+                AudioEvent::EchoHeard => SessionEvent::Warning {
+                    code: "ECHO_HEARD".into(),
+                    description: crate::audio::echo::ECHO_HEARD_NOTICE.into(),
                 },
                 AudioEvent::Failed { direction, error } => {
                     let _ = self.stop_talk();

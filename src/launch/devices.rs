@@ -5,12 +5,13 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::LaunchError;
+use crate::audio::EchoStats;
 use crate::audio::{
-    AudioEvent, CaptureOptions, CaptureStream, DeviceSel, FrameSpec, Pace, Player, PlayerOptions, SinkSpec,
-    SourceSpec,
+    AudioEvent, CaptureOptions, CaptureStream, DeviceSel, EchoMode, EchoOptions, EchoReference, FrameSpec,
+    Pace, Player, PlayerOptions, SinkSpec, SourceSpec,
 };
-use crate::config::Settings;
-use crate::session::{Frame, FrameSource, Playback, PlaybackStats};
+use crate::config::{EchoSetting, Settings};
+use crate::session::{EchoFigures, Frame, FrameSource, Playback, PlaybackStats};
 
 impl FrameSource for CaptureStream {
     fn sample_rate(&self) -> u32 {
@@ -21,6 +22,17 @@ impl FrameSource for CaptureStream {
     }
     fn dropped_frames(&self) -> u64 {
         CaptureStream::dropped_frames(self)
+    }
+    fn echo(&self) -> EchoFigures {
+        echo_figures(&self.echo_stats())
+    }
+}
+
+fn echo_figures(s: &EchoStats) -> EchoFigures {
+    EchoFigures {
+        reduction_db: s.erle_db().map(|d| d.round() as i32),
+        delay_ms: s.delay_ms(),
+        false_barge_ins_avoided: s.false_barge_ins_avoided.load(std::sync::atomic::Ordering::Relaxed),
     }
 }
 
@@ -71,6 +83,9 @@ impl FrameSource for MicCapture {
     fn dropped_frames(&self) -> u64 {
         self.0.dropped_frames()
     }
+    fn echo(&self) -> EchoFigures {
+        echo_figures(&self.0.echo_stats())
+    }
 }
 
 /// A device as the settings name it (`default` or empty for the system default).
@@ -94,9 +109,25 @@ pub struct DeviceChoice {
     pub output_device: Option<String>,
     /// Device failures and fallbacks are reported here while the streams run.
     pub events: Option<tokio::sync::mpsc::UnboundedSender<AudioEvent>>,
+    /// Set while push-to-talk is held (lifts `half_duplex` muting).
+    pub push_to_talk_held: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
-/// Opens the output, then the input, as `choice` and the settings say.
+/// The capture path's echo mode for the `audio.echo` setting.
+pub fn echo_mode(setting: EchoSetting) -> EchoMode {
+    match setting {
+        EchoSetting::Cancel => EchoMode::Cancel,
+        EchoSetting::HalfDuplex => EchoMode::HalfDuplex,
+        EchoSetting::Off => EchoMode::Off,
+    }
+}
+
+/// Highest output device rate the echo reference is sized for (the ring holds two seconds).
+const MAX_OUTPUT_RATE: u32 = 192_000;
+
+/// Opens the output, then the input, as `choice` and the settings say. With speakers and a
+/// microphone, what the output plays is the input's echo reference; a WAV file on either side
+/// cannot echo, so the echo stage is left out.
 pub fn open_devices(
     settings: &Settings,
     choice: DeviceChoice,
@@ -107,8 +138,11 @@ pub fn open_devices(
         Some(path) => SinkSpec::Wav { path: path.clone(), sample_rate: None },
         None => SinkSpec::Speaker(named(&choice.output_device, &settings.audio.output_device)),
     };
+    let acoustic = choice.input_wav.is_none() && choice.output_wav.is_none();
+    let reference = acoustic.then(|| EchoReference::new(MAX_OUTPUT_RATE));
     let mut out = PlayerOptions::new(settings.agent.output_sample_rate, sink);
     out.events = choice.events.clone();
+    out.reference = reference.clone();
     let player = Player::new(out).map_err(LaunchError::Output)?;
     let source = match &choice.input_wav {
         Some(path) => SourceSpec::Wav { path: path.clone(), pace: Pace::RealTime },
@@ -116,6 +150,9 @@ pub fn open_devices(
     };
     let mut inp = CaptureOptions::new(source, frame_spec(settings));
     inp.events = choice.events;
+    let held = choice.push_to_talk_held;
+    inp.echo =
+        reference.map(|reference| EchoOptions { mode: echo_mode(settings.audio.echo), reference, held });
     let capture = CaptureStream::open(inp).map_err(LaunchError::Input)?;
     Ok((capture, player))
 }

@@ -126,4 +126,9 @@ pub struct SessionStats {
     pub keepalives_sent: u64,
     pub agent_audio_bytes: u64,
     pub turns: u64,
+    /// Echo reduction while Flux spoke (dB), estimated speaker-to-microphone delay (ms), and
+    /// echo bursts removed that would have been taken for the user (`audio.echo`).
+    pub echo_reduction_db: Option<i32>,
+    pub echo_delay_ms: Option<u32>,
+    pub false_barge_ins_avoided: u64,
 }

@@ -30,7 +30,9 @@ use serde::Serialize;
 use tokio::sync::mpsc;
 
 pub use events::{SessionEnd, SessionEvent, SessionState, SessionStats, TurnMetrics};
-pub use traits::{ControlError, ControlPlane, Frame, FrameSource, Playback, PlaybackStats, SessionStart};
+pub use traits::{
+    ControlError, ControlPlane, EchoFigures, Frame, FrameSource, Playback, PlaybackStats, SessionStart,
+};
 
 use crate::voice::{ConnectError, VoiceProvider};
 

@@ -197,6 +197,10 @@ pub(super) async fn run<S: FrameSource>(
         if now >= next_housekeeping {
             r.on_tick();
             r.stats.capture_drops = source.dropped_frames();
+            let echo = source.echo();
+            r.stats.echo_reduction_db = echo.reduction_db;
+            r.stats.echo_delay_ms = echo.delay_ms;
+            r.stats.false_barge_ins_avoided = echo.false_barge_ins_avoided;
             next_housekeeping = now + FRAME;
             fallback.as_mut().reset((next_housekeeping + SLACK).into());
         }

@@ -65,6 +65,21 @@ pub trait FrameSource: Send + 'static {
     fn next_frame(&mut self) -> impl Future<Output = Option<Frame>> + Send;
     /// Frames the capture path dropped so far (ring overflow).
     fn dropped_frames(&self) -> u64;
+    /// What the capture path's echo handling measured so far (nothing by default).
+    fn echo(&self) -> EchoFigures {
+        EchoFigures::default()
+    }
+}
+
+/// The capture path's echo figures, for the session's stats.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EchoFigures {
+    /// How much quieter the microphone got while Flux spoke (dB), once measured.
+    pub reduction_db: Option<i32>,
+    /// The estimated speaker-to-microphone delay (ms).
+    pub delay_ms: Option<u32>,
+    /// Echo bursts loud enough to be taken for the user that cancellation or muting removed.
+    pub false_barge_ins_avoided: u64,
 }
 
 /// Counters of the playback side.

@@ -85,7 +85,9 @@ export type AudioSettings = {
 /**
  * Empty means "system default", which follows the OS default device.
  */
-input_device: string, output_device: string, };
+input_device: string, output_device: string, echo: EchoSetting, };
+
+export type EchoSetting = "cancel" | "half_duplex" | "off";
 
 export type Limits = { sessions_per_10_minutes: number, sessions_per_day: number, open_sessions_per_user: number, };
 
@@ -129,7 +131,12 @@ export type SessionStats = { frames_sent: number,
 /**
  * Frames not sent: no connection (reconnecting) or the writer queue was full.
  */
-frames_unsent: number, capture_drops: number, playback_underruns: number, barge_ins: number, reconnects: number, keepalives_sent: number, agent_audio_bytes: number, turns: number, };
+frames_unsent: number, capture_drops: number, playback_underruns: number, barge_ins: number, reconnects: number, keepalives_sent: number, agent_audio_bytes: number, turns: number, 
+/**
+ * Echo reduction while Flux spoke (dB), estimated speaker-to-microphone delay (ms), and
+ * echo bursts removed that would have been taken for the user (`audio.echo`).
+ */
+echo_reduction_db: number | null, echo_delay_ms: number | null, false_barge_ins_avoided: number, };
 
 export type SessionEnd = { "kind": "completed" } | { "kind": "stopped" } | { "kind": "interrupted", reason: string, };
 

@@ -16,6 +16,9 @@ const STAT_FIELDS: [string, string][] = [
   ["capture_drops", "Dropped mic samples"],
   ["playback_underruns", "Playback underruns"],
   ["frames_unsent", "Unsent audio frames"],
+  ["echo_reduction_db", "Echo reduction (dB)"],
+  ["echo_delay_ms", "Echo delay (ms)"],
+  ["false_barge_ins_avoided", "False barge-ins avoided"],
 ];
 
 /** A numeric field of a metrics or stats record; undefined when missing or not a number. */

@@ -31,6 +31,22 @@ export function mountSettings(root: HTMLElement) {
   const inputSel = h("select", { id: "input-device" });
   const outputSel = h("select", { id: "output-device" });
   const devError = h("p", { class: "field-error", id: "devices-error", hidden: true });
+  // What the microphone path does about Flux's own voice coming back from the speakers.
+  const ECHO_MODES: [Settings["audio"]["echo"], string, string][] = [
+    ["cancel", "Cancel the echo", "Talk over Flux on laptop speakers: its own voice is removed from the microphone."],
+    ["half_duplex", "Mute the mic while Flux speaks", "For a noisy or very loud room; interrupt Flux with push-to-talk."],
+    ["off", "Off (headphones)", "Nothing is removed; Flux tells you if it can hear itself."],
+  ];
+  const echoSel = h(
+    "select",
+    { id: "echo-mode", "aria-describedby": "echo-help" },
+    ...ECHO_MODES.map(([v, label]) => h("option", { value: v }, label)),
+  );
+  const echoHelp = h(
+    "ul",
+    { class: "muted small", id: "echo-help" },
+    ...ECHO_MODES.map(([v, label, why]) => h("li", { "data-mode": v }, h("strong", null, `${label}: `), why)),
+  );
   const refreshDev = h("button", { type: "button", class: "btn btn-sm", id: "devices-refresh", onclick: () => void loadDevices() }, "Refresh");
 
   function fillSelect(sel: HTMLSelectElement, devices: DeviceInfo[], current: string) {
@@ -107,7 +123,9 @@ export function mountSettings(root: HTMLElement) {
         { class: "form-grid" },
         h("label", { class: "field grow" }, h("span", null, "Microphone"), inputSel),
         h("label", { class: "field grow" }, h("span", null, "Speaker"), outputSel),
+        h("label", { class: "field span-all" }, h("span", null, "Echo (Flux hearing itself)"), echoSel),
       ),
+      echoHelp,
       devError,
     ),
     h(
@@ -158,6 +176,7 @@ export function mountSettings(root: HTMLElement) {
     provider.set(s.agent.provider);
     f.openaiModel.value = s.openai.model;
     f.openaiVoice.value = s.openai.voice;
+    echoSel.value = s.audio.echo;
   }
 
   form.addEventListener("submit", async (e) => {
@@ -178,6 +197,7 @@ export function mountSettings(root: HTMLElement) {
     next.openai.voice = f.openaiVoice.value.trim();
     next.audio.input_device = inputSel.value;
     next.audio.output_device = outputSel.value;
+    next.audio.echo = echoSel.value as Settings["audio"]["echo"];
     try {
       settings = await commands.saveSettings(next);
       fillForm(settings);

@@ -103,6 +103,14 @@ test("settings: fields, device pickers with system default, validation, persona,
   assert.equal(await page.inputValue("#input-device"), "");
   assert.equal(await page.inputValue("#output-device"), "");
   await page.selectOption("#input-device", "USB Headset Mic");
+  // Echo handling: cancel by default, each choice explained in one line.
+  assert.equal(await page.inputValue("#echo-mode"), "cancel");
+  const modes = await page.$$eval("#echo-help li", (li) => li.map((x) => [x.dataset.mode, x.textContent]));
+  assert.deepEqual(modes.map((m) => m[0]), ["cancel", "half_duplex", "off"]);
+  assert.match(modes[0][1], /laptop speakers/);
+  assert.match(modes[1][1], /push-to-talk/);
+  assert.match(modes[2][1], /headphones/i);
+  await page.selectOption("#echo-mode", "off");
   await page.fill("#user-name", "Samira");
   await page.fill("#voice-model", "aura-2-orion-en");
   await page.fill("#user-timezone", "Europe/Paris");
@@ -112,6 +120,7 @@ test("settings: fields, device pickers with system default, validation, persona,
   const saved = (await callsOf(page, "save_settings")).at(-1).args.settings;
   assert.equal(saved.audio.input_device, "USB Headset Mic");
   assert.equal(saved.audio.output_device, "");
+  assert.equal(saved.audio.echo, "off");
   assert.equal(saved.user.display_name, "Samira");
   assert.equal(saved.user.timezone, "Europe/Paris");
   assert.equal(saved.agent.voice_model, "aura-2-orion-en");

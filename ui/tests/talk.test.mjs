@@ -114,9 +114,15 @@ test("a hands-free conversation: states, transcript, level, function result with
   await expectText(page, "#diag-turn [data-key=first_audio_to_played_ms]", "130 ms");
   await emit(page, {
     event: "session_stats",
-    stats: { frames_sent: 900, frames_unsent: 0, capture_drops: 3, playback_underruns: 1, barge_ins: 1, reconnects: 0, keepalives_sent: 2, agent_audio_bytes: 48000, turns: 1 },
+    stats: { frames_sent: 900, frames_unsent: 0, capture_drops: 3, playback_underruns: 1, barge_ins: 1, reconnects: 0, keepalives_sent: 2, agent_audio_bytes: 48000, turns: 1, echo_reduction_db: 41, echo_delay_ms: 140, false_barge_ins_avoided: 4 },
   });
   await expectText(page, "#diag-stats [data-key=capture_drops]", "3");
+  await expectText(page, "#diag-stats [data-key=echo_reduction_db]", "41");
+  await expectText(page, "#diag-stats [data-key=echo_delay_ms]", "140");
+  await expectText(page, "#diag-stats [data-key=false_barge_ins_avoided]", "4");
+  // With cancellation off, the core tells the user once that Flux hears itself.
+  await emit(page, { event: "warning", code: "ECHO_HEARD", description: "Flux can hear itself: use headphones or turn echo cancellation on." });
+  await expectText(page, "#transcript", "Flux can hear itself: use headphones or turn echo cancellation on.");
   await expectText(page, "#diag-stats [data-key=playback_underruns]", "1");
 
   // Typed turn.

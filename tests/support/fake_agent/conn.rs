@@ -280,9 +280,14 @@ impl Conv {
     async fn reply(&mut self, ms: u32) -> Result<(), Gone> {
         self.send(json!({"type": "AgentStartedSpeaking", "total_latency": 0.61, "tts_latency": 0.12, "ttt_latency": 0.33}));
         let total = ms as usize * 48;
+        let voice = self.shared.config.reply_voice.clone();
         let pcm: Vec<u8> = (0..total / 2)
             .flat_map(|i| {
-                let t = (self.sample + i as u64) as f64 / 24_000.0;
+                let at = self.sample + i as u64;
+                if !voice.is_empty() {
+                    return voice[(at % voice.len() as u64) as usize].to_le_bytes();
+                }
+                let t = at as f64 / 24_000.0;
                 ((6000.0 * (2.0 * std::f64::consts::PI * 440.0 * t).sin()) as i16).to_le_bytes()
             })
             .collect();

@@ -70,6 +70,8 @@ pub struct FakeConfig {
     /// After this many accepted connections, upgrades are refused with HTTP 503 (the service
     /// being down), to exercise bounded reconnects.
     pub max_connections: Option<u32>,
+    /// 24 kHz samples the replies speak (looped); a 440 Hz tone when empty.
+    pub reply_voice: Arc<Vec<i16>>,
 }
 
 impl FakeConfig {
@@ -83,6 +85,7 @@ impl FakeConfig {
             vad_onset_ms: 60,
             vad_hangover_ms: 700,
             max_connections: None,
+            reply_voice: Arc::default(),
         }
     }
 }

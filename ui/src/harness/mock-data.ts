@@ -32,7 +32,7 @@ export function sampleSettings(): Settings {
     },
     deepgram: { api_url: "https://api.deepgram.com", agent_url: "wss://agent.deepgram.com/v1/agent/converse", token_ttl_seconds: 300 },
     openai: { api_url: "https://api.openai.com", model: "gpt-realtime", voice: "marin", transcription_model: "gpt-4o-mini-transcribe" },
-    audio: { input_device: "", output_device: "" },
+    audio: { input_device: "", output_device: "", echo: "cancel" },
     limits: { sessions_per_10_minutes: 5, sessions_per_day: 20, open_sessions_per_user: 1 },
   };
 }
@@ -95,7 +95,7 @@ export function sampleSessions(id: (p: string) => string): SessionDetail[] {
           ? [{ id: id("call"), name: "create_task", arguments: { title: "Spanish lesson" }, status: "executed", result: "Task created: Spanish lesson", created_at: new Date(start.getTime() + 6000).toISOString() }]
           : [],
       turn_metrics: [turnMetrics(1, 780), turnMetrics(2, 910)],
-      stats: daysAgo === 2 ? { frames_sent: 3000, frames_unsent: 0, capture_drops: 0, playback_underruns: 2, barge_ins: 1, reconnects: 1, keepalives_sent: 4, agent_audio_bytes: 96000, turns: 2 } : null,
+      stats: daysAgo === 2 ? { frames_sent: 3000, frames_unsent: 0, capture_drops: 0, playback_underruns: 2, barge_ins: 1, reconnects: 1, keepalives_sent: 4, agent_audio_bytes: 96000, turns: 2, echo_reduction_db: 38, echo_delay_ms: 120, false_barge_ins_avoided: 1 } : null,
     });
   }
   addSession(2, "closed", [

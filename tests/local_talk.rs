@@ -5,7 +5,8 @@
 mod support;
 
 use serde_json::Value;
-use support::local_kit::{self, instant, messages, LocalEnv};
+use support::cli_kit::messages;
+use support::local_kit::{self, instant, LocalEnv};
 use support::speech;
 
 const TZ: &str = "America/New_York";
@@ -28,7 +29,7 @@ async fn five_intents_from_spoken_requests() {
             (3.0, "My goal is to run a marathon in three months."),
             (7.0, "Remind me to call the dentist tomorrow at five pm."),
             (8.0, "Move the dentist to tomorrow at six thirty pm."),
-            (8.0, "What do I have tomorrow?"),
+            (8.0, "Show me my tasks for tomorrow."),
             (8.0, "Mark the dentist as done."),
         ],
         8.0,

@@ -4,7 +4,7 @@
 mod support;
 
 use serde_json::{json, Value};
-use support::cli_kit::{companion, json_of, Run};
+use support::cli_kit::{companion, json_of, messages, Run};
 use support::fake_agent::{FakeAgent, FakeConfig, FakeLog, Step};
 use support::fake_grant::{self, KEY};
 use support::session_kit::TOKEN;
@@ -95,15 +95,6 @@ fn turn(user: &str, call_step: Step, agent: &str) -> Vec<Step> {
         Step::AgentText(agent.into()),
         Step::Reply { ms: 600 },
     ]
-}
-
-fn messages(session: &Value) -> Vec<String> {
-    session["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| format!("{}: {}", m["role"].as_str().unwrap(), m["content"].as_str().unwrap()))
-        .collect()
 }
 
 fn assert_clean(log: &FakeLog) {

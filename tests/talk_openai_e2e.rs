@@ -6,8 +6,9 @@ mod support;
 
 use serde_json::{json, Value};
 use support::cli_kit::json_of;
+use support::cli_kit::messages;
 use support::fake_openai::Step;
-use support::openai_cli::{assert_clean, messages, Env, GREETING};
+use support::openai_cli::{assert_clean, Env, GREETING};
 use support::speech;
 
 fn turn(user: &str, call_id: &str, name: &str, args: Value, agent: &str) -> Vec<Step> {

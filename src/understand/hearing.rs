@@ -124,6 +124,8 @@ const CONFUSIONS: &[Confusion] = &[
     c("scanjo", "schedule", Then::Anything),
     c("scan your", "schedule a", Then::ThingAndTime { event: true }),
     c("rescajo", "reschedule", Then::Anything),
+    // A breath before the verb heard as a word: "It reminds me to take out the trash at 8".
+    c("it reminds|remind me", "remind me", Then::Starts("to")),
     c("rescue", "reschedule", Then::ToTime),
     c("remove|post", "move", Then::ToTime),
     c("set a|the door|doll to", "set a goal to", Then::Starts(GOAL_VERBS)),

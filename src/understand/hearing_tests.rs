@@ -103,6 +103,11 @@ fn transcripts_as_heard() {
         ),
         ("Look a haircut for Thursday at 2 p.m.", "create_task", task("haircut", "2026-11-26T14:00:00")),
         (
+            "It reminds me to take out the trash tomorrow at eight am.",
+            "create_task",
+            task("take out the trash", "2026-11-25T08:00:00"),
+        ),
+        (
             "Schedule a Spanish lesson into ours.",
             "create_task",
             task("Spanish lesson", "2026-11-24T12:00:00"),
@@ -184,6 +189,8 @@ fn an_answer_as_heard() {
 /// Turns that look like a confusion of a command, or an obligation, and are not a request.
 const NOT_A_REQUEST: &[&str] = &[
     "at a glance, what's the weather",
+    "it reminds me of my first job",
+    "it reminds me of tomorrow at eight",
     "I had a task yesterday that went badly",
     "had a task yesterday that went badly",
     "had a great session yesterday at 6",

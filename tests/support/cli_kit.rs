@@ -54,3 +54,13 @@ pub async fn json_of(data: &Path, args: &[&str]) -> Value {
     assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
     run.json()
 }
+
+/// A stored session's messages as `role: text`.
+pub fn messages(session: &Value) -> Vec<String> {
+    session["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| format!("{}: {}", m["role"].as_str().unwrap(), m["content"].as_str().unwrap()))
+        .collect()
+}

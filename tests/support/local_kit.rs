@@ -193,13 +193,3 @@ pub fn voiced_spans(samples: &[f32], rate: usize) -> Vec<(usize, usize)> {
     }
     spans
 }
-
-/// The session's messages as `role: text`.
-pub fn messages(session: &Value) -> Vec<String> {
-    session["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| format!("{}: {}", m["role"].as_str().unwrap(), m["content"].as_str().unwrap()))
-        .collect()
-}

@@ -71,15 +71,6 @@ impl Env {
     }
 }
 
-pub fn messages(session: &Value) -> Vec<String> {
-    session["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| format!("{}: {}", m["role"].as_str().unwrap(), m["content"].as_str().unwrap()))
-        .collect()
-}
-
 pub fn assert_clean(log: &FakeLog) {
     assert!(log.problems.is_empty(), "fake problems: {:?}", log.problems);
     assert!(log.errors_sent.is_empty(), "fake sent errors: {:?}", log.errors_sent);

@@ -116,7 +116,10 @@ async function boot() {
       h("span", { class: `dot ${st.talking ? "on" : ""}`, "aria-hidden": "true" }),
       h("span", { id: "side-state" }, label),
       st.muted ? h("span", { class: "badge badge-warn" }, "muted") : null,
-      !st.can_talk ? h("button", { type: "button", class: "link", onclick: () => show("settings") }, "Add key") : null,
+      // What is missing: the voice models when Flux would talk on this computer, else a key.
+      !st.can_talk
+        ? h("button", { type: "button", class: "link", id: "side-setup", onclick: () => show("settings") }, st.provider === "local" ? "Set up voice" : "Add key")
+        : null,
     );
   }
 

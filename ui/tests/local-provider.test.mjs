@@ -73,6 +73,7 @@ test("no key, models missing: onboarding shows how to install them and Start is 
   assert.equal(await page.isEnabled("#talk-start"), false);
   await expectText(page, "#talk-key-note", "install the models to talk on this computer");
   await expectText(page, "#talk-local-error", "scripts/install-models");
+  await expectText(page, "#side-setup", "Set up voice");
   await shot(page, "talk-local-missing");
   // Start stays impossible: the mock core refuses too.
   await page.click("#talk-start", { force: true });
@@ -82,6 +83,7 @@ test("no key, models missing: onboarding shows how to install them and Start is 
   await page.evaluate(() => window.__flux.setLocalReady(true));
   await until(page, () => !document.querySelector("#talk-start").disabled, null, "Start enabled");
   assert.equal(await page.isVisible("#talk-key-note"), false);
+  assert.equal(await page.$("#side-setup"), null, "nothing left to set up");
 });
 
 test("settings: this computer without its models shows why; Deepgram with its key shows on the Talk screen", async () => {

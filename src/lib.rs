@@ -14,6 +14,7 @@ pub mod local;
 pub mod openai;
 pub mod session;
 pub mod store;
+pub mod sync;
 pub mod time;
 pub mod understand;
 pub mod voice;

@@ -3,7 +3,6 @@
 
 pub mod command_table;
 pub mod commands;
-mod keychain;
 mod tray;
 
 use companion::desktop::{App, AppEvent, KeyStore, Notify};
@@ -51,7 +50,7 @@ pub fn run() {
         Err(e) => fail(&e.to_string()),
     };
     let slot = Arc::new(std::sync::OnceLock::new());
-    let keys: Arc<dyn KeyStore> = Arc::new(keychain::OsKeychain);
+    let keys: Arc<dyn KeyStore> = Arc::new(companion::desktop::OsKeychain);
     let app = match App::open(&data_dir, keys, notifier(slot.clone())) {
         Ok(a) => Arc::new(a),
         Err(e) => fail(&format!("cannot open {}: {e}", data_dir.display())),

@@ -67,6 +67,10 @@ impl Service {
         &self.inner.store
     }
 
+    pub fn shared_store(&self) -> Arc<Store> {
+        self.inner.store.clone()
+    }
+
     pub fn clock(&self) -> &Clock {
         &self.inner.clock
     }

@@ -6,6 +6,7 @@ mod context;
 mod models;
 mod review;
 mod serve;
+mod sync;
 mod table;
 mod talk;
 
@@ -54,6 +55,8 @@ pub enum Command {
     Talk(talk::TalkArgs),
     /// The local voice models: where they are, which are installed, whether they are whole.
     Models(models::ModelsArgs),
+    /// Deliver conversations to the hosted plane (sync.url, COMPANION_SYNC_TOKEN) and exit.
+    Sync(sync::SyncArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -71,6 +74,7 @@ pub fn main() -> ExitCode {
         Command::Play(args) => audio::play(args),
         Command::Talk(args) => talk::run_talk(cli.data_dir.as_deref(), args),
         Command::Models(args) => models::run(cli.data_dir.as_deref(), args),
+        Command::Sync(args) => sync::run(cli.data_dir.as_deref(), args),
     };
     match result {
         Ok(code) => code,

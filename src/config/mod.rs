@@ -10,7 +10,7 @@ mod settings;
 pub use echo_setting::EchoSetting;
 pub use settings::{
     AgentSettings, AudioSettings, DeepgramSettings, Limits, OpenAiSettings, ProviderChoice, Settings,
-    UserSettings,
+    SyncMode, SyncSettings, UserSettings,
 };
 
 use std::path::{Path, PathBuf};

@@ -18,6 +18,8 @@ use std::sync::{Arc, Mutex};
 pub enum KeyName {
     Deepgram,
     Openai,
+    /// The bearer token of the hosted plane that conversations are synced to.
+    Sync,
 }
 
 impl KeyName {
@@ -26,6 +28,7 @@ impl KeyName {
         match self {
             KeyName::Deepgram => "DEEPGRAM_API_KEY",
             KeyName::Openai => crate::openai::KEY_ENV,
+            KeyName::Sync => "COMPANION_SYNC_TOKEN",
         }
     }
 }
@@ -86,6 +89,9 @@ pub fn validate(name: KeyName, raw: &str) -> Result<Secret, String> {
         KeyName::Openai if !k.starts_with("sk-") || k.len() < 20 || k.len() > 400 || !charset => {
             Err("That does not look like an OpenAI API key (it starts with sk-, at least 20 characters)."
                 .into())
+        }
+        KeyName::Sync if k.len() < 8 || k.len() > 4096 || !k.chars().all(|c| c.is_ascii_graphic()) => {
+            Err("That does not look like a sync token (at least 8 characters, no spaces).".into())
         }
         _ => Ok(key),
     }

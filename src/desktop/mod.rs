@@ -3,10 +3,12 @@
 //! tested here and in the shell's mock-runtime tests alike.
 
 mod gate;
+mod keychain;
 pub mod keys;
 mod talk;
 
 pub use gate::{Gate, TalkMode};
+pub use keychain::OsKeychain;
 pub use keys::{KeyName, KeyStore, KeyStoreError, MemoryKeyStore};
 
 use crate::audio::{self, Direction};

@@ -7,6 +7,7 @@
 mod control;
 mod devices;
 mod provider;
+mod sync;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -25,6 +26,7 @@ pub use provider::{
     check_agent_url, check_openai_url, choose_provider, deepgram_provider, local_provider, openai_env_key,
     openai_provider, openai_secrets, wire, ProviderKind, Wired,
 };
+pub use sync::{start_background, Background, SyncToken};
 
 /// Why the product could not be put together.
 #[derive(Debug, thiserror::Error)]

@@ -9,6 +9,8 @@ pub mod messages;
 pub mod metrics;
 mod migrations;
 mod opening;
+pub mod outbox;
+pub mod remote;
 pub mod search;
 pub mod tasks;
 pub mod users;
@@ -77,6 +79,8 @@ pub struct Store {
     writer: Mutex<Connection>,
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
+    /// Counts committed writes, so a waiting reader (the sync worker) wakes at once.
+    commits: tokio::sync::watch::Sender<u64>,
 }
 
 impl Store {
@@ -113,6 +117,7 @@ impl Store {
             writer: Mutex::new(writer),
             readers,
             next_reader: AtomicUsize::new(0),
+            commits: tokio::sync::watch::channel(0).0,
         })
     }
 
@@ -134,7 +139,15 @@ impl Store {
             .map_err(|e| E::from(StoreError::classify(e)))?;
         let out = f(&tx)?;
         tx.commit().map_err(|e| E::from(StoreError::classify(e)))?;
+        drop(conn);
+        self.commits.send_modify(|n| *n = n.wrapping_add(1));
         Ok(out)
+    }
+
+    /// Changes after every committed write of this process (other processes' writes are not
+    /// seen here: poll for those).
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.commits.subscribe()
     }
 
     /// Runs `f` on a read-only connection, picking one that is free if any.

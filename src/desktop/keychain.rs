@@ -1,8 +1,9 @@
-//! The providers' API keys in the OS keychain (Secret Service on Linux, Keychain on macOS, Credential
-//! Manager on Windows), behind the core's `KeyStore`: one entry per key.
+//! The providers' API keys and the sync token in the OS keychain (Secret Service on Linux,
+//! Keychain on macOS, Credential Manager on Windows), behind `KeyStore`: one entry per key. The
+//! desktop app and the CLI (`companion sync`) share the entries.
 
-use companion::config::secret::Secret;
-use companion::desktop::{KeyName, KeyStore, KeyStoreError};
+use super::{KeyName, KeyStore, KeyStoreError};
+use crate::config::secret::Secret;
 
 const SERVICE: &str = "app.flux.companion";
 
@@ -12,6 +13,7 @@ fn account(name: KeyName) -> &'static str {
     match name {
         KeyName::Deepgram => "deepgram-api-key",
         KeyName::Openai => "openai-api-key",
+        KeyName::Sync => "sync-token",
     }
 }
 

@@ -1,0 +1,338 @@
+//! Drives the engine: steps while there is progress, waits for a local write (or a nudge, or a
+//! watchdog tick, so a stalled queue restarts by itself) when there is none, and backs off with
+//! jitter after a failure — forever, honouring the plane's Retry-After. Every outcome lands in
+//! the store's sync state so the status tells the truth to any process.
+
+use super::client::{PlaneClient, PlaneError, TokenSource};
+use super::engine::{Engine, Step};
+use super::status::{self, SyncStatus};
+use super::{SyncConfig, SyncError};
+use crate::backend::schemas::SessionCreated;
+use crate::store::{outbox, remote, Store};
+use crate::time::{format_utc, Clock};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::{watch, Mutex, Notify};
+
+/// Even with no local write, the worker looks again this often (writes of other processes,
+/// a Retry-After that ran out, a plane that came back).
+const WATCHDOG: Duration = Duration::from_secs(2);
+const BACKOFF_FIRST: Duration = Duration::from_millis(500);
+const BACKOFF_MAX: Duration = Duration::from_secs(60);
+
+/// The sync of one data dir in this process. Cheap to clone.
+#[derive(Clone)]
+pub struct Sync {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<Store>,
+    engine: Mutex<Engine>,
+    clock: Clock,
+    kick: Notify,
+    stop: watch::Sender<bool>,
+    changed: watch::Sender<u64>,
+}
+
+/// How a bounded run (`companion sync`) ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DrainEnd {
+    /// Nothing is owed.
+    Done,
+    /// Items remain that wait for the user (quarantined, lost sessions): `n` of them.
+    Blocked(i64),
+    /// The deadline passed with `n` items left; the last error if there was one.
+    TimedOut(i64, Option<String>),
+}
+
+/// Delivered and owed items, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub delivered: u64,
+    pub pending: i64,
+}
+
+impl Sync {
+    pub fn new(store: Arc<Store>, config: &SyncConfig, token: Arc<dyn TokenSource>, clock: Clock) -> Self {
+        let client = PlaneClient::new(&config.url, token);
+        let engine = Engine::new(store.clone(), client, config.user_id.clone(), config.budget, clock.clone());
+        Sync {
+            inner: Arc::new(Inner {
+                store,
+                engine: Mutex::new(engine),
+                clock,
+                kick: Notify::new(),
+                stop: watch::channel(false).0,
+                changed: watch::channel(0).0,
+            }),
+        }
+    }
+
+    /// Try now: "Sync now", a new token, a network that came back. Cuts a backoff short.
+    pub fn kick(&self) {
+        self.inner.kick.notify_one();
+    }
+
+    pub fn stop(&self) {
+        self.inner.stop.send_replace(true);
+        self.inner.kick.notify_one();
+    }
+
+    /// Bumped after every step that changed something (for a status display).
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.inner.changed.subscribe()
+    }
+
+    pub fn status(&self, configured: bool, enabled: bool) -> Result<SyncStatus, SyncError> {
+        Ok(status::read(&self.inner.store, configured, enabled, self.inner.clock.now())?)
+    }
+
+    /// Delivers in the background until `stop`.
+    pub fn spawn(&self, rt: &tokio::runtime::Handle) -> tokio::task::JoinHandle<()> {
+        let this = self.clone();
+        rt.spawn(async move {
+            this.run(None, &mut |_| {}).await;
+        })
+    }
+
+    /// Delivers until nothing is owed, what is left waits for the user, or `deadline`.
+    /// A refused token ends it at once (retrying cannot help).
+    pub async fn drain(
+        &self,
+        deadline: Option<Instant>,
+        progress: &mut (dyn FnMut(Progress) + Send),
+    ) -> Result<DrainEnd, SyncError> {
+        match self.run(Some(deadline), progress).await {
+            RunEnd::Drain(end) => Ok(end),
+            RunEnd::Fatal(e) => Err(e),
+            RunEnd::Stopped => Ok(DrainEnd::TimedOut(self.pending()?, None)),
+        }
+    }
+
+    /// Creates the plane's session for a conversation starting here (hosted mode). A live
+    /// conversation goes before the backlog: the session the worker holds open for history is
+    /// finished first (the plane allows one open session per user).
+    pub async fn start_live(&self, key: &str) -> Result<SessionCreated, SyncError> {
+        let mut engine = self.inner.engine.lock().await;
+        let give_up = Instant::now() + Duration::from_secs(10);
+        while engine.active()?.is_some() && Instant::now() < give_up {
+            if engine.step().await? == Step::Idle {
+                break;
+            }
+        }
+        engine.create_live(key).await
+    }
+
+    fn pending(&self) -> Result<i64, SyncError> {
+        Ok(self.inner.store.read(outbox::pending)?.items)
+    }
+
+    async fn run(
+        &self,
+        drain: Option<Option<Instant>>,
+        progress: &mut (dyn FnMut(Progress) + Send),
+    ) -> RunEnd {
+        let mut stop = self.inner.stop.subscribe();
+        let mut writes = self.inner.store.subscribe();
+        let mut backoff = Backoff::new();
+        let mut flags = Flags::default();
+        let mut delivered = 0u64;
+        let mut last_error = None;
+        loop {
+            if *stop.borrow() {
+                return RunEnd::Stopped;
+            }
+            if let Some(deadline) = drain {
+                match self.drain_check(deadline, last_error.clone()) {
+                    Ok(Some(end)) => return RunEnd::Drain(end),
+                    Ok(None) => {}
+                    Err(e) => return RunEnd::Fatal(e),
+                }
+            }
+            let outcome = { self.inner.engine.lock().await.step().await };
+            let wait = match outcome {
+                Ok(Step::Progress) => {
+                    delivered += 1;
+                    backoff.reset();
+                    flags.clear(&self.inner.store);
+                    self.inner.changed.send_modify(|n| *n += 1);
+                    if drain.is_some() {
+                        progress(Progress { delivered, pending: self.pending().unwrap_or(0) });
+                    }
+                    continue;
+                }
+                Ok(Step::Idle) => {
+                    backoff.reset();
+                    WATCHDOG
+                }
+                Err(e) => {
+                    let wait = self.failed(&e, &mut flags, &mut backoff);
+                    self.inner.changed.send_modify(|n| *n += 1);
+                    if drain.is_some() && is_fatal(&e) {
+                        return RunEnd::Fatal(e);
+                    }
+                    last_error = Some(e.to_string());
+                    wait
+                }
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = self.inner.kick.notified() => {}
+                _ = stop.changed() => {}
+                // A local write ends an idle wait at once; it does not cut a backoff short (an
+                // offline plane is not asked again for every word said).
+                _ = writes.changed(), if wait == WATCHDOG => {}
+            }
+        }
+    }
+
+    fn drain_check(
+        &self,
+        deadline: Option<Instant>,
+        last_error: Option<String>,
+    ) -> Result<Option<DrainEnd>, SyncError> {
+        let now = self.inner.clock.now();
+        let st = status::read(&self.inner.store, true, true, now)?;
+        if st.pending_items == 0 {
+            return Ok(Some(DrainEnd::Done));
+        }
+        if st.state == super::SyncState::Blocked {
+            return Ok(Some(DrainEnd::Blocked(st.pending_items)));
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return Ok(Some(DrainEnd::TimedOut(st.pending_items, last_error)));
+        }
+        Ok(None)
+    }
+
+    /// Records the failure for the status and says how long to wait.
+    fn failed(&self, e: &SyncError, flags: &mut Flags, backoff: &mut Backoff) -> Duration {
+        let now = self.inner.clock.now();
+        let (kind, wait, limited_until) = match e {
+            SyncError::Plane(PlaneError::Unreachable { .. }) => ("offline", backoff.next(), None),
+            SyncError::Plane(PlaneError::Busy { retry_after, .. }) => {
+                let wait = backoff.next().max(Duration::from_secs(retry_after.unwrap_or(0)));
+                ("busy", wait, Some(now + chrono::Duration::from_std(wait).unwrap_or_default()))
+            }
+            SyncError::Budget { until, .. } => {
+                let wait = (*until - now).to_std().unwrap_or_default().max(Duration::from_secs(1));
+                ("budget", wait.min(Duration::from_secs(300)), Some(*until))
+            }
+            // Retrying cannot fix a token: wait for a new one (kick) or look again much later.
+            SyncError::Plane(
+                PlaneError::Auth { .. } | PlaneError::NoToken | PlaneError::TokenUnreadable(_),
+            ) => ("sign_in", Duration::from_secs(600), None),
+            SyncError::Plane(PlaneError::NotAPlane { .. }) => ("not_a_plane", backoff.next(), None),
+            _ => ("error", backoff.next(), None),
+        };
+        let text = e.to_string();
+        tracing::warn!(kind, "sync: {text}");
+        let sign_in = kind == "sign_in";
+        let _ = self.inner.store.write(|tx| {
+            remote::set_state(tx, status::LAST_ERROR, Some(&text))?;
+            remote::set_state(tx, status::LAST_ERROR_KIND, Some(kind))?;
+            remote::set_state(tx, status::LAST_ERROR_AT, Some(&format_utc(now)))?;
+            if sign_in {
+                remote::set_state(tx, status::NEEDS_SIGN_IN, Some("1"))?;
+            }
+            if let Some(until) = limited_until {
+                remote::set_state(tx, status::RATE_LIMITED_UNTIL, Some(&format_utc(until)))?;
+            }
+            Ok::<_, crate::store::StoreError>(())
+        });
+        flags.sign_in |= sign_in;
+        flags.limited |= limited_until.is_some();
+        wait
+    }
+}
+
+enum RunEnd {
+    Drain(DrainEnd),
+    Fatal(SyncError),
+    Stopped,
+}
+
+fn is_fatal(e: &SyncError) -> bool {
+    matches!(
+        e,
+        SyncError::Plane(PlaneError::Auth { .. } | PlaneError::NoToken | PlaneError::TokenUnreadable(_))
+            | SyncError::NotConfigured(_)
+    )
+}
+
+/// Which warnings are set in the store, so a success clears them with one write, and only then.
+#[derive(Default)]
+struct Flags {
+    sign_in: bool,
+    limited: bool,
+    first_clear_done: bool,
+}
+
+impl Flags {
+    fn clear(&mut self, store: &Store) {
+        // The first success of a process also clears what an earlier process left behind.
+        if !(self.sign_in || self.limited || !self.first_clear_done) {
+            return;
+        }
+        let _ = store.write(|tx| {
+            remote::set_state(tx, status::NEEDS_SIGN_IN, None)?;
+            remote::set_state(tx, status::RATE_LIMITED_UNTIL, None)?;
+            remote::set_state(tx, status::LAST_ERROR_KIND, None)
+        });
+        *self = Flags { first_clear_done: true, ..Flags::default() };
+    }
+}
+
+/// Exponential backoff with jitter (each wait between half and all of the current step), so
+/// many clients that failed together do not come back together.
+struct Backoff {
+    step: Duration,
+    seed: u64,
+}
+
+impl Backoff {
+    fn new() -> Self {
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(1)
+            ^ u64::from(std::process::id()).rotate_left(32);
+        Backoff { step: BACKOFF_FIRST, seed: seed | 1 }
+    }
+
+    fn reset(&mut self) {
+        self.step = BACKOFF_FIRST;
+    }
+
+    fn next(&mut self) -> Duration {
+        // xorshift64: enough randomness for spreading retries.
+        self.seed ^= self.seed << 13;
+        self.seed ^= self.seed >> 7;
+        self.seed ^= self.seed << 17;
+        let half = self.step / 2;
+        let wait = half + half.mul_f64((self.seed % 1000) as f64 / 1000.0);
+        self.step = (self.step * 2).min(BACKOFF_MAX);
+        wait
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_with_jitter_and_stops_growing() {
+        let mut b = Backoff::new();
+        let first = b.next();
+        assert!(first >= BACKOFF_FIRST / 2 && first <= BACKOFF_FIRST, "{first:?}");
+        for _ in 0..20 {
+            let w = b.next();
+            assert!(w <= BACKOFF_MAX, "{w:?}");
+        }
+        let late = b.next();
+        assert!(late >= BACKOFF_MAX / 2, "{late:?}");
+        b.reset();
+        assert!(b.next() <= BACKOFF_FIRST);
+    }
+}

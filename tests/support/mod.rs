@@ -5,6 +5,7 @@ pub mod cli_kit;
 pub mod fake_agent;
 pub mod fake_grant;
 pub mod fake_openai;
+pub mod fault_proxy;
 pub mod local_kit;
 pub mod openai_cli;
 pub mod pulse;

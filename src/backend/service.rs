@@ -9,7 +9,7 @@ use crate::config::catalog::Catalog;
 use crate::config::secret::Secret;
 use crate::config::{prompt, Settings};
 use crate::intents::{self, Actor, CancelOutcome, IntentCall};
-use crate::store::{conversations, messages, metrics, tasks, users, ConversationStatus, Store, UserRow};
+use crate::store::{conversations, messages, metrics, remote, tasks, users, ConversationStatus, Store, UserRow};
 use crate::time::Clock;
 use crate::voice::ConversationSetup;
 use chrono::{Duration, TimeZone};
@@ -118,10 +118,21 @@ impl Service {
     /// Creates a conversation (rate limits, the record, what it starts with) without a Deepgram
     /// token: for providers that get their own credentials.
     pub fn open_conversation(&self, user_id: &str) -> Result<(String, ConversationSetup), ApiError> {
+        self.open_conversation_as(user_id, None)
+    }
+
+    /// As `open_conversation`; with `hosted`, the conversation already has a session on the
+    /// hosted plane under that id (hosted mode): the record takes the id, and the sync owes the
+    /// plane no creation for it.
+    pub fn open_conversation_as(
+        &self,
+        user_id: &str,
+        hosted: Option<&str>,
+    ) -> Result<(String, ConversationSetup), ApiError> {
         let user_id = check_user_id(user_id)?;
         let settings = self.settings();
         let now = self.inner.clock.now();
-        let session_id = uuid::Uuid::new_v4().to_string();
+        let session_id = hosted.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_string);
         let (user, today) = self.inner.store.write(|tx| {
             limits::check(tx, &settings.limits, &user_id, now)?;
             let user = if user_id == settings.user.id {
@@ -130,6 +141,9 @@ impl Service {
                 users::ensure_user(tx, &user_id, "", &settings.user.timezone, now)?
             };
             conversations::insert_conversation(tx, &session_id, &user_id, now)?;
+            if hosted.is_some() {
+                remote::adopt_created(tx, &session_id, now)?;
+            }
             let tz = Actor::tz_of(&user);
             let day = now.with_timezone(&tz).date_naive();
             let start = tz

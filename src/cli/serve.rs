@@ -3,6 +3,7 @@
 use crate::backend::{api_token, http};
 use anyhow::Context;
 use std::path::Path;
+use std::sync::Arc;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
@@ -18,6 +19,14 @@ pub fn run(data_dir: Option<&Path>, args: ServeArgs) -> anyhow::Result<ExitCode>
     let opened = super::context::open_host(data_dir)?;
     let token = api_token::load_or_create(&opened.data_dir)?;
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    // Conversations this server stores reach the hosted plane too when sync is on.
+    let _sync = crate::launch::start_background(
+        &opened.data_dir,
+        opened.service.shared_store(),
+        &opened.service.settings(),
+        Arc::new(crate::launch::SyncToken::env_first(Arc::new(crate::desktop::OsKeychain))),
+        rt.handle(),
+    );
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port))
             .await

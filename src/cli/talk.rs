@@ -12,6 +12,8 @@ use anyhow::anyhow;
 use tokio::sync::mpsc;
 
 use crate::config::ProviderChoice;
+use crate::desktop::OsKeychain;
+use crate::sync::{SyncConfig, TokenSource};
 use crate::launch::{self, DeviceChoice, MicCapture, ProviderKind, ServiceControl};
 use crate::session::{
     run, ControlError, FrameSource, SessionCommand, SessionEnd, SessionError, SessionEvent, SessionOptions,
@@ -59,7 +61,14 @@ pub fn run_talk(data_dir: Option<&Path>, args: TalkArgs) -> anyhow::Result<ExitC
     let mut opened = super::context::open(data_dir)?;
     let settings = opened.service.settings();
     let openai_key = launch::openai_env_key();
-    let kind = launch::choose_provider(&settings, opened.service.has_key(), openai_key().is_some())?;
+    let sync_token: Arc<dyn TokenSource> = Arc::new(launch::SyncToken::env_first(Arc::new(OsKeychain)));
+    let sync_config = SyncConfig::from_settings(&settings);
+    let plane_ready = sync_config.is_some() && sync_token.token().ok().flatten().is_some();
+    let hosted = launch::hosted_wanted(&settings, opened.service.has_key(), plane_ready);
+    let kind = match hosted {
+        true => ProviderKind::Deepgram,
+        false => launch::choose_provider(&settings, opened.service.has_key(), openai_key().is_some())?,
+    };
     let models_dir = crate::local::models_dir(data_dir)?;
     if kind == ProviderKind::Local {
         // Loaded (once per process) before anything else starts, so missing models are one
@@ -75,7 +84,7 @@ pub fn run_talk(data_dir: Option<&Path>, args: TalkArgs) -> anyhow::Result<ExitC
     let url = match kind {
         ProviderKind::Local => "this computer".to_string(),
         ProviderKind::Deepgram => {
-            if !opened.service.has_key() {
+            if !hosted && !opened.service.has_key() {
                 return Err(anyhow!(KEY_HELP));
             }
             launch::check_agent_url(&settings.deepgram.agent_url)?;
@@ -94,7 +103,18 @@ pub fn run_talk(data_dir: Option<&Path>, args: TalkArgs) -> anyhow::Result<ExitC
     // One thread runs the whole session (fewer cross-thread wake-ups); store work and token
     // minting run on blocking threads.
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let wired = launch::wire(kind, &opened.service, &settings, rt.handle().clone(), openai_key, models_dir);
+    let store = opened.service.shared_store();
+    let (wired, sync) = match (&sync_config, hosted) {
+        (Some(config), true) => {
+            let bg = launch::start_for_hosted(&opened.data_dir, store, config, sync_token, rt.handle());
+            let plane = Arc::new(launch::HostedPlane::new(bg.sync.clone(), opened.service.clone(), &settings));
+            (launch::wire_hosted(&opened.service, &settings, rt.handle().clone(), plane), Some(bg))
+        }
+        _ => {
+            let bg = launch::start_background(&opened.data_dir, store, &settings, sync_token, rt.handle());
+            (launch::wire(kind, &opened.service, &settings, rt.handle().clone(), openai_key, models_dir), bg)
+        }
+    };
     let (control, provider) = (wired.control, wired.provider);
     let mut options = SessionOptions::new(settings.user.id.clone());
     options.output_sample_rate = settings.agent.output_sample_rate;
@@ -115,6 +135,11 @@ pub fn run_talk(data_dir: Option<&Path>, args: TalkArgs) -> anyhow::Result<ExitC
             converse(control, provider, capture, player, options, &args).await
         }
     });
+    if let Some(bg) = sync.as_ref().filter(|bg| bg.delivers()) {
+        // The last words and the close go to the plane now; anything left, with the next sync.
+        rt.block_on(bg.settle(Duration::from_secs(10)));
+    }
+    drop(sync);
     rt.shutdown_timeout(Duration::from_secs(1));
     drop(opened);
     let report = result.map_err(|e| explain(e, kind, &url))?;

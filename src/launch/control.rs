@@ -24,6 +24,8 @@ enum Credentials {
     Source(Arc<dyn CredentialSource>),
     /// The provider needs none (it runs on this computer).
     NotNeeded,
+    /// The hosted plane creates the session and hands out its token (hosted mode).
+    Hosted(Arc<super::HostedPlane>),
 }
 
 impl ServiceControl {
@@ -41,6 +43,11 @@ impl ServiceControl {
         source: Arc<dyn CredentialSource>,
     ) -> Self {
         ServiceControl { service, handle, credentials: Credentials::Source(source) }
+    }
+
+    /// For hosted mode: conversations start on the hosted plane, with its token and config.
+    pub fn hosted(service: Service, handle: tokio::runtime::Handle, plane: Arc<super::HostedPlane>) -> Self {
+        ServiceControl { service, handle, credentials: Credentials::Hosted(plane) }
     }
 
     /// For a provider that needs no credential: conversations need no key at all.
@@ -69,6 +76,7 @@ impl CredentialSource for ServiceControl {
             Credentials::Source(source) => return source.mint(),
             // Nothing reads it; an empty credential keeps reconnects uniform.
             Credentials::NotNeeded => return Ok(Credential::new(String::new())),
+            Credentials::Hosted(plane) => return plane.token(),
             Credentials::Deepgram => {}
         }
         let token = self.handle.block_on(self.service.mint_token()).map_err(credential_error)?;
@@ -79,6 +87,7 @@ impl CredentialSource for ServiceControl {
 impl ControlPlane for ServiceControl {
     fn start_session(&self, user_id: &str) -> Result<SessionStart, ControlError> {
         let credential = match &self.credentials {
+            Credentials::Hosted(plane) => return self.handle.block_on(plane.start(user_id)),
             Credentials::Deepgram => None,
             Credentials::Source(source) => Some(Some(source.mint()?)),
             Credentials::NotNeeded => Some(None),

@@ -6,6 +6,7 @@
 
 mod control;
 mod devices;
+mod hosted;
 mod provider;
 mod sync;
 
@@ -24,9 +25,10 @@ pub use control::ServiceControl;
 pub use devices::{device_from_setting, frame_spec, open_devices, DeviceChoice, MicCapture};
 pub use provider::{
     check_agent_url, check_openai_url, choose_provider, deepgram_provider, local_provider, openai_env_key,
-    openai_provider, openai_secrets, wire, ProviderKind, Wired,
+    openai_provider, openai_secrets, wire, wire_hosted, ProviderKind, Wired,
 };
-pub use sync::{start_background, Background, SyncToken};
+pub use hosted::HostedPlane;
+pub use sync::{hosted_wanted, start_background, start_for_hosted, Background, SyncToken};
 
 /// Why the product could not be put together.
 #[derive(Debug, thiserror::Error)]

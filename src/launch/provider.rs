@@ -101,6 +101,13 @@ pub fn wire(
     }
 }
 
+/// Deepgram's agent with the hosted plane's token and config (hosted mode).
+pub fn wire_hosted(service: &Service, settings: &Settings, handle: tokio::runtime::Handle, plane: Arc<super::HostedPlane>) -> Wired {
+    let control = Arc::new(ServiceControl::hosted(service.clone(), handle, plane));
+    let provider = deepgram_provider(settings, control.clone());
+    Wired { kind: ProviderKind::Deepgram, control, provider }
+}
+
 /// The voice on this computer, resolving spoken times in the user's timezone.
 pub fn local_provider(settings: &Settings, service: &Service, models_dir: PathBuf) -> LocalProvider {
     // Settings are validated on load, so the timezone parses; UTC only guards a hand-built one.

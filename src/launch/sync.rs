@@ -48,7 +48,27 @@ impl TokenSource for SyncToken {
 /// A running background delivery; dropping it stops the worker.
 pub struct Background {
     pub sync: Sync,
-    _lock: SyncLock,
+    /// `None` when another process delivers this data dir (then this one does not).
+    lock: Option<SyncLock>,
+    store: Arc<Store>,
+}
+
+impl Background {
+    /// Waits (at most `max`) until the plane has everything: a process that is about to exit
+    /// gives its last words and the close their chance. What is left goes with the next sync.
+    pub async fn settle(&self, max: std::time::Duration) {
+        let until = std::time::Instant::now() + max;
+        while std::time::Instant::now() < until {
+            match self.store.read(crate::store::outbox::pending) {
+                Ok(p) if p.items > 0 => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
+                _ => return,
+            }
+        }
+    }
+
+    pub fn delivers(&self) -> bool {
+        self.lock.is_some()
+    }
 }
 
 impl Drop for Background {
@@ -81,7 +101,38 @@ pub fn start_background(
             return None;
         }
     };
-    let sync = Sync::new(store, &config, token, Clock::System);
+    let sync = Sync::new(store.clone(), &config, token, Clock::System);
     sync.spawn(rt);
-    Some(Background { sync, _lock: lock })
+    Some(Background { sync, lock: Some(lock), store })
+}
+
+/// For hosted mode: the sync of this data dir, delivering from this process unless another one
+/// already does (whatever `sync.enabled` says: a hosted conversation is delivered as it goes).
+pub fn start_for_hosted(
+    data_dir: &Path,
+    store: Arc<Store>,
+    config: &SyncConfig,
+    token: Arc<dyn TokenSource>,
+    rt: &tokio::runtime::Handle,
+) -> Background {
+    let lock = SyncLock::try_acquire(data_dir).ok().flatten();
+    let sync = Sync::new(store.clone(), config, token, Clock::System);
+    if lock.is_some() {
+        sync.spawn(rt);
+    }
+    Background { sync, lock, store }
+}
+
+/// Whether conversations should start on the hosted plane: `sync.mode: hosted` with a plane
+/// and a token, or `auto` with the automatic provider, a plane and a token and no Deepgram key.
+pub fn hosted_wanted(settings: &crate::config::Settings, deepgram_key: bool, plane_ready: bool) -> bool {
+    use crate::config::{ProviderChoice, SyncMode};
+    if !plane_ready {
+        return false;
+    }
+    match (settings.sync.mode, settings.agent.provider) {
+        (SyncMode::Hosted, ProviderChoice::Auto | ProviderChoice::Deepgram) => true,
+        (SyncMode::Auto, ProviderChoice::Auto) => !deepgram_key,
+        _ => false,
+    }
 }

@@ -120,6 +120,14 @@ pub fn add_delivered(conn: &Connection, conversation_id: &str, n: i64) -> Result
     Ok(())
 }
 
+/// A conversation whose session was created on the plane under its own id before it started
+/// here (hosted mode): nothing to create, its items go to that session.
+pub fn adopt_created(conn: &Connection, conversation_id: &str, now: DateTime<Utc>) -> Result<()> {
+    conn.execute("DELETE FROM sync_outbox WHERE conversation_id = ?1 AND kind = 'open'", [conversation_id])
+        .map_err(db)?;
+    put(conn, conversation_id, Some(conversation_id), RemoteState::Open, None, now)
+}
+
 pub fn forget(conn: &Connection, conversation_id: &str) -> Result<()> {
     conn.execute("DELETE FROM sync_sessions WHERE conversation_id = ?1", [conversation_id]).map_err(db)?;
     Ok(())

@@ -9,7 +9,9 @@ use crate::config::catalog::Catalog;
 use crate::config::secret::Secret;
 use crate::config::{prompt, Settings};
 use crate::intents::{self, Actor, CancelOutcome, IntentCall};
-use crate::store::{conversations, messages, metrics, remote, tasks, users, ConversationStatus, Store, UserRow};
+use crate::store::{
+    conversations, messages, metrics, remote, tasks, users, ConversationStatus, Store, UserRow,
+};
 use crate::time::Clock;
 use crate::voice::ConversationSetup;
 use chrono::{Duration, TimeZone};

@@ -3,8 +3,8 @@
 use crate::backend::{api_token, http};
 use anyhow::Context;
 use std::path::Path;
-use std::sync::Arc;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(clap::Args)]
 pub struct ServeArgs {

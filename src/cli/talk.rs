@@ -13,12 +13,12 @@ use tokio::sync::mpsc;
 
 use crate::config::ProviderChoice;
 use crate::desktop::OsKeychain;
-use crate::sync::{SyncConfig, TokenSource};
 use crate::launch::{self, DeviceChoice, MicCapture, ProviderKind, ServiceControl};
 use crate::session::{
     run, ControlError, FrameSource, SessionCommand, SessionEnd, SessionError, SessionEvent, SessionOptions,
     SessionReport,
 };
+use crate::sync::{SyncConfig, TokenSource};
 use crate::voice::{ConnectError, VoiceProvider};
 
 #[derive(clap::Args)]
@@ -107,7 +107,8 @@ pub fn run_talk(data_dir: Option<&Path>, args: TalkArgs) -> anyhow::Result<ExitC
     let (wired, sync) = match (&sync_config, hosted) {
         (Some(config), true) => {
             let bg = launch::start_for_hosted(&opened.data_dir, store, config, sync_token, rt.handle());
-            let plane = Arc::new(launch::HostedPlane::new(bg.sync.clone(), opened.service.clone(), &settings));
+            let plane =
+                Arc::new(launch::HostedPlane::new(bg.sync.clone(), opened.service.clone(), &settings));
             (launch::wire_hosted(&opened.service, &settings, rt.handle().clone(), plane), Some(bg))
         }
         _ => {

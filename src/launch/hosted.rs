@@ -20,7 +20,12 @@ pub struct HostedPlane {
 
 impl HostedPlane {
     pub fn new(sync: Sync, service: Service, settings: &Settings) -> Self {
-        HostedPlane { sync, service, llm_provider: settings.agent.llm_provider.clone(), last_token: Mutex::new(None) }
+        HostedPlane {
+            sync,
+            service,
+            llm_provider: settings.agent.llm_provider.clone(),
+            last_token: Mutex::new(None),
+        }
     }
 
     pub async fn start(&self, user_id: &str) -> Result<SessionStart, ControlError> {

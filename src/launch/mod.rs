@@ -23,11 +23,11 @@ use crate::time::Clock;
 
 pub use control::ServiceControl;
 pub use devices::{device_from_setting, frame_spec, open_devices, DeviceChoice, MicCapture};
+pub use hosted::HostedPlane;
 pub use provider::{
     check_agent_url, check_openai_url, choose_provider, deepgram_provider, local_provider, openai_env_key,
     openai_provider, openai_secrets, wire, wire_hosted, ProviderKind, Wired,
 };
-pub use hosted::HostedPlane;
 pub use sync::{hosted_wanted, start_background, start_for_hosted, Background, SyncToken};
 
 /// Why the product could not be put together.

@@ -102,7 +102,12 @@ pub fn wire(
 }
 
 /// Deepgram's agent with the hosted plane's token and config (hosted mode).
-pub fn wire_hosted(service: &Service, settings: &Settings, handle: tokio::runtime::Handle, plane: Arc<super::HostedPlane>) -> Wired {
+pub fn wire_hosted(
+    service: &Service,
+    settings: &Settings,
+    handle: tokio::runtime::Handle,
+    plane: Arc<super::HostedPlane>,
+) -> Wired {
     let control = Arc::new(ServiceControl::hosted(service.clone(), handle, plane));
     let provider = deepgram_provider(settings, control.clone());
     Wired { kind: ProviderKind::Deepgram, control, provider }

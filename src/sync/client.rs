@@ -52,7 +52,7 @@ pub enum PlaneError {
     NotAPlane { url: String, detail: String },
     #[error("no sync token is set: set COMPANION_SYNC_TOKEN, or save one in the app's Sync settings")]
     NoToken,
-    #[error("the sync token could not be read: {0}")]
+    #[error("the sync token could not be read ({0}): set COMPANION_SYNC_TOKEN, or save it in the app's Sync settings")]
     TokenUnreadable(String),
 }
 

@@ -114,14 +114,14 @@ pub fn read(
             SyncState::NeedsSignIn
         } else if pending.items == 0 && lost_sessions.is_empty() {
             SyncState::Synced
-        } else if !enabled {
-            SyncState::Off
         } else if rate_limited_until.is_some() {
             SyncState::RateLimited
         } else if offline {
             SyncState::Offline
         } else if waiting_for_user && sendable(c)? == 0 {
             SyncState::Blocked
+        } else if !enabled {
+            SyncState::Off
         } else {
             SyncState::Pending
         };

@@ -11,3 +11,4 @@ pub mod openai_cli;
 pub mod pulse;
 pub mod session_kit;
 pub mod speech;
+pub mod sync_kit;

@@ -3,8 +3,11 @@
 use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 
-const STEPS: &[&str] =
-    &[include_str!("../../migrations/0001_initial.sql"), include_str!("../../migrations/0002_metrics.sql")];
+const STEPS: &[&str] = &[
+    include_str!("../../migrations/0001_initial.sql"),
+    include_str!("../../migrations/0002_metrics.sql"),
+    include_str!("../../migrations/0004_idempotency.sql"),
+];
 
 /// How many migrations this version knows (the newest schema's `user_version`).
 pub(super) fn count() -> usize {

@@ -2,6 +2,8 @@
 //! bearer token; a foreign Host or Origin is refused, so a web page cannot reach the API through
 //! DNS rebinding. Bad input always gets a JSON `{"detail"}` and never a 500.
 
+use super::idempotency::{Claim, Route};
+use super::replay::{Begin, Keys};
 use super::schemas::*;
 use super::{openapi, ApiError, Service};
 use crate::config::secret::{same_secret, Secret};
@@ -22,10 +24,24 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 struct AppState {
     service: Service,
     token: Arc<Secret>,
+    keys: Keys,
+}
+
+/// How the server behaves beyond its contract; the default is the contract.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Routes that ignore `Idempotency-Key`, as a plane that does not implement it (for tests of
+    /// clients that must reconcile instead).
+    pub ignore_idempotency_key: Vec<Route>,
 }
 
 pub fn router(service: Service, token: Secret) -> Router {
-    let state = AppState { service, token: Arc::new(token) };
+    router_with(service, token, Options::default())
+}
+
+pub fn router_with(service: Service, token: Secret, options: Options) -> Router {
+    let keys = Keys::new(options.ignore_idempotency_key);
+    let state = AppState { service, token: Arc::new(token), keys };
     Router::new()
         .route("/health", get(health))
         .route("/openapi.json", get(|| async { Json(openapi::document()) }))
@@ -50,7 +66,17 @@ pub async fn serve(
     token: Secret,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(service, token)).with_graceful_shutdown(shutdown).await
+    serve_with(listener, service, token, Options::default(), shutdown).await
+}
+
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    service: Service,
+    token: Secret,
+    options: Options,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router_with(service, token, options)).with_graceful_shutdown(shutdown).await
 }
 
 async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Response {
@@ -147,7 +173,7 @@ fn path(p: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
 }
 
 /// Store work runs on the blocking pool, so a slow disk never stalls the async workers.
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f).await.map_err(|_| ApiError::Storage("internal task failed".into()))?
@@ -163,31 +189,37 @@ async fn health() -> Json<Health> {
 
 async fn create_session(
     State(st): State<AppState>,
+    headers: HeaderMap,
     b: Result<Json<CreateSessionRequest>, JsonRejection>,
-) -> Result<Json<SessionCreated>, ApiError> {
+) -> Result<Response, ApiError> {
     let req = body(b)?;
-    let start = st.service.start_conversation(&req.user_id).await?;
-    let setup = start.setup;
+    let claim = match st.keys.begin(&st.service, Route::Session, &headers, &req).await? {
+        Begin::Answer(r) => return Ok(r),
+        Begin::Run(claim) => claim,
+    };
+    let start = st.service.start_conversation(&req.user_id, claim.as_ref().map(Claim::keyed)).await?;
     Ok(Json(SessionCreated {
         session_id: start.session_id,
         deepgram_token: start.token.expose().to_string(),
-        config: SessionConfig {
-            system_prompt: setup.system_prompt,
-            functions: setup.functions,
-            voice_model: setup.voice_model,
-            listen_model: setup.listen_model,
-            llm_model: setup.llm_model,
-            greeting: setup.greeting.unwrap_or_default(),
-        },
-    }))
+        config: SessionConfig::from(&start.setup),
+    })
+    .into_response())
 }
 
 async fn save_message(
     State(st): State<AppState>,
+    headers: HeaderMap,
     b: Result<Json<SaveMessageRequest>, JsonRejection>,
-) -> Result<Json<MessageSaved>, ApiError> {
+) -> Result<Response, ApiError> {
     let req = body(b)?;
-    Ok(Json(blocking(move || st.service.save_message(&req)).await?))
+    let claim = match st.keys.begin(&st.service, Route::Messages, &headers, &req).await? {
+        Begin::Answer(r) => return Ok(r),
+        Begin::Run(claim) => claim,
+    };
+    // The claim moves into the blocking task: the key stays held until the write is done, even
+    // if the client goes away first.
+    let saved = blocking(move || st.service.save_message(&req, claim.as_ref().map(Claim::keyed))).await?;
+    Ok(Json(saved).into_response())
 }
 
 async fn list_messages(
@@ -200,10 +232,16 @@ async fn list_messages(
 
 async fn run_intent(
     State(st): State<AppState>,
+    headers: HeaderMap,
     b: Result<Json<IntentRequest>, JsonRejection>,
-) -> Result<Json<IntentResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     let req = body(b)?;
-    Ok(Json(blocking(move || st.service.run_intent(&req)).await?))
+    let claim = match st.keys.begin(&st.service, Route::Intents, &headers, &req).await? {
+        Begin::Answer(r) => return Ok(r),
+        Begin::Run(claim) => claim,
+    };
+    let out = blocking(move || st.service.run_intent(&req, claim.as_ref().map(Claim::keyed))).await?;
+    Ok(Json(out).into_response())
 }
 
 async fn close_session(

@@ -5,12 +5,15 @@ pub mod api_token;
 mod error;
 pub mod host_lock;
 pub mod http;
+pub mod idempotency;
 mod limits;
 mod manage;
 pub mod openapi;
+mod replay;
 mod review;
 pub mod schemas;
 mod service;
+mod setup;
 pub mod token;
 
 pub use error::{ApiError, ErrorBody};

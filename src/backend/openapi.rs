@@ -38,6 +38,19 @@ fn with_path_param(mut o: Value) -> Value {
     o
 }
 
+/// A POST that honours `Idempotency-Key`: the optional header, and the mark on a replayed answer.
+fn keyed(mut o: Value) -> Value {
+    o["parameters"] = json!([{
+        "name": "Idempotency-Key", "in": "header", "required": false,
+        "description": "Makes a retry safe: the first 2xx answer is recorded with the key (kept at least 24 hours) and returned again for the same request, without a second write. The same key on a different request is 422; while the first is still running, 409.",
+        "schema": { "type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x20-\\x7E]+$" }
+    }]);
+    o["responses"]["200"]["headers"] = json!({ "Idempotent-Replayed": {
+        "description": "\"true\" when this is the recorded answer to an earlier request with the same key",
+        "schema": { "type": "string", "enum": ["true"] } } });
+    o
+}
+
 pub fn document() -> Value {
     let s = json!({ "type": "string" });
     json!({
@@ -47,10 +60,10 @@ pub fn document() -> Value {
         "security": [{ "bearer": [] }],
         "paths": {
             "/health": { "get": op("Liveness", None, "Health", &[401, 403]) },
-            "/api/v1/voice/session": { "post": op("Create a voice session and mint a Deepgram token", Some("CreateSessionRequest"), "SessionCreated", &[401, 403, 422, 429, 503]) },
-            "/api/v1/voice/messages": { "post": op("Save a transcript message", Some("SaveMessageRequest"), "MessageSaved", &[401, 403, 404, 409, 422]) },
+            "/api/v1/voice/session": { "post": keyed(op("Create a voice session and mint a Deepgram token", Some("CreateSessionRequest"), "SessionCreated", &[401, 403, 409, 422, 429, 503])) },
+            "/api/v1/voice/messages": { "post": keyed(op("Save a transcript message", Some("SaveMessageRequest"), "MessageSaved", &[401, 403, 404, 409, 422])) },
             "/api/v1/voice/sessions/{session_id}/messages": { "get": with_path_param(op("Messages of a session in creation order", None, "SessionMessages", &[401, 403, 404])) },
-            "/api/v1/voice/intents": { "post": op("Run a function call as a local intent", Some("IntentRequest"), "IntentResponse", &[401, 403, 404, 409, 422]) },
+            "/api/v1/voice/intents": { "post": keyed(op("Run a function call as a local intent", Some("IntentRequest"), "IntentResponse", &[401, 403, 404, 409, 422])) },
             "/api/v1/voice/session/{session_id}": { "delete": with_path_param(op("Close a session", None, "SessionClosed", &[401, 403, 404, 409])) }
         },
         "components": {

@@ -2,7 +2,8 @@
 //! shapes them (served as `/openapi.json`). Unknown request fields are ignored, as the hosted
 //! (FastAPI) service does.
 
-use crate::voice::FunctionDef;
+use crate::intents::IntentOutcome;
+use crate::voice::{ConversationSetup, FunctionDef};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -21,6 +22,19 @@ pub struct SessionConfig {
     pub listen_model: String,
     pub llm_model: String,
     pub greeting: String,
+}
+
+impl From<&ConversationSetup> for SessionConfig {
+    fn from(setup: &ConversationSetup) -> Self {
+        SessionConfig {
+            system_prompt: setup.system_prompt.clone(),
+            functions: setup.functions.clone(),
+            voice_model: setup.voice_model.clone(),
+            listen_model: setup.listen_model.clone(),
+            llm_model: setup.llm_model.clone(),
+            greeting: setup.greeting.clone().unwrap_or_default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -70,6 +84,12 @@ pub struct IntentRequest {
 pub struct IntentResponse {
     pub function_call_id: String,
     pub result: String,
+}
+
+impl From<&IntentOutcome> for IntentResponse {
+    fn from(out: &IntentOutcome) -> Self {
+        IntentResponse { function_call_id: out.function_call_id.clone(), result: out.result.clone() }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]

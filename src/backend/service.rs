@@ -2,19 +2,18 @@
 //! server is a thin layer over it. Store work is synchronous (SQLite, one writer); only token
 //! minting talks to the network.
 
+use super::idempotency::{self, Keyed, SessionAnswer};
 use super::schemas::*;
+use super::setup::conversation_setup;
 use super::token::{KeySource, KeyUnreadable, MintError, TokenMinter};
 use super::{limits, ApiError};
 use crate::config::catalog::Catalog;
 use crate::config::secret::Secret;
-use crate::config::{prompt, Settings};
+use crate::config::Settings;
 use crate::intents::{self, Actor, CancelOutcome, IntentCall};
-use crate::store::{
-    conversations, messages, metrics, remote, tasks, users, ConversationStatus, Store, UserRow,
-};
+use crate::store::{conversations, messages, metrics, remote, users, ConversationStatus, Store, UserRow};
 use crate::time::Clock;
 use crate::voice::ConversationSetup;
-use chrono::{Duration, TimeZone};
 use std::sync::{Arc, RwLock};
 
 /// Largest message the API stores; a spoken turn is far smaller.
@@ -107,20 +106,29 @@ impl Service {
     /// A conversation's start: rate limits, a short-lived Deepgram token, then the conversation
     /// and what it starts with (prompt with the user's context, functions, models, greeting).
     /// A failed mint leaves no conversation behind.
-    pub async fn start_conversation(&self, user_id: &str) -> Result<ConversationStart, ApiError> {
+    pub async fn start_conversation(
+        &self,
+        user_id: &str,
+        key: Option<&Keyed>,
+    ) -> Result<ConversationStart, ApiError> {
         let user_id = check_user_id(user_id)?;
         let settings = self.settings();
         let now = self.inner.clock.now();
         self.inner.store.read(|c| Ok(limits::check(c, &settings.limits, &user_id, now)))??;
         let token = self.mint_token().await?;
-        let (session_id, setup) = self.open_conversation(&user_id)?;
+        let (session_id, setup) = self.open_conversation(&user_id, key)?;
         Ok(ConversationStart { session_id, token, setup })
     }
 
     /// Creates a conversation (rate limits, the record, what it starts with) without a Deepgram
-    /// token: for providers that get their own credentials.
-    pub fn open_conversation(&self, user_id: &str) -> Result<(String, ConversationSetup), ApiError> {
-        self.open_conversation_as(user_id, None)
+    /// token: for providers that get their own credentials. A keyed request's answer (without
+    /// any token) is recorded with the conversation.
+    pub fn open_conversation(
+        &self,
+        user_id: &str,
+        key: Option<&Keyed>,
+    ) -> Result<(String, ConversationSetup), ApiError> {
+        self.open_conversation_as(user_id, key, None)
     }
 
     /// As `open_conversation`; with `hosted`, the conversation already has a session on the
@@ -129,13 +137,15 @@ impl Service {
     pub fn open_conversation_as(
         &self,
         user_id: &str,
+        key: Option<&Keyed>,
         hosted: Option<&str>,
     ) -> Result<(String, ConversationSetup), ApiError> {
         let user_id = check_user_id(user_id)?;
         let settings = self.settings();
         let now = self.inner.clock.now();
         let session_id = hosted.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_string);
-        let (user, today) = self.inner.store.write(|tx| {
+        let template = self.inner.template.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let setup = self.inner.store.write(|tx| {
             limits::check(tx, &settings.limits, &user_id, now)?;
             let user = if user_id == settings.user.id {
                 local_user_row(tx, &settings, now)?
@@ -146,32 +156,12 @@ impl Service {
             if hosted.is_some() {
                 remote::adopt_created(tx, &session_id, now)?;
             }
-            let tz = Actor::tz_of(&user);
-            let day = now.with_timezone(&tz).date_naive();
-            let start = tz
-                .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
-                .earliest()
-                .map(|d| d.to_utc())
-                .unwrap_or(now);
-            let today = tasks::tasks_between(tx, &user_id, start, start + Duration::days(1))?;
-            Ok::<_, ApiError>((user, today))
+            let setup = conversation_setup(tx, &settings, &self.inner.catalog, &template, &user, now)?;
+            idempotency::record(tx, key, &SessionAnswer::new(&session_id, &setup), now)?;
+            Ok::<_, ApiError>(setup)
         })?;
-        let template = self.inner.template.read().unwrap_or_else(|p| p.into_inner()).clone();
-        let system_prompt = prompt::render(&template, &user, Actor::tz_of(&user), now, &today);
         tracing::info!(session_id, user_id, "session created");
-        let greeting = settings.agent.greeting.trim();
-        Ok((
-            session_id,
-            ConversationSetup {
-                system_prompt,
-                functions: self.inner.catalog.function_defs(),
-                voice_model: settings.agent.voice_model.clone(),
-                listen_model: settings.agent.listen_model.clone(),
-                llm_provider: settings.agent.llm_provider.clone(),
-                llm_model: settings.agent.llm_model.clone(),
-                greeting: (!greeting.is_empty()).then(|| greeting.to_string()),
-            },
-        ))
+        Ok((session_id, setup))
     }
 
     /// A fresh short-lived token (reconnects need one: the first may have expired).
@@ -187,7 +177,11 @@ impl Service {
         })
     }
 
-    pub fn save_message(&self, req: &SaveMessageRequest) -> Result<MessageSaved, ApiError> {
+    pub fn save_message(
+        &self,
+        req: &SaveMessageRequest,
+        key: Option<&Keyed>,
+    ) -> Result<MessageSaved, ApiError> {
         if req.role != "user" && req.role != "assistant" {
             return Err(ApiError::Invalid(format!(
                 "role must be \"user\" or \"assistant\", not {:?}",
@@ -201,13 +195,13 @@ impl Service {
             return Err(ApiError::Invalid(format!("content is longer than {MAX_MESSAGE_BYTES} bytes")));
         }
         let now = self.inner.clock.now();
-        let id = uuid::Uuid::new_v4().to_string();
+        let saved = MessageSaved { message_id: uuid::Uuid::new_v4().to_string(), status: "saved".into() };
         self.inner.store.write(|tx| {
             require_open(tx, &req.session_id)?;
-            messages::append_message(tx, &id, &req.session_id, &req.role, &req.content, now)?;
-            Ok::<_, ApiError>(())
+            messages::append_message(tx, &saved.message_id, &req.session_id, &req.role, &req.content, now)?;
+            idempotency::record(tx, key, &saved, now)
         })?;
-        Ok(MessageSaved { message_id: id, status: "saved".into() })
+        Ok(saved)
     }
 
     pub fn messages(&self, session_id: &str) -> Result<SessionMessages, ApiError> {
@@ -228,8 +222,9 @@ impl Service {
     }
 
     /// Runs a function call as a local intent. A call the intent refuses still answers 200:
-    /// its `result` tells the agent what went wrong, so it can say so.
-    pub fn run_intent(&self, req: &IntentRequest) -> Result<IntentResponse, ApiError> {
+    /// its `result` tells the agent what went wrong, so it can say so. A keyed request's answer is
+    /// recorded with the call.
+    pub fn run_intent(&self, req: &IntentRequest, key: Option<&Keyed>) -> Result<IntentResponse, ApiError> {
         if req.function_call_id.trim().is_empty() || req.function_name.trim().is_empty() {
             return Err(ApiError::Invalid("function_call_id and function_name must not be empty".into()));
         }
@@ -248,8 +243,11 @@ impl Service {
             name: &req.function_name,
             arguments: &req.input,
         };
-        let out = intents::execute(&self.inner.store, &self.inner.catalog, &actor, &call)?;
-        Ok(IntentResponse { function_call_id: out.function_call_id, result: out.result })
+        let now = self.inner.clock.now();
+        let out = intents::execute_then(&self.inner.store, &self.inner.catalog, &actor, &call, |tx, o| {
+            idempotency::record(tx, key, &IntentResponse::from(o), now)
+        })?;
+        Ok(IntentResponse::from(&out))
     }
 
     /// The agent withdrew a call, or the user pressed undo: its effect is reverted.

@@ -1,5 +1,6 @@
 //! `companion serve`: the REST API on 127.0.0.1 until Ctrl-C or SIGTERM.
 
+use crate::backend::idempotency::Route;
 use crate::backend::{api_token, http};
 use anyhow::Context;
 use std::path::Path;
@@ -11,6 +12,28 @@ pub struct ServeArgs {
     /// Port on 127.0.0.1 (0 picks a free one; the chosen port is printed).
     #[arg(long, default_value_t = 8765)]
     pub port: u16,
+    /// For tests of sync clients only: ignore `Idempotency-Key` on this POST route, as a plane
+    /// that does not implement the header (repeatable).
+    #[arg(long, hide = true, value_enum, value_name = "ROUTE")]
+    pub ignore_idempotency_key: Vec<KeyedRoute>,
+}
+
+/// The POST routes that honour `Idempotency-Key`, as the hidden flag names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum KeyedRoute {
+    Messages,
+    Intents,
+    Session,
+}
+
+impl From<KeyedRoute> for Route {
+    fn from(r: KeyedRoute) -> Self {
+        match r {
+            KeyedRoute::Messages => Route::Messages,
+            KeyedRoute::Intents => Route::Intents,
+            KeyedRoute::Session => Route::Session,
+        }
+    }
 }
 
 pub fn run(data_dir: Option<&Path>, args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -38,7 +61,13 @@ pub fn run(data_dir: Option<&Path>, args: ServeArgs) -> anyhow::Result<ExitCode>
             api_token::ENV,
             api_token::path_in(&opened.data_dir).display()
         );
-        http::serve(listener, opened.service.clone(), token, shutdown_signal()).await?;
+        let options = http::Options {
+            ignore_idempotency_key: args.ignore_idempotency_key.iter().map(|&r| r.into()).collect(),
+        };
+        for r in &options.ignore_idempotency_key {
+            println!("Ignoring Idempotency-Key on {} (testing)", r.as_str());
+        }
+        http::serve_with(listener, opened.service.clone(), token, options, shutdown_signal()).await?;
         Ok::<_, anyhow::Error>(())
     })?;
     Ok(ExitCode::SUCCESS)

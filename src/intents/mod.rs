@@ -58,34 +58,60 @@ pub fn execute(
     actor: &Actor<'_>,
     call: &IntentCall<'_>,
 ) -> Result<IntentOutcome, StoreError> {
+    execute_then(store, catalog, actor, call, |_, _| Ok(()))
+}
+
+/// As [`execute`], then `then` with the outcome in the same transaction, before it commits: a
+/// caller's own record of the call (an idempotency key) lands with the call's record or not at
+/// all. An error from `then` rolls the call back.
+pub fn execute_then<E: From<StoreError>>(
+    store: &Store,
+    catalog: &Catalog,
+    actor: &Actor<'_>,
+    call: &IntentCall<'_>,
+    then: impl FnOnce(&rusqlite::Connection, &IntentOutcome) -> Result<(), E>,
+) -> Result<IntentOutcome, E> {
     let now = actor.clock.now();
     store.write(|tx| {
-        if let Some(prev) = calls::get_call(tx, call.call_id)? {
-            let result = if prev.status == CallStatus::Cancelled {
-                "That request was cancelled, so nothing was changed.".to_string()
-            } else {
-                prev.result
-            };
-            return Ok(outcome(call, result, prev.status, true));
-        }
-        let (status, result, effect) = match run(tx, catalog, actor, call, now) {
-            Ok((result, effect)) => (CallStatus::Executed, result, Some(effect)),
-            Err(Refusal::Said(why)) => (CallStatus::Failed, why, None),
-            Err(Refusal::Store(e)) => return Err(e),
-        };
-        let row = FunctionCallRow {
-            id: call.call_id.to_string(),
-            conversation_id: call.conversation_id.map(str::to_string),
-            name: call.name.to_string(),
-            arguments: args_text(call.arguments),
-            status,
-            result: result.clone(),
-            effect: effect.map(|e| serde_json::to_string(&e).unwrap_or_default()),
-            created_at: String::new(),
-        };
-        calls::insert_call(tx, &row, now)?;
-        Ok(outcome(call, result, status, false))
+        let out = run_once(tx, catalog, actor, call, now)?;
+        then(tx, &out)?;
+        Ok(out)
     })
+}
+
+/// Each call id runs at most once: a repeat finds the call's row and returns its first result.
+fn run_once(
+    tx: &rusqlite::Connection,
+    catalog: &Catalog,
+    actor: &Actor<'_>,
+    call: &IntentCall<'_>,
+    now: DateTime<chrono::Utc>,
+) -> Result<IntentOutcome, StoreError> {
+    if let Some(prev) = calls::get_call(tx, call.call_id)? {
+        let result = if prev.status == CallStatus::Cancelled {
+            "That request was cancelled, so nothing was changed.".to_string()
+        } else {
+            prev.result
+        };
+        return Ok(outcome(call, result, prev.status, true));
+    }
+    let (status, result, effect) = match run(tx, catalog, actor, call, now) {
+        Ok((result, effect)) => (CallStatus::Executed, result, Some(effect)),
+        Err(Refusal::Said(why)) => (CallStatus::Failed, why, None),
+        Err(Refusal::Store(e)) => return Err(e),
+    };
+    let row = FunctionCallRow {
+        id: call.call_id.to_string(),
+        conversation_id: call.conversation_id.map(str::to_string),
+        name: call.name.to_string(),
+        arguments: args_text(call.arguments),
+        status,
+        result: result.clone(),
+        effect: effect.map(|e| serde_json::to_string(&e).unwrap_or_default()),
+        created_at: String::new(),
+    };
+    calls::insert_call(tx, &row, now)?;
+    Ok(outcome(call, result, status, false))
 }
 
 pub(crate) enum Refusal {

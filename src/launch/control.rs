@@ -93,7 +93,8 @@ impl ControlPlane for ServiceControl {
             Credentials::NotNeeded => Some(None),
         };
         if let Some(credential) = credential {
-            let (session_id, setup) = self.service.open_conversation(user_id).map_err(credential_error)?;
+            let (session_id, setup) =
+                self.service.open_conversation(user_id, None).map_err(credential_error)?;
             return Ok(SessionStart { session_id, credential, setup });
         }
         if !self.service.has_key() {
@@ -102,7 +103,7 @@ impl ControlPlane for ServiceControl {
             ));
         }
         let started =
-            self.handle.block_on(self.service.start_conversation(user_id)).map_err(credential_error)?;
+            self.handle.block_on(self.service.start_conversation(user_id, None)).map_err(credential_error)?;
         Ok(SessionStart {
             session_id: started.session_id,
             credential: Some(Credential::new(started.token.expose())),
@@ -113,7 +114,7 @@ impl ControlPlane for ServiceControl {
     fn save_message(&self, session_id: &str, role: &str, content: &str) -> Result<(), ControlError> {
         let req =
             SaveMessageRequest { session_id: session_id.into(), role: role.into(), content: content.into() };
-        self.service.save_message(&req).map(|_| ()).map_err(other)
+        self.service.save_message(&req, None).map(|_| ()).map_err(other)
     }
 
     fn run_intent(
@@ -129,7 +130,7 @@ impl ControlPlane for ServiceControl {
             function_name: name.into(),
             input: arguments,
         };
-        match self.service.run_intent(&req) {
+        match self.service.run_intent(&req, None) {
             Ok(r) => Ok(r.result),
             // A refused call is something the agent can say; not an internal failure.
             Err(ApiError::Invalid(detail)) => Ok(format!("The {name} request was not valid: {detail}")),

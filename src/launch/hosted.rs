@@ -43,7 +43,7 @@ impl HostedPlane {
         };
         let (session_id, _) = self
             .service
-            .open_conversation_as(user_id, Some(&created.session_id))
+            .open_conversation_as(user_id, None, Some(&created.session_id))
             .map_err(|e| ControlError::Other(e.to_string()))?;
         let credential = Credential::new(created.deepgram_token);
         *self.last_token.lock().unwrap_or_else(|p| p.into_inner()) = Some(credential.clone());

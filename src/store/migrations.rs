@@ -7,6 +7,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0001_initial.sql"),
     include_str!("../../migrations/0002_metrics.sql"),
     include_str!("../../migrations/0003_sync.sql"),
+    include_str!("../../migrations/0004_idempotency.sql"),
 ];
 
 /// How many migrations this version knows (the newest schema's `user_version`).

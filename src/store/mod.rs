@@ -5,6 +5,7 @@
 pub mod calls;
 pub mod conversations;
 pub mod goals;
+pub mod idempotency;
 pub mod messages;
 pub mod metrics;
 mod migrations;

@@ -44,6 +44,11 @@ pub struct Api {
 
 impl Api {
     pub async fn start(api_url: &str, key: Option<&'static str>) -> Api {
+        Api::start_with(api_url, key, http::Options::default()).await
+    }
+
+    /// As `start`, with the server's options (e.g. routes that ignore `Idempotency-Key`).
+    pub async fn start_with(api_url: &str, key: Option<&'static str>, options: http::Options) -> Api {
         let dir = tempfile::tempdir().unwrap();
         let clock = Clock::manual(Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap());
         let mut settings = Settings::default();
@@ -61,7 +66,8 @@ impl Api {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let svc = service.clone();
         tokio::spawn(async move {
-            http::serve(listener, svc, Secret::new(API_TOKEN).unwrap(), std::future::pending()).await.unwrap()
+            let token = Secret::new(API_TOKEN).unwrap();
+            http::serve_with(listener, svc, token, options, std::future::pending()).await.unwrap()
         });
         Api { base, http: reqwest::Client::new(), service, clock, dir }
     }

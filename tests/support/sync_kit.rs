@@ -96,7 +96,7 @@ pub fn open_local(dir: &Path) -> Service {
 pub fn write_history(service: &Service, conversations: usize, messages: usize) -> Vec<String> {
     let mut ids = Vec::new();
     for c in 0..conversations {
-        let (id, _) = service.open_conversation("local").unwrap();
+        let (id, _) = service.open_conversation("local", None).unwrap();
         for m in 0..messages {
             let role = if m % 2 == 0 { "user" } else { "assistant" };
             let content = format!("conversation {c} turn {m}: {}", "words ".repeat(1 + m % 4));
@@ -128,7 +128,7 @@ pub fn write_history(service: &Service, conversations: usize, messages: usize) -
 
 pub fn save(service: &Service, id: &str, role: &str, content: &str) {
     let req = SaveMessageRequest { session_id: id.into(), role: role.into(), content: content.into() };
-    service.save_message(&req).unwrap();
+    service.save_message(&req, None).unwrap();
 }
 
 pub fn intent(service: &Service, id: &str, call: &str, name: &str, input: serde_json::Value) {
@@ -138,7 +138,7 @@ pub fn intent(service: &Service, id: &str, call: &str, name: &str, input: serde_
         function_name: name.into(),
         input,
     };
-    service.run_intent(&req).unwrap();
+    service.run_intent(&req, None).unwrap();
 }
 
 /// `companion sync ARGS` for the local data dir against `url`.

@@ -33,7 +33,12 @@ fn script() -> Vec<Step> {
     ]
 }
 
-async fn talk(local: &std::path::Path, plane: &Plane, agent: &FakeAgent, work: &std::path::Path) -> support::cli_kit::Run {
+async fn talk(
+    local: &std::path::Path,
+    plane: &Plane,
+    agent: &FakeAgent,
+    work: &std::path::Path,
+) -> support::cli_kit::Run {
     let wav = speech::make(work, &[(1.5, "Add water the plants tomorrow at nine")], 0.5);
     let out = work.join("out.wav");
     let agent_url = agent.url();
@@ -68,8 +73,12 @@ async fn talk_without_a_deepgram_key_runs_through_the_plane() {
     assert_eq!(agent_cfg["greeting"], "Welcome back, from the plane!");
     assert_eq!(agent_cfg["think"]["provider"]["model"], "plane-llm-model");
     assert_eq!(agent_cfg["speak"]["provider"]["model"], "aura-2-plane-en");
-    let names: Vec<&str> =
-        agent_cfg["think"]["functions"].as_array().unwrap().iter().filter_map(|f| f["name"].as_str()).collect();
+    let names: Vec<&str> = agent_cfg["think"]["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["name"].as_str())
+        .collect();
     assert!(names.contains(&"create_task"), "{names:?}");
 
     // The conversation ran and persisted here first, under the plane's session id…
@@ -111,7 +120,11 @@ async fn a_plane_that_refuses_a_new_session_says_when_to_retry() {
     let local = local_dir();
     let run = talk(local.path(), &plane, &agent, work.path()).await;
     assert_ne!(run.code, 0);
-    assert!(run.stderr.contains("limiting new sessions") && run.stderr.contains("retry in"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("limiting new sessions") && run.stderr.contains("retry in"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(agent.log().connections, 0, "no agent without a session");
     plane.stop().await;
 }

@@ -32,9 +32,14 @@ pub enum PlaneError {
     /// The request never reached the plane (connection refused, DNS): safe to send again.
     #[error("cannot reach the hosted plane at {url}: {detail}")]
     Unreachable { url: String, detail: String },
-    /// The request may or may not have been applied (timeout, reset after sending, 500/502/504).
+    /// The request may or may not have been applied (500/502/504).
     #[error("the hosted plane gave no clear answer ({detail}); the request may or may not have been saved")]
     Unknown { detail: String },
+    /// The connection broke or timed out after the request may have been sent.
+    #[error(
+        "the connection to the hosted plane broke ({detail}); the request may or may not have been saved"
+    )]
+    Dropped { detail: String },
     /// 429 or 503: not applied; try again after `retry_after` seconds when given.
     #[error("the hosted plane asked to wait ({status}): {detail}")]
     Busy { status: u16, retry_after: Option<u64>, detail: String },
@@ -59,7 +64,7 @@ pub enum PlaneError {
 impl PlaneError {
     /// Whether the plane may have applied the request although no success came back.
     pub fn is_uncertain(&self) -> bool {
-        matches!(self, PlaneError::Unknown { .. } | PlaneError::NotAPlane { .. })
+        matches!(self, PlaneError::Unknown { .. } | PlaneError::Dropped { .. } | PlaneError::NotAPlane { .. })
     }
 }
 
@@ -196,7 +201,7 @@ impl PlaneClient {
         } else if e.is_builder() {
             self.not_a_plane(&format!("the URL cannot be used: {detail}"))
         } else {
-            PlaneError::Unknown { detail }
+            PlaneError::Dropped { detail }
         }
     }
 }

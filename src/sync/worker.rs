@@ -151,6 +151,7 @@ impl Sync {
                 }
             }
             let outcome = { self.inner.engine.lock().await.step().await };
+            let idle = matches!(outcome, Ok(Step::Idle));
             let wait = match outcome {
                 Ok(Step::Progress) => {
                     delivered += 1;
@@ -176,13 +177,18 @@ impl Sync {
                     wait
                 }
             };
+            // A bounded run never sleeps past its deadline (a budget wait can be minutes).
+            let wait = match drain.flatten() {
+                Some(deadline) => wait.min(deadline.saturating_duration_since(Instant::now())),
+                None => wait,
+            };
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
                 _ = self.inner.kick.notified() => {}
                 _ = stop.changed() => {}
                 // A local write ends an idle wait at once; it does not cut a backoff short (an
                 // offline plane is not asked again for every word said).
-                _ = writes.changed(), if wait == WATCHDOG => {}
+                _ = writes.changed(), if idle => {}
             }
         }
     }
@@ -210,7 +216,9 @@ impl Sync {
     fn failed(&self, e: &SyncError, flags: &mut Flags, backoff: &mut Backoff) -> Duration {
         let now = self.inner.clock.now();
         let (kind, wait, limited_until) = match e {
-            SyncError::Plane(PlaneError::Unreachable { .. }) => ("offline", backoff.next(), None),
+            SyncError::Plane(PlaneError::Unreachable { .. } | PlaneError::Dropped { .. }) => {
+                ("offline", backoff.next(), None)
+            }
             SyncError::Plane(PlaneError::Busy { retry_after, .. }) => {
                 let wait = backoff.next().max(Duration::from_secs(retry_after.unwrap_or(0)));
                 ("busy", wait, Some(now + chrono::Duration::from_std(wait).unwrap_or_default()))

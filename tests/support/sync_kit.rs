@@ -40,31 +40,12 @@ impl Plane {
         let grant = fake_grant::start("plane-minted-deepgram-token", 200).await;
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("settings.yaml"), settings).unwrap();
-        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_companion"));
-        cmd.args(["serve", "--port", "0"])
-            .args(extra)
-            .env("COMPANION_DATA_DIR", dir.path())
-            .env("COMPANION_API_TOKEN", PLANE_TOKEN)
-            .env("DEEPGRAM_API_KEY", fake_grant::KEY)
-            .env("COMPANION_DEEPGRAM_API_URL", &grant.url)
-            .env_remove("COMPANION_SYNC_URL")
-            .env_remove("COMPANION_SYNC_TOKEN")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .kill_on_drop(true);
-        let mut child = cmd.spawn().expect("companion serve did not start");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let url = tokio::time::timeout(Duration::from_secs(30), async {
-            while let Some(line) = lines.next_line().await.unwrap() {
-                if let Some(url) = line.strip_prefix("Listening on ") {
-                    return url.trim().to_string();
-                }
-            }
-            panic!("companion serve exited before listening")
-        })
-        .await
-        .expect("companion serve did not listen");
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let env = [
+            ("COMPANION_API_TOKEN", PLANE_TOKEN),
+            ("DEEPGRAM_API_KEY", fake_grant::KEY),
+            ("COMPANION_DEEPGRAM_API_URL", grant.url.as_str()),
+        ];
+        let (url, child) = serve(dir.path(), extra, &env).await;
         let addr = url.trim_start_matches("http://").parse().unwrap();
         Plane { dir, url, addr, grant, child }
     }
@@ -78,6 +59,37 @@ impl Plane {
         let _ = self.child.start_kill();
         let _ = self.child.wait().await;
     }
+}
+
+/// `companion serve --port 0` on `dir` with `env`; returns its URL once it listens.
+pub async fn serve(dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> (String, tokio::process::Child) {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_companion"));
+    cmd.args(["serve", "--port", "0"])
+        .args(extra)
+        .env("COMPANION_DATA_DIR", dir)
+        .env_remove("COMPANION_SYNC_URL")
+        .env_remove("COMPANION_SYNC_TOKEN")
+        .env_remove("DEEPGRAM_API_KEY")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .kill_on_drop(true);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("companion serve did not start");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(url) = line.strip_prefix("Listening on ") {
+                return url.trim().to_string();
+            }
+        }
+        panic!("companion serve exited before listening")
+    })
+    .await
+    .expect("companion serve did not listen");
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (url, child)
 }
 
 /// A data dir for "this computer", with generous limits.

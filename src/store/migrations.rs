@@ -27,4 +27,47 @@ mod tests {
         let steps: Vec<_> = super::STEPS.iter().map(|s| super::M::up(s)).collect();
         super::Migrations::new(steps).validate().unwrap();
     }
+
+    /// History written before the sync existed is owed to the plane too, in the order it
+    /// happened: each conversation's creation, its messages and calls as they came, its close.
+    #[test]
+    fn history_from_before_the_outbox_is_queued_in_order() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        let steps: Vec<_> = super::STEPS.iter().map(|s| super::M::up(s)).collect();
+        let migrations = super::Migrations::new(steps);
+        migrations.to_version(&mut conn, 2).unwrap();
+        conn.execute_batch(
+            "INSERT INTO users (id, created_at, updated_at) VALUES ('u', 't', 't');
+             INSERT INTO conversations (id, user_id, status, started_at) VALUES
+               ('c2', 'u', 'open', '2026-01-02T00:00:00.000Z'),
+               ('c1', 'u', 'closed', '2026-01-01T00:00:00.000Z');
+             INSERT INTO messages (id, conversation_id, seq, role, content, created_at) VALUES
+               ('m2', 'c1', 2, 'assistant', 'b', '2026-01-01T00:00:02.000Z'),
+               ('m1', 'c1', 1, 'user', 'a', '2026-01-01T00:00:01.000Z'),
+               ('m3', 'c2', 1, 'user', 'c', '2026-01-02T00:00:01.000Z');
+             INSERT INTO function_calls (id, conversation_id, name, arguments, status, result, created_at, updated_at)
+               VALUES ('f1', 'c1', 'create_task', '{}', 'executed', 'ok', '2026-01-01T00:00:01.500Z', 't'),
+                      ('f0', NULL, 'create_task', '{}', 'executed', 'ok', '2026-01-01T00:00:01.500Z', 't');",
+        )
+        .unwrap();
+        migrations.to_latest(&mut conn).unwrap();
+        let mut st = conn.prepare("SELECT kind || ':' || ref FROM sync_outbox ORDER BY id").unwrap();
+        let order: Vec<String> = st.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+        assert_eq!(
+            order,
+            ["open:c1", "message:m1", "intent:f1", "message:m2", "close:c1", "open:c2", "message:m3"]
+        );
+        let keys: i64 =
+            conn.query_row("SELECT count(DISTINCT idem_key) FROM sync_outbox", [], |r| r.get(0)).unwrap();
+        assert_eq!(keys, 7, "one key per item");
+        // From now on the triggers keep the outbox in step with every write.
+        conn.execute_batch(
+            "INSERT INTO messages (id, conversation_id, seq, role, content, created_at)
+               VALUES ('m4', 'c2', 2, 'assistant', 'd', 't');
+             UPDATE conversations SET status = 'interrupted' WHERE id = 'c2';",
+        )
+        .unwrap();
+        let tail: Vec<String> = st.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).skip(7).collect();
+        assert_eq!(tail, ["message:m4", "close:c2"]);
+    }
 }

@@ -20,7 +20,7 @@ impl Service {
     fn local_user(&self) -> Result<(String, chrono_tz::Tz), ApiError> {
         let s = self.settings();
         let now = self.clock().now();
-        let user = self.store().write(|tx| super::service::local_user_row(tx, &s, now))?;
+        let user = self.store().write(|tx| super::checks::local_user_row(tx, &s, now))?;
         let tz = Actor::tz_of(&user);
         Ok((user.id, tz))
     }

@@ -2,6 +2,7 @@
 //! callable in-process (`Service`) and over HTTP on 127.0.0.1 (`http`).
 
 pub mod api_token;
+mod checks;
 mod error;
 pub mod host_lock;
 pub mod http;
@@ -9,6 +10,7 @@ pub mod idempotency;
 mod limits;
 mod manage;
 pub mod openapi;
+mod records;
 mod replay;
 mod review;
 pub mod schemas;

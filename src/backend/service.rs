@@ -2,6 +2,7 @@
 //! server is a thin layer over it. Store work is synchronous (SQLite, one writer); only token
 //! minting talks to the network.
 
+use super::checks::{check_user_id, closed, local_user_row, require_open};
 use super::idempotency::{self, Keyed, SessionAnswer};
 use super::schemas::*;
 use super::setup::conversation_setup;
@@ -11,7 +12,7 @@ use crate::config::catalog::Catalog;
 use crate::config::secret::Secret;
 use crate::config::Settings;
 use crate::intents::{self, Actor, CancelOutcome, IntentCall};
-use crate::store::{conversations, messages, metrics, remote, users, ConversationStatus, Store, UserRow};
+use crate::store::{conversations, messages, remote, users, ConversationStatus, Store, UserRow};
 use crate::time::Clock;
 use crate::voice::ConversationSetup;
 use std::sync::{Arc, RwLock};
@@ -285,38 +286,6 @@ impl Service {
         Ok(SessionClosed { session_id: id.to_string(), status: status.as_str().into(), message_count: count })
     }
 
-    pub fn set_provider_request_id(&self, session_id: &str, request_id: &str) -> Result<(), ApiError> {
-        self.conversation(session_id)?;
-        self.inner.store.write(|tx| conversations::set_provider_request_id(tx, session_id, request_id))?;
-        Ok(())
-    }
-
-    pub fn record_turn_metrics(
-        &self,
-        session_id: &str,
-        turn: i64,
-        figures: &serde_json::Value,
-    ) -> Result<(), ApiError> {
-        let now = self.inner.clock.now();
-        self.conversation(session_id)?;
-        Ok(self.inner.store.write(|tx| metrics::record_turn(tx, session_id, turn, figures, now))?)
-    }
-
-    pub fn record_session_stats(&self, session_id: &str, stats: &serde_json::Value) -> Result<(), ApiError> {
-        let now = self.inner.clock.now();
-        self.conversation(session_id)?;
-        Ok(self.inner.store.write(|tx| metrics::set_session_stats(tx, session_id, stats, now))?)
-    }
-
-    /// Conversations left open by a process that died are marked interrupted. Only the process
-    /// holding the data dir's host lock may call this (see `host_lock`).
-    pub fn sweep_interrupted(&self) -> Result<usize, ApiError> {
-        let now = self.inner.clock.now();
-        Ok(self.inner.store.write(|tx| {
-            conversations::interrupt_all_open(tx, "the app stopped while the session was open", now)
-        })?)
-    }
-
     pub(super) fn conversation(&self, id: &str) -> Result<conversations::ConversationRow, ApiError> {
         self.inner
             .store
@@ -332,38 +301,4 @@ impl Service {
             timezone: s.user.timezone,
         }))
     }
-}
-
-fn require_open(tx: &rusqlite::Connection, id: &str) -> Result<conversations::ConversationRow, ApiError> {
-    let conv = conversations::get_conversation(tx, id)?.ok_or_else(|| ApiError::unknown_session(id))?;
-    if conv.status != ConversationStatus::Open {
-        return Err(closed(id, conv.status));
-    }
-    Ok(conv)
-}
-
-fn closed(id: &str, status: ConversationStatus) -> ApiError {
-    ApiError::Conflict(format!("Session {id} is {}; start a new session", status.as_str()))
-}
-
-fn check_user_id(raw: &str) -> Result<String, ApiError> {
-    let id = raw.trim();
-    if id.is_empty() {
-        return Err(ApiError::Invalid("user_id must not be empty".into()));
-    }
-    if id.len() > 128 || id.chars().any(char::is_control) {
-        return Err(ApiError::Invalid("user_id must be at most 128 printable characters".into()));
-    }
-    Ok(id.to_string())
-}
-
-/// The local user's row, brought in line with the settings (the source of truth for their name
-/// and timezone, which the user may change at any time).
-pub(super) fn local_user_row(
-    tx: &rusqlite::Connection,
-    settings: &Settings,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<UserRow, crate::store::StoreError> {
-    let u = &settings.user;
-    users::upsert_profile(tx, &u.id, &u.display_name, &u.timezone, now)
 }

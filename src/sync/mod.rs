@@ -7,6 +7,7 @@
 //! status), `client` speaks the plane's routes and sorts its answers, `reconcile` settles an
 //! unknown outcome by reading the plane's copy, `status` tells the user where things stand.
 
+mod backoff;
 pub mod client;
 mod engine;
 mod lock;

@@ -3,6 +3,7 @@
 //! jitter after a failure — forever, honouring the plane's Retry-After. Every outcome lands in
 //! the store's sync state so the status tells the truth to any process.
 
+use super::backoff::Backoff;
 use super::client::{PlaneClient, PlaneError, TokenSource};
 use super::engine::{Engine, Step};
 use super::status::{self, SyncStatus};
@@ -17,8 +18,6 @@ use tokio::sync::{watch, Mutex, Notify};
 /// Even with no local write, the worker looks again this often (writes of other processes,
 /// a Retry-After that ran out, a plane that came back).
 const WATCHDOG: Duration = Duration::from_secs(2);
-const BACKOFF_FIRST: Duration = Duration::from_millis(500);
-const BACKOFF_MAX: Duration = Duration::from_secs(60);
 
 /// The sync of one data dir in this process. Cheap to clone.
 #[derive(Clone)]
@@ -289,58 +288,5 @@ impl Flags {
             remote::set_state(tx, status::LAST_ERROR_KIND, None)
         });
         *self = Flags { first_clear_done: true, ..Flags::default() };
-    }
-}
-
-/// Exponential backoff with jitter (each wait between half and all of the current step), so
-/// many clients that failed together do not come back together.
-struct Backoff {
-    step: Duration,
-    seed: u64,
-}
-
-impl Backoff {
-    fn new() -> Self {
-        let seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(1)
-            ^ u64::from(std::process::id()).rotate_left(32);
-        Backoff { step: BACKOFF_FIRST, seed: seed | 1 }
-    }
-
-    fn reset(&mut self) {
-        self.step = BACKOFF_FIRST;
-    }
-
-    fn next(&mut self) -> Duration {
-        // xorshift64: enough randomness for spreading retries.
-        self.seed ^= self.seed << 13;
-        self.seed ^= self.seed >> 7;
-        self.seed ^= self.seed << 17;
-        let half = self.step / 2;
-        let wait = half + half.mul_f64((self.seed % 1000) as f64 / 1000.0);
-        self.step = (self.step * 2).min(BACKOFF_MAX);
-        wait
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_grows_with_jitter_and_stops_growing() {
-        let mut b = Backoff::new();
-        let first = b.next();
-        assert!(first >= BACKOFF_FIRST / 2 && first <= BACKOFF_FIRST, "{first:?}");
-        for _ in 0..20 {
-            let w = b.next();
-            assert!(w <= BACKOFF_MAX, "{w:?}");
-        }
-        let late = b.next();
-        assert!(late >= BACKOFF_MAX / 2, "{late:?}");
-        b.reset();
-        assert!(b.next() <= BACKOFF_FIRST);
     }
 }

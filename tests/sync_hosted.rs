@@ -128,3 +128,35 @@ async fn a_plane_that_refuses_a_new_session_says_when_to_retry() {
     assert_eq!(agent.log().connections, 0, "no agent without a session");
     plane.stop().await;
 }
+
+/// Not hosted (a Deepgram key is set), but background sync on: the conversation `talk` had
+/// reaches the plane before the process exits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn talk_with_background_sync_delivers_before_it_exits() {
+    let plane = Plane::start_with(&[], &plane_settings()).await;
+    let grant = support::fake_grant::start(support::session_kit::TOKEN, 200).await;
+    let agent = FakeAgent::start(FakeConfig::new(support::session_kit::TOKEN, script())).await;
+    let work = tempfile::tempdir().unwrap();
+    let local = tempfile::tempdir().unwrap();
+    let settings = format!("sync:\n  enabled: true\n  url: {}\n  mode: background\n", plane.url);
+    std::fs::write(local.path().join("settings.yaml"), settings).unwrap();
+    let wav = speech::make(work.path(), &[(1.5, "Add water the plants tomorrow at nine")], 0.5);
+    let out = work.path().join("out.wav");
+    let agent_url = agent.url();
+    let run = companion(
+        local.path(),
+        &[
+            ("DEEPGRAM_API_KEY", support::fake_grant::KEY),
+            ("COMPANION_DEEPGRAM_API_URL", grant.url.as_str()),
+            ("COMPANION_DEEPGRAM_AGENT_URL", agent_url.as_str()),
+            ("COMPANION_SYNC_TOKEN", PLANE_TOKEN),
+        ],
+        &["talk", "--input", wav.to_str().unwrap(), "--output", out.to_str().unwrap(), "--json"],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    // This computer's settings opened the agent, not the plane's.
+    assert_eq!(agent.log().settings[0]["agent"]["greeting"], "Hey! What can I help you with today?");
+    assert_plane_holds_exactly(local.path(), &plane);
+    plane.stop().await;
+}

@@ -3,10 +3,11 @@
 //! registers it.
 
 use companion::backend::{SessionDetail, TaskInput};
-use companion::config::Settings;
+use companion::config::{Settings, SyncMode};
 use companion::desktop::{App, AppStatus, Devices, Exported, KeyName, TalkMode};
 use companion::export::Format;
 use companion::store::{ConversationRow, GoalRow, SearchHit, TaskRow};
+use companion::sync::SyncStatus;
 use std::sync::Arc;
 use tauri::State;
 
@@ -180,4 +181,60 @@ pub async fn clear_api_key(app: AppState<'_>, name: KeyName) -> Res<AppStatus> {
 #[tauri::command]
 pub async fn list_devices(app: AppState<'_>) -> Res<Devices> {
     Ok(app.devices())
+}
+
+#[tauri::command]
+pub async fn sync_status(app: AppState<'_>) -> Res<SyncStatus> {
+    app.sync_status().map_err(err)
+}
+
+#[tauri::command]
+pub async fn sync_now(app: AppState<'_>) -> Res<()> {
+    app.sync_now().await.map_err(err)
+}
+
+#[tauri::command]
+pub async fn set_sync_settings(
+    app: AppState<'_>,
+    url: String,
+    user_id: String,
+    enabled: bool,
+    mode: SyncMode,
+) -> Res<SyncStatus> {
+    app.set_sync_settings(&url, &user_id, enabled, mode).await.map_err(err)
+}
+
+#[tauri::command]
+pub async fn enable_sync(app: AppState<'_>, send_history: bool) -> Res<SyncStatus> {
+    app.enable_sync(send_history).await.map_err(err)
+}
+
+#[tauri::command]
+pub async fn save_sync_token(app: AppState<'_>, token: String) -> Res<AppStatus> {
+    app.save_sync_token(&token).map_err(err)
+}
+
+#[tauri::command]
+pub async fn clear_sync_token(app: AppState<'_>) -> Res<AppStatus> {
+    app.clear_sync_token().map_err(err)
+}
+
+#[tauri::command]
+pub async fn sync_retry(app: AppState<'_>, id: Option<i64>) -> Res<SyncStatus> {
+    app.sync_retry(id).map_err(err)
+}
+
+#[tauri::command]
+pub async fn sync_discard(app: AppState<'_>, id: i64) -> Res<SyncStatus> {
+    app.sync_discard(id).map_err(err)
+}
+
+#[tauri::command]
+pub async fn sync_retry_session(app: AppState<'_>, conversation_id: String) -> Res<SyncStatus> {
+    app.sync_retry_session(&conversation_id).map_err(err)
+}
+
+#[tauri::command]
+pub async fn sync_discard_session(app: AppState<'_>, conversation_id: String) -> Res<SyncStatus> {
+    app.sync_discard_session(&conversation_id).map_err(err)
 }

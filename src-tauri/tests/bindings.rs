@@ -12,6 +12,8 @@ use companion::session::{SessionEnd, SessionEvent, SessionState, SessionStats, T
 use companion::store::{
     CallStatus, ConversationRow, ConversationStatus, GoalRow, MessageRow, SearchHit, TaskRow, TaskStatus,
 };
+use companion::sync::status::{LostSession, QuarantinedItem};
+use companion::sync::{SyncState, SyncStatus};
 use ts_rs::{Config, TS};
 
 use flux_desktop::command_table as table;
@@ -42,9 +44,11 @@ fn generate() -> String {
         SessionDetail, SearchHit, TaskStatus, TaskRow, GoalRow, companion::config::Settings,
         companion::config::UserSettings, companion::config::AgentSettings, companion::config::ProviderChoice,
         companion::config::DeepgramSettings, companion::config::OpenAiSettings,
-        companion::config::AudioSettings, companion::config::EchoSetting, companion::config::Limits, companion::audio::Direction,
+        companion::config::AudioSettings, companion::config::EchoSetting, companion::config::Limits,
+        companion::config::SyncSettings, companion::config::SyncMode, companion::audio::Direction,
         companion::audio::DeviceInfo, Devices, Format, Exported, companion::agent::AgentStartedLatency,
         companion::agent::LatencyReport, TurnMetrics, SessionStats, SessionEnd, SessionEvent,
+        companion::store::outbox::ItemKind, QuarantinedItem, LostSession, SyncState, SyncStatus,
     ));
     out.push_str(
         "// The names the UI uses.\n\
@@ -66,7 +70,7 @@ fn generate() -> String {
     }
     out.push_str(
         "};\n\n\
-         export const events = {\n  sessionEvent: \"session-event\",\n  appStatus: \"app-status\",\n} as const;\n",
+         export const events = {\n  sessionEvent: \"session-event\",\n  appStatus: \"app-status\",\n  syncStatus: \"sync-status\",\n} as const;\n",
     );
     out
 }

@@ -172,6 +172,49 @@ fn review_without_a_network() {
     assert!(devices["inputs"].is_array() && devices["outputs"].is_array());
 }
 
+#[test]
+fn sync_is_set_up_through_the_commands_and_the_token_never_comes_back() {
+    std::env::remove_var("COMPANION_SYNC_URL");
+    std::env::remove_var("COMPANION_SYNC_TOKEN");
+    let s = shell();
+    let st = s.call("sync_status", json!({})).unwrap();
+    assert_eq!((st["state"].clone(), st["configured"].clone()), (json!("not_configured"), json!(false)));
+    let err = s.call("sync_now", json!({})).unwrap_err();
+    assert!(err.contains("not set up"), "{err}");
+    let err = s
+        .call(
+            "set_sync_settings",
+            json!({"url": "plane.example", "userId": "", "enabled": true, "mode": "auto"}),
+        )
+        .unwrap_err();
+    assert!(err.contains("https://"), "{err}");
+
+    let token = "sync-token-0123456789-beef";
+    let st = s.call("save_sync_token", json!({"token": token})).unwrap();
+    assert_eq!((st["has_sync_token"].clone(), st["sync_token_hint"].clone()), (json!(true), json!("…beef")));
+    assert!(!st.to_string().contains(token));
+
+    // Nothing listens on port 9: the plane is set up, and off until asked.
+    let st = s
+        .call(
+            "set_sync_settings",
+            json!({"url": "http://127.0.0.1:9", "userId": "ana", "enabled": false, "mode": "hosted"}),
+        )
+        .unwrap();
+    assert_eq!((st["configured"].clone(), st["enabled"].clone()), (json!(true), json!(false)));
+    let saved = s.call("get_settings", json!({})).unwrap();
+    assert_eq!(saved["sync"]["user_id"], "ana");
+    assert_eq!(saved["sync"]["mode"], "hosted");
+    assert!(!saved.to_string().contains(token), "the token is not a setting");
+    let err = s.call("sync_discard", json!({"id": 41})).unwrap_err();
+    assert!(err.contains("no item 41"), "{err}");
+    let st = s.call("clear_sync_token", json!({})).unwrap();
+    assert_eq!(st["has_sync_token"], false);
+    assert!(s.events.lock().unwrap().iter().any(|e| matches!(e, AppEvent::Sync(_))), "the status is pushed");
+    let all = format!("{:?}", s.events.lock().unwrap());
+    assert!(!all.contains(token));
+}
+
 /// Every command of the bindings table is registered and accepts exactly the table's argument
 /// names: a wrong name would fail with "missing required key".
 #[test]
@@ -190,6 +233,7 @@ fn every_command_in_the_table_accepts_its_arguments() {
                 "ExportFormat" => json!("md"),
                 "GoalStatus" => json!("done"),
                 "KeyName" => json!("openai"),
+                "SyncMode" => json!("auto"),
                 "Settings" => s.call("get_settings", json!({})).unwrap(),
                 _ => json!("x"),
             };

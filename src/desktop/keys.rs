@@ -152,12 +152,14 @@ impl App {
     pub fn set_api_key(&self, name: KeyName, raw: &str) -> Result<AppStatus, DesktopError> {
         let key = validate(name, raw).map_err(DesktopError::Invalid)?;
         self.keys.set(name, &key)?;
+        self.key_changed(name);
         self.announce();
         Ok(self.status())
     }
 
     pub fn clear_api_key(&self, name: KeyName) -> Result<AppStatus, DesktopError> {
         self.keys.clear(name)?;
+        self.key_changed(name);
         self.announce();
         Ok(self.status())
     }

@@ -5,6 +5,8 @@
 mod gate;
 mod keychain;
 pub mod keys;
+mod sync;
+mod sync_worker;
 mod talk;
 
 pub use gate::{Gate, TalkMode};
@@ -58,6 +60,8 @@ impl From<LaunchError> for DesktopError {
 pub enum AppEvent {
     Session(SessionEvent),
     Status(AppStatus),
+    /// Where delivery to the hosted plane stands, whenever it changed.
+    Sync(crate::sync::SyncStatus),
 }
 
 pub type Notify = Arc<dyn Fn(AppEvent) + Send + Sync>;
@@ -86,6 +90,10 @@ pub struct AppStatus {
     pub openai_key_hint: Option<String>,
     /// Why the OpenAI key could not be read from the keychain, if it could not.
     pub openai_key_error: Option<String>,
+    /// The hosted plane's token is saved (or in COMPANION_SYNC_TOKEN); only its hint is shown.
+    pub has_sync_token: bool,
+    pub sync_token_hint: Option<String>,
+    pub sync_token_error: Option<String>,
     pub has_microphone: bool,
     pub microphone_error: Option<String>,
     pub talking: bool,
@@ -120,6 +128,7 @@ pub struct App {
     talk: Mutex<talk::Talk>,
     /// The last microphone probe: found, or why not.
     microphone: Mutex<Option<Microphone>>,
+    sync: sync_worker::SyncCtl,
     _host: Option<HostLock>,
 }
 
@@ -128,9 +137,11 @@ impl App {
     /// interrupted (only if no other process hosts sessions here).
     pub fn open(data_dir: &Path, keys: Arc<dyn KeyStore>, notify: Notify) -> Result<App, DesktopError> {
         let opened = launch::open_dir(data_dir, keys::deepgram_source(keys.clone()), Role::Host)?;
+        let (dir, service) = (opened.data_dir.clone(), opened.service.clone());
         Ok(App {
             data_dir: opened.data_dir,
             service: opened.service,
+            sync: sync_worker::SyncCtl::new(service, keys.clone(), dir, notify.clone()),
             keys,
             notify,
             talk: Mutex::new(talk::Talk::default()),
@@ -164,6 +175,7 @@ impl App {
     fn status_with(&self, (has_microphone, microphone_error): Microphone) -> AppStatus {
         let deepgram = KeyState::read(self.keys.as_ref(), KeyName::Deepgram);
         let openai = KeyState::read(self.keys.as_ref(), KeyName::Openai);
+        let sync_token = sync::token_state(self);
         let (has_deepgram, has_openai) = (deepgram.key.is_some(), openai.key.is_some());
         let local_error = self.local_models().err().map(|e| e.to_string());
         let kind = launch::choose_provider(&self.service.settings(), has_deepgram, has_openai).ok();
@@ -185,6 +197,9 @@ impl App {
             has_openai_key: has_openai,
             openai_key_hint: openai.hint(),
             openai_key_error: openai.error,
+            has_sync_token: sync_token.key.is_some(),
+            sync_token_hint: sync_token.hint(),
+            sync_token_error: sync_token.error,
             has_microphone,
             microphone_error,
             talking: t.is_running(),
@@ -223,8 +238,9 @@ impl App {
         s.validate().map_err(DesktopError::Invalid)?;
         s.save(&self.data_dir)?;
         self.service.set_settings(s.clone());
-        // `can_talk` follows `agent.provider`.
+        // `can_talk` follows `agent.provider`; the sync worker follows `sync`.
         self.announce();
+        self.sync.spawn_apply();
         Ok(s)
     }
 

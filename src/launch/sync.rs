@@ -48,6 +48,7 @@ impl TokenSource for SyncToken {
 /// A running background delivery; dropping it stops the worker.
 pub struct Background {
     pub sync: Sync,
+    task: Option<tokio::task::JoinHandle<()>>,
     /// `None` when another process delivers this data dir (then this one does not).
     lock: Option<SyncLock>,
     store: Arc<Store>,
@@ -68,6 +69,19 @@ impl Background {
 
     pub fn delivers(&self) -> bool {
         self.lock.is_some()
+    }
+
+    /// Stops the worker and waits (up to `grace`) for its request in flight to end before the
+    /// sync lock is released: another worker started right after must not send beside it.
+    /// Past `grace` the task is cancelled, which the engine survives like a killed process.
+    pub async fn shutdown(mut self, grace: std::time::Duration) {
+        self.sync.stop();
+        if let Some(mut task) = self.task.take() {
+            if tokio::time::timeout(grace, &mut task).await.is_err() {
+                task.abort();
+                let _ = task.await;
+            }
+        }
     }
 }
 
@@ -102,8 +116,8 @@ pub fn start_background(
         }
     };
     let sync = Sync::new(store.clone(), &config, token, Clock::System);
-    sync.spawn(rt);
-    Some(Background { sync, lock: Some(lock), store })
+    let task = sync.spawn(rt);
+    Some(Background { sync, task: Some(task), lock: Some(lock), store })
 }
 
 /// For hosted mode: the sync of this data dir, delivering from this process unless another one
@@ -117,10 +131,8 @@ pub fn start_for_hosted(
 ) -> Background {
     let lock = SyncLock::try_acquire(data_dir).ok().flatten();
     let sync = Sync::new(store.clone(), config, token, Clock::System);
-    if lock.is_some() {
-        sync.spawn(rt);
-    }
-    Background { sync, lock, store }
+    let task = lock.is_some().then(|| sync.spawn(rt));
+    Background { sync, task, lock, store }
 }
 
 /// Whether conversations should start on the hosted plane: `sync.mode: hosted` with a plane

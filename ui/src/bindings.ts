@@ -9,7 +9,7 @@ export type SessionState = "connecting" | "listening" | "user_speaking" | "think
 
 export type TalkMode = "hands_free" | "push_to_talk";
 
-export type KeyName = "deepgram" | "openai";
+export type KeyName = "deepgram" | "openai" | "sync";
 
 export type AppStatus = { has_key: boolean, can_talk: boolean, 
 /**
@@ -31,7 +31,11 @@ key_error: string | null, has_openai_key: boolean, openai_key_hint: string | nul
 /**
  * Why the OpenAI key could not be read from the keychain, if it could not.
  */
-openai_key_error: string | null, has_microphone: boolean, microphone_error: string | null, talking: boolean, session_id: string | null, state: SessionState | null, mode: TalkMode, muted: boolean, data_dir: string, version: string, };
+openai_key_error: string | null, 
+/**
+ * The hosted plane's token is saved (or in COMPANION_SYNC_TOKEN); only its hint is shown.
+ */
+has_sync_token: boolean, sync_token_hint: string | null, sync_token_error: string | null, has_microphone: boolean, microphone_error: string | null, talking: boolean, session_id: string | null, state: SessionState | null, mode: TalkMode, muted: boolean, data_dir: string, version: string, };
 
 export type ConversationStatus = "open" | "closed" | "interrupted";
 
@@ -69,7 +73,7 @@ scheduled_at: string, duration_minutes: number | null, status: TaskStatus, compl
 
 export type GoalRow = { id: string, user_id: string, statement: string, timeline: string, status: GoalStatus, created_at: string, };
 
-export type Settings = { user: UserSettings, agent: AgentSettings, deepgram: DeepgramSettings, openai: OpenAiSettings, audio: AudioSettings, limits: Limits, };
+export type Settings = { user: UserSettings, agent: AgentSettings, deepgram: DeepgramSettings, openai: OpenAiSettings, audio: AudioSettings, limits: Limits, sync: SyncSettings, };
 
 export type UserSettings = { id: string, display_name: string, timezone: string, };
 
@@ -90,6 +94,26 @@ input_device: string, output_device: string, echo: EchoSetting, };
 export type EchoSetting = "cancel" | "half_duplex" | "off";
 
 export type Limits = { sessions_per_10_minutes: number, sessions_per_day: number, open_sessions_per_user: number, };
+
+export type SyncSettings = { 
+/**
+ * Deliver in the background while the app, `talk` or `serve` runs.
+ */
+enabled: boolean, 
+/**
+ * The plane's base URL (`COMPANION_SYNC_URL` overrides it); empty: no plane.
+ */
+url: string, 
+/**
+ * The user id on the plane; empty: `user.id`.
+ */
+user_id: string, mode: SyncMode, 
+/**
+ * The plane's limits on new sessions, which the client never exceeds.
+ */
+sessions_per_10_minutes: number, sessions_per_day: number, };
+
+export type SyncMode = "auto" | "hosted" | "background";
 
 export type Direction = "input" | "output";
 
@@ -142,6 +166,20 @@ export type SessionEnd = { "kind": "completed" } | { "kind": "stopped" } | { "ki
 
 export type SessionEvent = { "event": "started", session_id: string, request_id: string, } | { "event": "state", state: SessionState, } | { "event": "transcript", role: string, content: string, typed: boolean, } | { "event": "function_call", id: string, name: string, arguments: string, } | { "event": "function_result", id: string, name: string, content: string, ok: boolean, } | { "event": "function_cancelled", id: string, name: string, } | { "event": "level", dbfs: number, } | { "event": "turn_metrics", metrics: TurnMetrics, } | { "event": "session_stats", stats: SessionStats, } | { "event": "warning", code: string, description: string, } | { "event": "error", code: string, description: string, } | { "event": "reconnecting", attempt: number, reason: string, } | { "event": "ended", outcome: SessionEnd, };
 
+export type ItemKind = "open" | "message" | "intent" | "close";
+
+export type QuarantinedItem = { id: number, conversation_id: string, kind: ItemKind, reason: string, at: string, };
+
+export type LostSession = { conversation_id: string, detail: string, at: string, };
+
+export type SyncState = "not_configured" | "off" | "synced" | "pending" | "offline" | "needs_sign_in" | "rate_limited" | "blocked";
+
+export type SyncStatus = { state: SyncState, configured: boolean, enabled: boolean, pending_sessions: number, pending_messages: number, pending_intents: number, pending_items: number, quarantined: Array<QuarantinedItem>, lost_sessions: Array<LostSession>, last_success: string | null, last_error: string | null, needs_sign_in: boolean, rate_limited_until: string | null, 
+/**
+ * A session the plane may hold open for us that we cannot name (see the engine).
+ */
+orphan: string | null, };
+
 // The names the UI uses.
 export type Conversation = ConversationRow;
 export type Message = MessageRow;
@@ -182,9 +220,20 @@ export const commands = {
   setApiKey: (name: KeyName, key: string) => invoke<AppStatus>("set_api_key", { name, key }),
   clearApiKey: (name: KeyName) => invoke<AppStatus>("clear_api_key", { name }),
   listDevices: () => invoke<Devices>("list_devices"),
+  syncStatus: () => invoke<SyncStatus>("sync_status"),
+  syncNow: () => invoke<null>("sync_now"),
+  setSyncSettings: (url: string, userId: string, enabled: boolean, mode: SyncMode) => invoke<SyncStatus>("set_sync_settings", { url, userId, enabled, mode }),
+  enableSync: (sendHistory: boolean) => invoke<SyncStatus>("enable_sync", { sendHistory }),
+  saveSyncToken: (token: string) => invoke<AppStatus>("save_sync_token", { token }),
+  clearSyncToken: () => invoke<AppStatus>("clear_sync_token"),
+  syncRetry: (id: number | null) => invoke<SyncStatus>("sync_retry", { id }),
+  syncDiscard: (id: number) => invoke<SyncStatus>("sync_discard", { id }),
+  syncRetrySession: (conversationId: string) => invoke<SyncStatus>("sync_retry_session", { conversationId }),
+  syncDiscardSession: (conversationId: string) => invoke<SyncStatus>("sync_discard_session", { conversationId }),
 };
 
 export const events = {
   sessionEvent: "session-event",
   appStatus: "app-status",
+  syncStatus: "sync-status",
 } as const;

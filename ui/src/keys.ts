@@ -5,17 +5,23 @@ import type { AppStatus, KeyName } from "./bindings";
 import { attempt, confirmDialog, errText, h, toast } from "./dom";
 import { status } from "./store";
 
-const LABEL: Record<KeyName, string> = { deepgram: "Deepgram", openai: "OpenAI" };
+const LABEL: Record<KeyName, string> = { deepgram: "Deepgram", openai: "OpenAI", sync: "Sync" };
 const PLACEHOLDER: Record<KeyName, string> = {
   deepgram: "Paste your Deepgram API key",
   openai: "Paste your OpenAI API key (sk-…)",
+  sync: "Paste the hosted plane's token",
 };
 
 /** One key as the status reports it: set (with its hint), or why the keychain could not be read. */
 export function keyState(st: AppStatus, name: KeyName): { set: boolean; hint: string | null; error: string | null } {
-  return name === "deepgram"
-    ? { set: st.has_key, hint: st.key_hint, error: st.key_error }
-    : { set: st.has_openai_key, hint: st.openai_key_hint, error: st.openai_key_error };
+  switch (name) {
+    case "deepgram":
+      return { set: st.has_key, hint: st.key_hint, error: st.key_error };
+    case "openai":
+      return { set: st.has_openai_key, hint: st.openai_key_hint, error: st.openai_key_error };
+    case "sync":
+      return { set: st.has_sync_token, hint: st.sync_token_hint, error: st.sync_token_error };
+  }
 }
 
 export interface KeyFormOptions {

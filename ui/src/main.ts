@@ -5,7 +5,8 @@ import { clear, errText, h, toast, toastHost } from "./dom";
 import { mountReview } from "./review";
 import { mountOnboarding } from "./onboarding";
 import { mountSettings } from "./settings";
-import { listenAll, sessionEvents, status } from "./store";
+import { listenAll, sessionEvents, status, syncStatus } from "./store";
+import { mountSyncIndicator } from "./sync";
 import { mountTalk } from "./talk";
 import { mountTasks } from "./tasks";
 
@@ -57,6 +58,11 @@ async function boot() {
       }),
     ),
     sideStatus,
+    mountSyncIndicator(() => {
+      show("settings", false);
+      document.getElementById("sync-form")?.scrollIntoView({ block: "start" });
+      document.getElementById("set-sync-h")?.focus({ preventScroll: true });
+    }),
   );
   const main = h("main", { class: "main-content", id: "content" });
   for (const s of SCREENS) {
@@ -138,6 +144,11 @@ async function boot() {
     status.set(await commands.appStatus());
   } catch (e) {
     toast(`Could not reach the app core: ${errText(e)}`);
+  }
+  try {
+    syncStatus.set(await commands.syncStatus());
+  } catch (e) {
+    toast(`Could not read the sync status: ${errText(e)}`);
   }
   show(current, false);
   document.body.dataset.ready = "true";

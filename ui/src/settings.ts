@@ -1,10 +1,11 @@
 // Settings screen: Deepgram key, devices, speech provider (settings-provider.ts) and OpenAI key,
-// voice and models, persona, name and timezone.
+// voice and models, sync to a hosted plane (settings-sync.ts), persona, name and timezone.
 import { commands } from "./bindings";
 import type { DeviceInfo, Settings } from "./bindings";
 import { attempt, clear, confirmDialog, errText, h } from "./dom";
 import { keyForm, keyStatus } from "./keys";
 import { providerChoice } from "./settings-provider";
+import { mountSyncSettings } from "./settings-sync";
 import { status } from "./store";
 
 export function mountSettings(root: HTMLElement) {
@@ -208,6 +209,11 @@ export function mountSettings(root: HTMLElement) {
     }
   });
 
+  // ---- sync (its own form; what it saves is kept here so "Save settings" does not undo it) ----
+  const syncCard = mountSyncSettings((sync) => {
+    if (settings) settings.sync = sync;
+  });
+
   // ---- persona ----
   const prompt = h("textarea", { id: "persona", rows: "12", spellcheck: "true", "aria-describedby": "persona-help" });
   const promptMsg = h("span", { class: "muted small", id: "persona-saved", role: "status" });
@@ -259,13 +265,14 @@ export function mountSettings(root: HTMLElement) {
     if (st) about.textContent = `Flux Companion ${st.version} · data in ${st.data_dir}`;
   });
 
-  clear(root, h("header", { class: "screen-head" }, h("h1", null, "Settings")), h("div", { class: "stack" }, keySection, form, personaSection, about));
+  clear(root, h("header", { class: "screen-head" }, h("h1", null, "Settings")), h("div", { class: "stack" }, keySection, form, syncCard.el, personaSection, about));
 
   async function load() {
     const s = await attempt(commands.getSettings(), "Could not load settings");
     if (s) {
       settings = s;
       fillForm(s);
+      syncCard.fill(s.sync, s.user.id);
     }
     await loadDevices();
     const p = await attempt(commands.getPrompt(), "Could not load the persona");

@@ -57,7 +57,7 @@ export async function launch() {
 
 /**
  * Opens the harness with the mock configured by `init` (MockInit in src/harness/mock.ts: hasKey,
- * openai, hasMic, microphoneError, empty, localReady, localError).
+ * openai, hasMic, microphoneError, empty, localReady, localError, sync).
  * Returns the page and a list of problems (page errors, console errors, CSP violations).
  */
 export async function openApp(browser, server, init = {}, opts = {}) {

@@ -34,6 +34,7 @@ export function sampleSettings(): Settings {
     openai: { api_url: "https://api.openai.com", model: "gpt-realtime", voice: "marin", transcription_model: "gpt-4o-mini-transcribe" },
     audio: { input_device: "", output_device: "", echo: "cancel" },
     limits: { sessions_per_10_minutes: 5, sessions_per_day: 20, open_sessions_per_user: 1 },
+    sync: { enabled: false, url: "", user_id: "", mode: "auto", sessions_per_10_minutes: 5, sessions_per_day: 20 },
   };
 }
 

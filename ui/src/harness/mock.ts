@@ -7,6 +7,7 @@ import { events } from "../bindings";
 import { DEFAULT_PROMPT, mkTask, sampleDevices, sampleGoals, sampleSessions, sampleSettings, sampleTasks } from "./mock-data";
 import { mockKeys } from "./mock-keys";
 import { localFields, mockProvider } from "./mock-provider";
+import { mockSync, type SyncInit } from "./mock-sync";
 
 export interface MockInit {
   hasKey?: boolean;
@@ -19,6 +20,8 @@ export interface MockInit {
   localReady?: boolean;
   /** The core's reason when they are not installed. */
   localError?: string;
+  /** Sync to a hosted plane: its status, settings and saved token (mock-sync.ts). */
+  sync?: SyncInit;
 }
 
 type Call = { cmd: string; args: Record<string, unknown> };
@@ -40,6 +43,9 @@ export function installMock(init: MockInit = {}) {
     has_openai_key: !!init.openai,
     openai_key_hint: init.openai ? "…c0de" : null,
     openai_key_error: null,
+    has_sync_token: false, // set by mock-sync.ts
+    sync_token_hint: null,
+    sync_token_error: null,
     has_microphone: init.hasMic ?? true,
     microphone_error: init.hasMic === false ? (init.microphoneError ?? "No input device found (ALSA: cannot open default capture device)") : null,
     talking: false,
@@ -63,6 +69,7 @@ export function installMock(init: MockInit = {}) {
   }
   const provider = mockProvider(status, () => settings.agent.provider, pushStatus);
   const keys = mockKeys(status, provider.update, pushStatus);
+  const sync = mockSync(init.sync ?? {}, status, () => settings, pushStatus);
   function conv(s: SessionDetail): Conversation {
     const { messages: _m, function_calls: _f, turn_metrics: _t, stats: _s, ...c } = s;
     return c;
@@ -214,6 +221,7 @@ export function installMock(init: MockInit = {}) {
       return null;
     },
     ...keys.handlers,
+    ...sync.handlers,
     list_devices: () => structuredClone(devices),
   };
 
@@ -256,6 +264,9 @@ export function installMock(init: MockInit = {}) {
     },
     /** Installs (true) or removes (false) the models for talking on this computer, and pushes the status. */
     setLocalReady: provider.setLocalReady,
+    /** The sync status the mock holds; `pushSync(patch)` changes it and emits `sync-status`. */
+    sync: sync.sync,
+    pushSync: sync.pushSync,
     pushStatus: (patch: Partial<AppStatus> = {}) => {
       Object.assign(status, patch);
       return pushStatus();

@@ -2,6 +2,7 @@
 //! turns these methods into commands and forwards `AppEvent`s to the window, so the behaviour is
 //! tested here and in the shell's mock-runtime tests alike.
 
+mod error;
 mod gate;
 mod keychain;
 pub mod keys;
@@ -9,50 +10,22 @@ mod sync;
 mod sync_worker;
 mod talk;
 
+pub use error::DesktopError;
 pub use gate::{Gate, TalkMode};
 pub use keychain::OsKeychain;
 pub use keys::{KeyName, KeyStore, KeyStoreError, MemoryKeyStore};
 
 use crate::audio::{self, Direction};
 use crate::backend::host_lock::HostLock;
-use crate::backend::{ApiError, Service};
-use crate::config::{load_prompt_template, prompt, write_atomically, ConfigError, Settings};
+use crate::backend::Service;
+use crate::config::{load_prompt_template, prompt, write_atomically, Settings};
 use crate::export::{self, Format};
-use crate::launch::{self, LaunchError, Role};
+use crate::launch::{self, Role};
 use crate::session::SessionEvent;
 use keys::KeyState;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-
-#[derive(Debug, thiserror::Error)]
-pub enum DesktopError {
-    #[error("{0}")]
-    Api(#[from] ApiError),
-    #[error("{0}")]
-    Config(#[from] ConfigError),
-    #[error("{0}")]
-    Keys(#[from] KeyStoreError),
-    #[error("{0}")]
-    Invalid(String),
-    #[error("{0}")]
-    Io(String),
-    #[error("{0}")]
-    Talk(String),
-}
-
-impl From<LaunchError> for DesktopError {
-    fn from(e: LaunchError) -> Self {
-        match e {
-            LaunchError::Config(c) => DesktopError::Config(c),
-            LaunchError::Store(a) => DesktopError::Api(a),
-            LaunchError::Database(d) => DesktopError::Io(d.to_string()),
-            LaunchError::Input(a) => DesktopError::Talk(format!("Cannot open the microphone: {a}")),
-            LaunchError::Output(a) => DesktopError::Talk(format!("Cannot open the speakers: {a}")),
-            other => DesktopError::Io(other.to_string()),
-        }
-    }
-}
 
 /// What the window is told about, as it happens.
 #[derive(Debug, Clone, Serialize)]
@@ -76,7 +49,8 @@ pub struct AppStatus {
     pub has_key: bool,
     // The provider `agent.provider` resolves to has its key (or, on this computer, its models).
     pub can_talk: bool,
-    /// What a conversation started now would run on: `local`, `deepgram` or `openai`.
+    /// What a conversation started now would run on: `local`, `deepgram`, `openai`, or `hosted`
+    /// (Deepgram through the hosted plane the app syncs to).
     pub provider: String,
     /// The models for talking on this computer are installed.
     pub local_ready: bool,
@@ -178,18 +152,22 @@ impl App {
         let sync_token = sync::token_state(self);
         let (has_deepgram, has_openai) = (deepgram.key.is_some(), openai.key.is_some());
         let local_error = self.local_models().err().map(|e| e.to_string());
+        let hosted = self.hosted_sync(has_deepgram).is_some();
         let kind = launch::choose_provider(&self.service.settings(), has_deepgram, has_openai).ok();
         let can_talk = match kind {
+            _ if hosted => true,
             Some(launch::ProviderKind::Local) => local_error.is_none(),
             Some(launch::ProviderKind::Deepgram) => has_deepgram,
             Some(launch::ProviderKind::OpenAi) => has_openai,
             None => false,
         };
+        let provider =
+            if hosted { "hosted" } else { kind.map(launch::ProviderKind::name).unwrap_or_default() };
         let t = self.lock_talk();
         AppStatus {
             has_key: has_deepgram,
             can_talk,
-            provider: kind.map(launch::ProviderKind::name).unwrap_or_default().to_string(),
+            provider: provider.to_string(),
             local_ready: local_error.is_none(),
             local_error,
             key_hint: deepgram.hint(),

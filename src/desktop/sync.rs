@@ -180,6 +180,17 @@ fn check_user(raw: &str) -> Result<String, DesktopError> {
     Ok(user.to_string())
 }
 
+impl App {
+    /// The background sync when conversations should start on the hosted plane (`sync.mode`,
+    /// a token, and no Deepgram key for `auto`). The app's hosted conversations go through its
+    /// running worker, so hosted mode needs background sync on.
+    pub(super) fn hosted_sync(&self, has_deepgram: bool) -> Option<crate::sync::Sync> {
+        let sync = self.sync.background()?;
+        let token = token_state(self).key.is_some();
+        crate::launch::hosted_wanted(&self.service.settings(), has_deepgram, token).then_some(sync)
+    }
+}
+
 /// The token as the status shows it: whether one is set (keychain, else `COMPANION_SYNC_TOKEN`),
 /// its hint, or why the keychain could not be read.
 pub(super) fn token_state(app: &App) -> keys::KeyState {

@@ -201,6 +201,14 @@ impl SyncCtl {
         Ok(())
     }
 
+    /// The background worker, when one runs (hosted conversations go through it).
+    pub fn background(&self) -> Option<Sync> {
+        if !self.0.service.settings().sync.enabled || self.0.draining.load(Ordering::Relaxed) {
+            return None;
+        }
+        self.0.current.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
     fn set_current(&self, sync: Option<Sync>) {
         *self.0.current.lock().unwrap_or_else(|p| p.into_inner()) = sync;
     }

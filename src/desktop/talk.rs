@@ -52,12 +52,18 @@ impl App {
         let openai_key = keys::saved_or_env(self.keys.as_ref(), KeyName::Openai);
         // A Deepgram key that cannot be read is unknown, not missing: `auto` stays on Deepgram
         // so the keychain's problem is what the user is told.
-        let kind = launch::choose_provider(
-            &settings,
-            !matches!(deepgram_key, Ok(false)),
-            matches!(openai_key, Ok(Some(_))),
-        )?;
+        let hosted = self.hosted_sync(matches!(deepgram_key, Ok(true)));
+        let kind = match hosted {
+            Some(_) => ProviderKind::Deepgram,
+            None => launch::choose_provider(
+                &settings,
+                !matches!(deepgram_key, Ok(false)),
+                matches!(openai_key, Ok(Some(_))),
+            )?,
+        };
         match kind {
+            // The hosted plane mints the token; no key is needed here.
+            ProviderKind::Deepgram if hosted.is_some() => {}
             ProviderKind::Local => {
                 if let Err(e) = self.local_models() {
                     return Err(DesktopError::Talk(match settings.agent.provider {
@@ -128,7 +134,13 @@ impl App {
         let meter = capture.level();
         let openai_source = keys::openai_source(self.keys.clone());
         let handle = tokio::runtime::Handle::current();
-        let wired = launch::wire(kind, &self.service, &settings, handle, openai_source, self.models_dir());
+        let wired = match hosted {
+            Some(sync) => {
+                let plane = Arc::new(launch::HostedPlane::new(sync, self.service.clone(), &settings));
+                launch::wire_hosted(&self.service, &settings, handle, plane)
+            }
+            None => launch::wire(kind, &self.service, &settings, handle, openai_source, self.models_dir()),
+        };
         let (control, provider) = (wired.control, wired.provider);
         let mut options = SessionOptions::new(settings.user.id.clone());
         options.output_sample_rate = settings.agent.output_sample_rate;

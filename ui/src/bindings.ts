@@ -13,7 +13,8 @@ export type KeyName = "deepgram" | "openai" | "sync";
 
 export type AppStatus = { has_key: boolean, can_talk: boolean, 
 /**
- * What a conversation started now would run on: `local`, `deepgram` or `openai`.
+ * What a conversation started now would run on: `local`, `deepgram`, `openai`, or `hosted`
+ * (Deepgram through the hosted plane the app syncs to).
  */
 provider: string, 
 /**

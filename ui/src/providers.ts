@@ -2,12 +2,14 @@
 // (the same rule as the core, for a choice not saved yet).
 import type { AppStatus, ProviderChoice } from "./bindings";
 
-export type Provider = "local" | "deepgram" | "openai";
+export type Provider = "local" | "deepgram" | "openai" | "hosted";
 
 export const PROVIDER_NAME: Record<Provider, string> = {
   local: "On this computer",
   deepgram: "Deepgram",
   openai: "OpenAI",
+  // Deepgram's agent with the token and config of the hosted plane the app syncs to.
+  hosted: "Your team's Flux (hosted)",
 };
 
 /** What the local provider can do, and where to go for more; shown wherever it is the one in use. */

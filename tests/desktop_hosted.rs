@@ -16,7 +16,11 @@ use support::pulse;
 use support::sync_kit::{assert_plane_holds_exactly, outbox_len, Plane, GENEROUS, PLANE_TOKEN};
 use tokio::sync::mpsc;
 
-async fn next_matching(rx: &mut mpsc::UnboundedReceiver<AppEvent>, what: &str, pred: impl Fn(&SessionEvent) -> bool) {
+async fn next_matching(
+    rx: &mut mpsc::UnboundedReceiver<AppEvent>,
+    what: &str,
+    pred: impl Fn(&SessionEvent) -> bool,
+) {
     let wait = async {
         while let Some(e) = rx.recv().await {
             if let AppEvent::Session(s) = e {
@@ -27,7 +31,9 @@ async fn next_matching(rx: &mut mpsc::UnboundedReceiver<AppEvent>, what: &str, p
         }
         panic!("event stream ended before {what}");
     };
-    tokio::time::timeout(Duration::from_secs(30), wait).await.unwrap_or_else(|_| panic!("no {what} within 30 s"));
+    tokio::time::timeout(Duration::from_secs(30), wait)
+        .await
+        .unwrap_or_else(|_| panic!("no {what} within 30 s"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -37,7 +43,8 @@ async fn the_app_talks_through_the_hosted_plane() {
     std::env::remove_var("COMPANION_DEEPGRAM_AGENT_URL");
     std::env::remove_var("COMPANION_SYNC_URL");
     std::env::remove_var("DEEPGRAM_API_KEY");
-    let plane = Plane::start_with(&[], &format!("{GENEROUS}agent:\n  greeting: \"Hello from the plane\"\n")).await;
+    let plane =
+        Plane::start_with(&[], &format!("{GENEROUS}agent:\n  greeting: \"Hello from the plane\"\n")).await;
     let fake = FakeAgent::start(FakeConfig::new(
         "plane-minted-deepgram-token",
         vec![
@@ -66,14 +73,21 @@ async fn the_app_talks_through_the_hosted_plane() {
     app.start_sync(tokio::runtime::Handle::current());
     let start = Instant::now();
     while app.status().provider != "hosted" {
-        assert!(start.elapsed() < Duration::from_secs(10), "the app never offered hosted mode: {:?}", app.status());
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the app never offered hosted mode: {:?}",
+            app.status()
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(app.status().can_talk, "no Deepgram key is needed in hosted mode");
 
     let id = app.clone().start_talk(TalkMode::HandsFree).await.expect("the hosted conversation starts");
     app.send_text("Remind me to call the plumber").unwrap();
-    next_matching(&mut rx, "the function result", |e| matches!(e, SessionEvent::FunctionResult { ok: true, .. })).await;
+    next_matching(&mut rx, "the function result", |e| {
+        matches!(e, SessionEvent::FunctionResult { ok: true, .. })
+    })
+    .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     app.stop_talk().unwrap();
     next_matching(&mut rx, "the end", |e| matches!(e, SessionEvent::Ended { .. })).await;

@@ -252,7 +252,7 @@ impl Settings {
         }
         let sync = self.sync.url.trim();
         if !(sync.is_empty() || sync.starts_with("https://") || sync.starts_with("http://")) {
-            return Err(format!("sync.url {sync:?} must start with https:// or http://"));
+            return Err(format!("sync.url {sync:?} must start with https:// or http:// (check settings.yaml or COMPANION_SYNC_URL)"));
         }
         if self.sync.sessions_per_10_minutes == 0 || self.sync.sessions_per_day == 0 {
             return Err("sync.sessions_per_10_minutes and sync.sessions_per_day must be at least 1".into());

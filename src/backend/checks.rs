@@ -1,5 +1,6 @@
 //! Checks shared by the service's operations.
 
+use super::service::MAX_USER_ID_CHARS;
 use super::ApiError;
 use crate::config::Settings;
 use crate::store::{conversations, users, ConversationStatus, UserRow};
@@ -19,13 +20,18 @@ pub(super) fn closed(id: &str, status: ConversationStatus) -> ApiError {
     ApiError::Conflict(format!("Session {id} is {}; start a new session", status.as_str()))
 }
 
+/// A user id as sent: not blank, at most `MAX_USER_ID_CHARS` characters, none a control
+/// character (the OpenAPI document's `pattern` and `maxLength` say the same of the value as sent);
+/// stored without surrounding white space.
 pub(super) fn check_user_id(raw: &str) -> Result<String, ApiError> {
     let id = raw.trim();
     if id.is_empty() {
         return Err(ApiError::Invalid("user_id must not be empty".into()));
     }
-    if id.len() > 128 || id.chars().any(char::is_control) {
-        return Err(ApiError::Invalid("user_id must be at most 128 printable characters".into()));
+    if raw.chars().count() > MAX_USER_ID_CHARS || raw.chars().any(char::is_control) {
+        return Err(ApiError::Invalid(format!(
+            "user_id must be at most {MAX_USER_ID_CHARS} printable characters"
+        )));
     }
     Ok(id.to_string())
 }

@@ -21,4 +21,4 @@ pub mod token;
 pub use error::{ApiError, ErrorBody};
 pub use manage::TaskInput;
 pub use review::{CallView, SessionDetail};
-pub use service::{Service, ServiceParts};
+pub use service::{Service, ServiceParts, MAX_MESSAGE_BYTES, MAX_USER_ID_CHARS};

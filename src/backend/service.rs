@@ -20,6 +20,9 @@ use std::sync::{Arc, RwLock};
 /// Largest message the API stores; a spoken turn is far smaller.
 pub const MAX_MESSAGE_BYTES: usize = 32 * 1024;
 
+/// Longest user id, in characters (as JSON Schema's `maxLength` counts them).
+pub const MAX_USER_ID_CHARS: usize = 128;
+
 /// A created conversation: its id, the agent token minted for it, and what it starts with.
 #[derive(Debug, Clone)]
 pub struct ConversationStart {

@@ -15,8 +15,8 @@ use crate::config::ProviderChoice;
 use crate::desktop::OsKeychain;
 use crate::launch::{self, DeviceChoice, MicCapture, ProviderKind, ServiceControl};
 use crate::session::{
-    run, ControlError, FrameSource, SessionCommand, SessionEnd, SessionError, SessionEvent, SessionOptions,
-    SessionReport,
+    run, saving, ControlError, FrameSource, SessionCommand, SessionEnd, SessionError, SessionEvent,
+    SessionOptions, SessionReport,
 };
 use crate::sync::{SyncConfig, TokenSource};
 use crate::voice::{ConnectError, VoiceProvider};
@@ -242,6 +242,9 @@ fn print_event(event: &SessionEvent, quiet: bool) {
             eprintln!("reconnecting (attempt {attempt}): {reason}")
         }
         SessionEvent::Error { code, description } => eprintln!("agent error {code}: {description}"),
+        SessionEvent::Warning { code, description } if saving::is_storage_notice(code) => {
+            eprintln!("{description}")
+        }
         SessionEvent::Warning { code, description } => eprintln!("agent warning {code}: {description}"),
         _ if quiet => {}
         SessionEvent::Started { session_id, .. } => {

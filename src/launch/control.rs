@@ -66,8 +66,14 @@ fn credential_error(e: ApiError) -> CredentialError {
     }
 }
 
+/// A failed store write keeps its kind, so the session can say the conversation stopped being
+/// saved (and why); everything else is a plain failure.
 fn other(e: ApiError) -> ControlError {
-    ControlError::Other(e.to_string())
+    match e {
+        ApiError::DiskFull(message) => ControlError::Storage { full: true, message },
+        ApiError::Storage(message) => ControlError::Storage { full: false, message },
+        e => ControlError::Other(e.to_string()),
+    }
 }
 
 impl CredentialSource for ServiceControl {

@@ -189,7 +189,9 @@ impl Runner {
             SessionEnd::Interrupted { reason } => Finish::Interrupted(reason.clone()),
             _ => Finish::Close,
         };
-        for e in self.worker.finish(self.stats, finish).await {
+        let finished = self.worker.finish(self.stats, finish).await;
+        self.report.warnings.extend(finished.notices);
+        for e in finished.errors {
             self.report.errors.push(ErrorRecord { code: "STORE".into(), description: e.to_string() });
         }
         self.emit(SessionEvent::SessionStats { stats: self.stats });
@@ -218,8 +220,9 @@ impl Runner {
 
     pub(super) fn store_text(&mut self, role: &str, content: String, typed: bool) {
         self.history.push(HistoryEntry::Text { role: role.to_string(), content: content.clone() });
-        self.worker.push(Job::SaveMessage { role: role.to_string(), content: content.clone() });
+        // Shown before it is queued, so a notice that it could not be saved comes after it.
         self.emit(SessionEvent::Transcript { role: role.to_string(), content: content.clone(), typed });
+        self.worker.push(Job::SaveMessage { role: role.to_string(), content: content.clone() });
         self.report.transcript.push(TranscriptLine { role: role.to_string(), content, typed });
     }
 

@@ -16,6 +16,7 @@ pub mod machine;
 #[cfg(feature = "test-support")]
 pub mod memory;
 mod runner;
+pub mod saving;
 mod turns;
 mod worker;
 

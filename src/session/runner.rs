@@ -105,7 +105,7 @@ pub(super) async fn run<S: FrameSource>(
         .map_err(SessionError::Start)?;
     let session_id = start.session_id.clone();
     let (results_tx, mut results) = mpsc::unbounded_channel();
-    let worker = Worker::spawn(control.clone(), session_id.clone(), results_tx);
+    let worker = Worker::spawn(control.clone(), session_id.clone(), results_tx, events.clone());
     let samples = (source.sample_rate() as usize) / 50;
     let policy = ReconnectPolicy {
         max_attempts: opts.max_reconnects,

@@ -7,8 +7,10 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::events::{SessionStats, TurnMetrics};
+use super::events::{SessionEvent, SessionStats, TurnMetrics};
+use super::saving::Saving;
 use super::traits::{ControlError, ControlPlane};
+use super::ErrorRecord;
 
 /// The outcome of one client-side function call, handed back to the session loop.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,8 +49,17 @@ pub enum Job {
     Finish {
         stats: SessionStats,
         finish: Finish,
-        done: oneshot::Sender<Vec<ControlError>>,
+        done: oneshot::Sender<Finished>,
     },
+}
+
+/// What the worker hands back at the end.
+#[derive(Debug, Default)]
+pub struct Finished {
+    /// Failures of the final calls (already logged).
+    pub errors: Vec<ControlError>,
+    /// The storage notices sent during the conversation.
+    pub notices: Vec<ErrorRecord>,
 }
 
 /// Handle used by the session loop; cheap to clone, never blocks.
@@ -58,14 +69,18 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// Starts the worker on tokio's blocking pool. Intent outcomes go to `results`.
+    /// Starts the worker on tokio's blocking pool. Intent outcomes go to `results`; notices that
+    /// the conversation stopped (or resumed) being saved go straight to `events`, so one raised
+    /// by the last writes still comes before the session's end.
     pub fn spawn(
         control: Arc<dyn ControlPlane>,
         session_id: String,
         results: mpsc::UnboundedSender<IntentDone>,
+        events: mpsc::UnboundedSender<SessionEvent>,
     ) -> Worker {
         let (jobs, rx) = mpsc::unbounded_channel();
-        tokio::task::spawn_blocking(move || run(control, session_id, rx, results));
+        let saving = Saving::new(events);
+        tokio::task::spawn_blocking(move || run(control, session_id, rx, results, saving));
         Worker { jobs }
     }
 
@@ -75,12 +90,14 @@ impl Worker {
         }
     }
 
-    /// Queues the final job and waits until everything before it was done. Returns the
-    /// failures of the final calls (already logged).
-    pub async fn finish(&self, stats: SessionStats, finish: Finish) -> Vec<ControlError> {
+    /// Queues the final job and waits until everything before it was done.
+    pub async fn finish(&self, stats: SessionStats, finish: Finish) -> Finished {
         let (done, wait) = oneshot::channel();
         self.push(Job::Finish { stats, finish, done });
-        wait.await.unwrap_or_else(|_| vec![ControlError::other("the control-plane worker stopped")])
+        wait.await.unwrap_or_else(|_| Finished {
+            errors: vec![ControlError::other("the control-plane worker stopped")],
+            notices: Vec::new(),
+        })
     }
 }
 
@@ -89,25 +106,36 @@ fn run(
     session_id: String,
     mut jobs: mpsc::UnboundedReceiver<Job>,
     results: mpsc::UnboundedSender<IntentDone>,
+    mut saving: Saving,
 ) {
     let sid = session_id.as_str();
     while let Some(job) = jobs.blocking_recv() {
         match job {
             Job::SaveMessage { role, content } => match control.save_message(sid, &role, &content) {
                 // Said only once the write committed, so a crash report can be checked against it.
-                Ok(()) => tracing::debug!(session = sid, %role, "message stored"),
-                Err(e) => tracing::warn!(error = %e, %role, "could not save a message"),
+                Ok(()) => {
+                    tracing::debug!(session = sid, %role, "message stored");
+                    saving.message_stored();
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, %role, "could not save a message");
+                    saving.message_failed(&e);
+                }
             },
             Job::RunIntent { call_id, name, arguments } => {
-                let done = run_intent(control.as_ref(), sid, call_id, name, &arguments);
+                let (done, failure) = run_intent(control.as_ref(), sid, call_id, name, &arguments);
                 if done.ok {
                     tracing::debug!(session = sid, call_id = %done.call_id, "function call stored");
+                }
+                if let Some(e) = failure {
+                    saving.failed(&e);
                 }
                 let _ = results.send(done);
             }
             Job::CancelIntent { call_id, name } => {
                 if let Err(e) = control.cancel_intent(sid, &call_id, &name) {
                     tracing::warn!(error = %e, %call_id, "could not cancel a function call");
+                    saving.failed(&e);
                 }
             }
             Job::RequestId(id) => {
@@ -126,15 +154,22 @@ fn run(
                     tracing::warn!(error = %e, "could not record session stats");
                     errors.push(e);
                 }
-                let ended = match &finish {
-                    Finish::Close => control.close_session(sid),
-                    Finish::Interrupted(reason) => control.mark_interrupted(sid, reason),
+                // A record with messages missing is not a complete conversation: it ends as
+                // interrupted, saying what is missing. If even that cannot be written, it stays
+                // open and the next start sweeps it as interrupted.
+                let ended = match (&finish, saving.gap()) {
+                    (Finish::Close, None) => control.close_session(sid),
+                    (Finish::Close, Some(gap)) => control.mark_interrupted(sid, &gap),
+                    (Finish::Interrupted(reason), None) => control.mark_interrupted(sid, reason),
+                    (Finish::Interrupted(reason), Some(gap)) => {
+                        control.mark_interrupted(sid, &format!("{reason}; {gap}"))
+                    }
                 };
                 if let Err(e) = ended {
                     tracing::warn!(error = %e, "could not end the conversation record");
                     errors.push(e);
                 }
-                let _ = done.send(errors);
+                let _ = done.send(Finished { errors, notices: saving.take_notices() });
                 return;
             }
         }
@@ -147,21 +182,22 @@ fn run_intent(
     call_id: String,
     name: String,
     arguments: &str,
-) -> IntentDone {
+) -> (IntentDone, Option<ControlError>) {
     let parsed = if arguments.trim().is_empty() {
         Ok(serde_json::Value::Object(Default::default()))
     } else {
         serde_json::from_str::<serde_json::Value>(arguments)
     };
-    let (content, ok) = match parsed {
+    let (content, ok, failure) = match parsed {
         Err(e) => (
             format!("I could not read the arguments of {name}: {e}. Please try again with valid JSON."),
             false,
+            None,
         ),
         Ok(args) => match control.run_intent(sid, &call_id, &name, args) {
-            Ok(result) => (result, true),
-            Err(e) => (format!("{name} failed: {e}"), false),
+            Ok(result) => (result, true, None),
+            Err(e) => (format!("{name} failed: {e}"), false, Some(e)),
         },
     };
-    IntentDone { call_id, name, content, ok }
+    (IntentDone { call_id, name, content, ok }, failure)
 }

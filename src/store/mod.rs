@@ -163,6 +163,34 @@ impl Store {
     }
 }
 
+/// SQLite's own ceiling on a database's pages, which `max_page_count` is at by default.
+#[cfg(any(test, feature = "test-support"))]
+const UNCAPPED_PAGES: i64 = 0xffff_fffe;
+
+/// A full disk on demand, for tests (feature `test-support`): a database that may not grow fails
+/// exactly as on a full disk (SQLITE_FULL, so [`StoreError::DiskFull`]).
+#[cfg(any(test, feature = "test-support"))]
+impl Store {
+    /// Lets the database grow by at most `extra_pages` more pages (the writer's
+    /// `max_page_count`); returns the cap. Pages freed inside the file can still be reused.
+    pub fn cap_growth(&self, extra_pages: u32) -> Result<i64> {
+        let w = lock(&self.writer);
+        let pages: i64 = w.query_row("PRAGMA page_count", [], |r| r.get(0)).map_err(db)?;
+        let cap = pages + i64::from(extra_pages);
+        let set: i64 =
+            w.query_row(&format!("PRAGMA max_page_count = {cap}"), [], |r| r.get(0)).map_err(db)?;
+        Ok(set)
+    }
+
+    /// Lets the database grow again (space was freed).
+    pub fn lift_growth_cap(&self) -> Result<()> {
+        let w = lock(&self.writer);
+        w.query_row(&format!("PRAGMA max_page_count = {UNCAPPED_PAGES}"), [], |r| r.get::<_, i64>(0))
+            .map_err(db)?;
+        Ok(())
+    }
+}
+
 /// A poisoned lock only means another thread panicked mid-call; SQLite itself rolled back, so the
 /// connection is still usable.
 fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
@@ -210,12 +238,9 @@ mod tests {
                 messages::append_message(tx, "m1", "c", "user", "kept", now)
             })
             .unwrap();
-        {
-            // A database that may not grow fails exactly as a full disk does (SQLITE_FULL).
-            let w = lock(&store.writer);
-            let pages: i64 = w.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
-            w.execute_batch(&format!("PRAGMA max_page_count = {pages}")).unwrap();
-        }
+        // A database that may not grow fails exactly as a full disk does (SQLITE_FULL).
+        let pages: i64 = store.read(|c| Ok(c.query_row("PRAGMA page_count", [], |r| r.get(0))?)).unwrap();
+        assert_eq!(store.cap_growth(0).unwrap(), pages);
         let big = "x".repeat(200_000);
         let err = store.write(|tx| messages::append_message(tx, "m2", "c", "user", &big, now)).unwrap_err();
         assert!(matches!(err, StoreError::DiskFull), "{err:?}");
@@ -223,5 +248,10 @@ mod tests {
         assert_eq!(kept.len(), 1);
         let conv = store.read(|c| conversations::get_conversation(c, "c")).unwrap().unwrap();
         assert_eq!(conv.message_count, 1, "the failed write was rolled back whole");
+
+        // Space freed: the same write goes through.
+        store.lift_growth_cap().unwrap();
+        store.write(|tx| messages::append_message(tx, "m2", "c", "user", &big, now)).unwrap();
+        assert_eq!(store.read(|c| messages::list_messages(c, "c")).unwrap().len(), 2);
     }
 }

@@ -14,6 +14,10 @@ pub enum CredentialError {
     /// The service could not be reached; trying again later may work.
     #[error("{0}")]
     Unavailable(String),
+    /// The local store could not write (`full`: the disk is full); that write was rolled back
+    /// whole and what was stored before is kept.
+    #[error("{message}")]
+    Storage { full: bool, message: String },
     #[error("{0}")]
     Other(String),
 }

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use companion::agent::{Auth, ConnectConfig, DeepgramProvider};
 use companion::session::memory::{MemoryControl, Played, ScriptedSource, Segment, VirtualPlayback};
-use companion::session::{run, SessionCommand, SessionError, SessionEvent, SessionOptions, SessionReport};
+use companion::session::{
+    run, ControlPlane, SessionCommand, SessionError, SessionEvent, SessionOptions, SessionReport,
+};
 use companion::voice::{ConversationSetup, FunctionDef, VoiceProvider};
 use serde_json::json;
 use tokio::sync::mpsc;
@@ -137,9 +139,9 @@ pub async fn run_session(
     run_with(control, provider, source, options.session, commands).await
 }
 
-/// Runs a session on any provider; `commands` are sent after the given delays.
+/// Runs a session on any provider and control plane; `commands` are sent after the given delays.
 pub async fn run_with(
-    control: Arc<MemoryControl>,
+    control: Arc<dyn ControlPlane>,
     provider: Arc<dyn VoiceProvider>,
     source: ScriptedSource,
     options: SessionOptions,

@@ -56,6 +56,9 @@ export function mountTalk(root: HTMLElement) {
 
   const pttHint = h("span", { class: "muted small", id: "ptt-hint" }, "Hold the button, or Ctrl+Shift+Space from any app");
   const mutedNote = h("span", { class: "badge badge-warn", id: "muted-note", hidden: true }, "Mic muted");
+  // Shown while the core cannot store the conversation (disk full, storage failing); the
+  // conversation goes on, so it stays up until saving resumes or a new conversation starts.
+  const notSaving = h("span", { class: "badge badge-warn", id: "not-saving", role: "status", hidden: true }, "Not being saved");
 
   const diag = createDiagnostics(() => talking);
   const transcript = createTranscript(render);
@@ -67,7 +70,7 @@ export function mountTalk(root: HTMLElement) {
       "header",
       { class: "screen-head" },
       h("h1", null, "Talk"),
-      h("div", { class: "row" }, bargeBadge, provider.chip, statePill.el),
+      h("div", { class: "row" }, notSaving, bargeBadge, provider.chip, statePill.el),
     ),
     provider.keyNote,
     h(
@@ -120,6 +123,7 @@ export function mountTalk(root: HTMLElement) {
     transcript.reset();
     bargeIns = 0;
     bargeBadge.hidden = true;
+    notSaving.hidden = true;
     diag.reset();
     render();
   }
@@ -240,6 +244,14 @@ export function mountTalk(root: HTMLElement) {
         diag.stats(ev.stats);
         break;
       case "warning":
+        if (ev.code === "STORAGE_FULL" || ev.code === "STORAGE_FAILED") {
+          notSaving.hidden = false;
+          notSaving.title = ev.description;
+        } else if (ev.code === "STORAGE_RESUMED") {
+          notSaving.hidden = true;
+          transcript.note(ev.description, "saving-resumed");
+          break;
+        }
         transcript.note(`Warning: ${ev.description}`, "warning");
         break;
       case "error":

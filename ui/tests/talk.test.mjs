@@ -180,6 +180,48 @@ test("an interrupted session shows its reason", async () => {
   await expectText(page, "#talk-start", "Start");
 });
 
+test("a conversation that stops being saved says so until saving resumes, and goes on", async () => {
+  const page = await open();
+  await page.click("#talk-start");
+  await emitMany(page, [
+    { event: "started", session_id: "live-session-1", request_id: "r" },
+    { event: "state", state: "listening" },
+    { event: "warning", code: "ECHO_HEARD", description: "Flux can hear itself." },
+  ]);
+  assert.equal(await page.isVisible("#not-saving"), false, "other warnings are not about saving");
+
+  const full =
+    "The disk is full: the conversation goes on, but it is no longer being saved. Free some space and saving resumes with the next message.";
+  await emitMany(page, [
+    { event: "transcript", role: "user", content: "Plan my day", typed: false },
+    { event: "warning", code: "STORAGE_FULL", description: full },
+  ]);
+  await expectText(page, "#not-saving", "Not being saved");
+  assert.equal(await page.getAttribute("#not-saving", "title"), full);
+  await expectText(page, "#transcript .note-warning:last-child", full);
+
+  // The conversation goes on: the badge stays while turns keep arriving.
+  await emit(page, { event: "transcript", role: "assistant", content: "Sure, let's plan it.", typed: false });
+  await expectText(page, "#transcript .msg-assistant", "Sure, let's plan it.");
+  assert.equal(await page.isVisible("#not-saving"), true);
+  await expectText(page, "#talk-start", "Stop");
+  await shot(page, "talk-not-saving");
+
+  const resumed = "Saving resumed: the conversation is being saved again. 2 messages from while it was not saved are missing from its history.";
+  await emit(page, { event: "warning", code: "STORAGE_RESUMED", description: resumed });
+  await expectText(page, "#transcript [data-kind=saving-resumed]", resumed);
+  assert.equal(await page.isVisible("#not-saving"), false);
+  assert.equal(await page.locator("#transcript .note-warning", { hasText: "Saving resumed" }).count(), 0, "not shown as a warning");
+
+  // A new conversation starts with a clean slate.
+  await emit(page, { event: "warning", code: "STORAGE_FAILED", description: "The conversation goes on, but it is no longer being saved (Storage failed: disk I/O error)." });
+  assert.equal(await page.isVisible("#not-saving"), true);
+  await page.evaluate(() => window.__flux.pushStatus({ talking: false, state: null }));
+  await emit(page, { event: "ended", outcome: { kind: "completed" } });
+  await emit(page, { event: "started", session_id: "live-session-2", request_id: "r2" });
+  assert.equal(await page.isVisible("#not-saving"), false);
+});
+
 test("push-to-talk: the hold button presses and releases, with mouse and keyboard", async () => {
   const page = await open();
   await page.check("#mode-push_to_talk");

@@ -124,7 +124,7 @@ async fn faults_and_kill_9_lose_nothing_and_double_nothing() {
         delay_for: Duration::from_millis(150),
     };
     for round in 0..5u64 {
-        proxy.set_plan(FaultPlan::random(0x5eed + round, mix.clone()));
+        proxy.set_plan(FaultPlan::random(0x5eed + round, mix));
         let mut child = sync_command(local.path(), &proxy.url(), PLANE_TOKEN, &[]).spawn().unwrap();
         // Killed at a different moment each round: mid-request, mid-write, mid-backoff.
         tokio::time::sleep(Duration::from_millis(150 + 170 * round)).await;

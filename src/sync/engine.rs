@@ -53,7 +53,7 @@ impl Engine {
     ) -> Self {
         // A previous process may have died with a request in flight: check before sending.
         let uncertain = store
-            .read(|c| remote::active(c))
+            .read(remote::active)
             .ok()
             .flatten()
             .filter(|s| s.state == RemoteState::Open)

@@ -54,14 +54,13 @@ pub fn discard_session(store: &Store, conversation_id: &str, clock: &Clock) -> R
 /// only. A conversation open right now keeps its entries (it is sent as it goes on).
 pub fn skip_history(store: &Store) -> Result<usize, StoreError> {
     store.write(|tx| {
-        Ok(tx
-            .execute(
-                "DELETE FROM sync_outbox WHERE conversation_id NOT IN
-                   (SELECT id FROM conversations WHERE status = 'open')
-                   AND conversation_id NOT IN
-                   (SELECT conversation_id FROM sync_sessions WHERE state IN ('open', 'creating'))",
-                [],
-            )
-            .map_err(crate::store::db)?)
+        tx.execute(
+            "DELETE FROM sync_outbox WHERE conversation_id NOT IN
+               (SELECT id FROM conversations WHERE status = 'open')
+               AND conversation_id NOT IN
+               (SELECT conversation_id FROM sync_sessions WHERE state IN ('open', 'creating'))",
+            [],
+        )
+        .map_err(crate::store::db)
     })
 }

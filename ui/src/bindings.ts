@@ -9,7 +9,7 @@ export type SessionState = "connecting" | "listening" | "user_speaking" | "think
 
 export type TalkMode = "hands_free" | "push_to_talk";
 
-export type KeyName = "deepgram" | "openai";
+export type KeyName = "deepgram" | "openai" | "sync";
 
 export type AppStatus = { has_key: boolean, can_talk: boolean, 
 /**
@@ -55,7 +55,9 @@ export type SearchHit = { conversation_id: string, message_id: string, role: str
  */
 snippet: string, 
 /**
- * bm25 score: lower is a better match.
+ * bm25 score, lower is better: over every word when each is selective, over the selective
+ * words when some are common. 0 when the query is too broad to rank and its hits come newest
+ * first.
  */
 score: number, };
 
@@ -69,7 +71,7 @@ scheduled_at: string, duration_minutes: number | null, status: TaskStatus, compl
 
 export type GoalRow = { id: string, user_id: string, statement: string, timeline: string, status: GoalStatus, created_at: string, };
 
-export type Settings = { user: UserSettings, agent: AgentSettings, deepgram: DeepgramSettings, openai: OpenAiSettings, audio: AudioSettings, limits: Limits, };
+export type Settings = { user: UserSettings, agent: AgentSettings, deepgram: DeepgramSettings, openai: OpenAiSettings, audio: AudioSettings, limits: Limits, sync: SyncSettings, };
 
 export type UserSettings = { id: string, display_name: string, timezone: string, };
 

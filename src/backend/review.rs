@@ -72,7 +72,8 @@ impl Service {
         detail.ok_or_else(|| ApiError::unknown_session(id))
     }
 
-    /// Full-text search across all sessions, best first; `marks` wrap each hit in the snippet.
+    /// Full-text search across all sessions: best first, or newest first for a query too broad to
+    /// rank (`search::search_messages`); `marks` wrap each hit in the snippet.
     pub fn search(&self, query: &str, limit: i64, marks: (&str, &str)) -> Result<Vec<SearchHit>, ApiError> {
         Ok(self.store().read(|c| search::search_messages(c, query, limit.max(1), marks))?)
     }

@@ -75,10 +75,13 @@ pub fn get_conversation(conn: &Connection, id: &str) -> Result<Option<Conversati
     conn.query_row(&sql, [id], from_row).optional().map_err(db)
 }
 
+/// Newest first; read in the order of the index `conversations_by_start` (migration 0005).
+const LIST: &str = "SELECT id, user_id, status, started_at, ended_at, end_reason, message_count
+     FROM conversations ORDER BY started_at DESC, id LIMIT ?1";
+
 /// Newest first.
 pub fn list_conversations(conn: &Connection, limit: i64) -> Result<Vec<ConversationRow>> {
-    let sql = format!("SELECT {COLUMNS} FROM conversations ORDER BY started_at DESC, id LIMIT ?1");
-    let mut stmt = conn.prepare_cached(&sql).map_err(db)?;
+    let mut stmt = conn.prepare_cached(LIST).map_err(db)?;
     let rows = stmt.query_map([limit], from_row).map_err(db)?;
     rows.collect::<rusqlite::Result<_>>().map_err(db)
 }
@@ -150,4 +153,23 @@ pub fn delete_conversation(conn: &Connection, id: &str) -> Result<bool> {
 /// Everything but live (open) conversations; their messages, calls and metrics go with them.
 pub fn delete_finished_conversations(conn: &Connection) -> Result<usize> {
     conn.execute("DELETE FROM conversations WHERE status != 'open'", []).map_err(db)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The list reads the newest page from the index instead of sorting every conversation.
+    #[test]
+    fn the_session_list_reads_its_index_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open_in(dir.path()).unwrap();
+        let plan: Vec<String> = store
+            .read(|c| {
+                let mut st = c.prepare(&format!("EXPLAIN QUERY PLAN {}", super::LIST)).unwrap();
+                let rows = st.query_map([50], |r| r.get::<_, String>(3)).unwrap();
+                Ok(rows.map(Result::unwrap).collect())
+            })
+            .unwrap();
+        assert!(plan.iter().any(|p| p.contains("conversations_by_start")), "{plan:?}");
+        assert!(!plan.iter().any(|p| p.contains("TEMP B-TREE")), "no sort: {plan:?}");
+    }
 }

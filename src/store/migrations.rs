@@ -8,6 +8,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0002_metrics.sql"),
     include_str!("../../migrations/0003_sync.sql"),
     include_str!("../../migrations/0004_idempotency.sql"),
+    include_str!("../../migrations/0005_search_prefixes.sql"),
 ];
 
 /// How many migrations this version knows (the newest schema's `user_version`).
@@ -69,5 +70,46 @@ mod tests {
         .unwrap();
         let tail: Vec<String> = st.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).skip(7).collect();
         assert_eq!(tail, ["message:m4", "close:c2"]);
+    }
+
+    /// Migration 0005 rebuilds the search index with prefix indexes: history written before it
+    /// is found as before, by whole words and by prefixes, and new messages are indexed too.
+    #[test]
+    fn history_from_before_the_prefix_index_is_still_found() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        let steps: Vec<_> = super::STEPS.iter().map(|s| super::M::up(s)).collect();
+        let migrations = super::Migrations::new(steps);
+        migrations.to_version(&mut conn, 4).unwrap();
+        conn.execute_batch(
+            "INSERT INTO users (id, created_at, updated_at) VALUES ('u', 't', 't');
+             INSERT INTO conversations (id, user_id, status, started_at) VALUES ('c', 'u', 'open', 't');
+             INSERT INTO messages (id, conversation_id, seq, role, content, created_at) VALUES
+               ('m1', 'c', 1, 'user', 'Spanish verbs tomorrow', 't'),
+               ('m2', 'c', 2, 'assistant', 'Practise them at six', 't');",
+        )
+        .unwrap();
+        migrations.to_latest(&mut conn).unwrap();
+        conn.execute(
+            "INSERT INTO messages (id, conversation_id, seq, role, content, created_at)
+             VALUES ('m3', 'c', 3, 'user', 'Spanish again', 't')",
+            [],
+        )
+        .unwrap();
+        let found = |q: &str| -> Vec<String> {
+            let mut st = conn
+                .prepare(
+                    "SELECT m.id FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
+                     WHERE messages_fts MATCH ?1 ORDER BY m.rowid",
+                )
+                .unwrap();
+            st.query_map([q], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+        };
+        assert_eq!(found("spanish"), ["m1", "m3"]);
+        assert_eq!(found("pract*"), ["m2"]);
+        assert_eq!(found("s*"), ["m1", "m2", "m3"]);
+        assert_eq!(found("tomorr*"), ["m1"], "longer than the prefix indexes: merged as before");
+        // Fails (SQLITE_CORRUPT_VTAB) if the index disagrees with the messages it was built from.
+        conn.execute("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)", [])
+            .unwrap();
     }
 }

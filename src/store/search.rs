@@ -1,6 +1,7 @@
 use super::{db, Result};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
+use std::collections::HashSet;
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -11,7 +12,9 @@ pub struct SearchHit {
     pub created_at: String,
     /// The matching passage with each hit wrapped in the caller's markers.
     pub snippet: String,
-    /// bm25 score: lower is a better match.
+    /// bm25 score, lower is better: over every word when each is selective, over the selective
+    /// words when some are common. 0 when the query is too broad to rank and its hits come newest
+    /// first.
     pub score: f64,
 }
 
@@ -36,25 +39,20 @@ fn fts_query_exact(input: &str) -> Option<String> {
 /// quoted and the last one matches as a prefix, so results come while the word is still being
 /// typed.
 pub fn fts_query(input: &str) -> Option<String> {
-    let words = quoted_words(input);
-    let last = words.len().checked_sub(1)?;
-    Some(
-        words
-            .iter()
-            .enumerate()
-            .map(|(i, w)| if i == last { format!("{w}*") } else { w.clone() })
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
+    let phrases = prefixed_phrases(input);
+    (!phrases.is_empty()).then(|| phrases.join(" "))
 }
 
 /// Up to this many matches a query is selective and its matches are ranked by relevance; past
 /// it, ranking every match would cost time in proportion to the history (a word said in a tenth
-/// of a million messages), so a broad query shows its most recent matches first instead.
+/// of a million messages), so a broad query shows its most recent matches first instead. The same
+/// bound decides which words can weigh a ranking: bm25 first counts every message holding each
+/// word, so a common word in a selective query filters the matches but does not weigh them.
 pub const SELECTIVE_MATCHES: i64 = 1_000;
 
 /// Best matches first for a selective query, most recent first for a broad one (see
-/// [`SELECTIVE_MATCHES`]). An empty or punctuation-only query finds nothing.
+/// [`SELECTIVE_MATCHES`]); equally good matches come newest first. An empty or punctuation-only
+/// query finds nothing.
 pub fn search_messages(
     conn: &Connection,
     input: &str,
@@ -74,71 +72,110 @@ fn search_with(
     let (Some(exact), Some(prefixed)) = (fts_query_exact(input), fts_query(input)) else {
         return Ok(Vec::new());
     };
-    // A word typed in full that is already broad needs no prefix matches (and a prefix over a
-    // common word costs as much as ranking it). Otherwise the last word matches as a prefix.
-    if count_matches(conn, &exact, selective)? > selective {
-        return recent(conn, &exact, limit, marks, None);
+    // One read transaction (unless the caller holds one): the ranking and the rows it names come
+    // from the same snapshot.
+    let _snapshot = if conn.is_autocommit() { Some(conn.unchecked_transaction().map_err(db)?) } else { None };
+    // A word typed in full that is already broad needs no prefix matches: its own, newest first.
+    if first_matches(conn, &exact, selective)?.len() as i64 > selective {
+        return newest(conn, &exact, limit, marks);
     }
-    if count_matches(conn, &prefixed, selective)? <= selective {
-        return ranked(conn, &prefixed, limit, marks);
+    let matches = first_matches(conn, &prefixed, selective)?;
+    if matches.len() as i64 > selective {
+        return newest(conn, &prefixed, limit, marks);
     }
-    // A broad prefix (a word still being typed): newest matches first, looking back through
-    // growing windows of the history so the work stays proportional to what is shown.
-    let newest: i64 = conn
-        .prepare_cached("SELECT coalesce(max(rowid), 0) FROM messages")
-        .and_then(|mut s| s.query_row([], |r| r.get(0)))
-        .map_err(db)?;
-    let mut window = 20_000i64;
-    loop {
-        let from = newest.saturating_sub(window);
-        let hits = recent(conn, &prefixed, limit, marks, Some(from))?;
-        if hits.len() as i64 >= limit || from <= 0 {
-            return Ok(hits);
+    let phrases = prefixed_phrases(input);
+    let mut weighing = Vec::new();
+    for p in &phrases {
+        if first_matches(conn, p, selective)?.len() as i64 <= selective {
+            weighing.push(p.as_str());
         }
-        window = window.saturating_mul(4);
     }
+    if weighing.is_empty() {
+        // Every word is common (only together are they selective): nothing to weigh them by.
+        return newest(conn, &prefixed, limit, marks);
+    }
+    let order: Vec<(i64, f64)> = if weighing.len() == phrases.len() {
+        ranked(conn, &prefixed)?.into_iter().take(limit.max(0) as usize).collect()
+    } else {
+        // Ranked by the selective words alone, then kept to the messages matching every word.
+        let matching: HashSet<i64> = matches.into_iter().collect();
+        ranked(conn, &weighing.join(" "))?
+            .into_iter()
+            .filter(|(rowid, _)| matching.contains(rowid))
+            .take(limit.max(0) as usize)
+            .collect()
+    };
+    let mut hits = Vec::with_capacity(order.len());
+    for (rowid, score) in order {
+        hits.extend(fetch(conn, &prefixed, rowid, score, marks)?);
+    }
+    Ok(hits)
 }
 
-/// How many messages match, counting no further than `selective + 1`. FTS5 walks matches in
-/// rowid order and stops at the limit, so this costs at most that many steps.
-fn count_matches(conn: &Connection, query: &str, selective: i64) -> Result<i64> {
-    conn.prepare_cached(
-        "SELECT count(*) FROM (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1 LIMIT ?2)",
-    )
-    .and_then(|mut s| s.query_row(params![query, selective + 1], |r| r.get(0)))
-    .map_err(db)
+/// The query's phrases as search reads them: each word whole, the last one as a prefix.
+fn prefixed_phrases(input: &str) -> Vec<String> {
+    let mut words = quoted_words(input);
+    if let Some(last) = words.last_mut() {
+        last.push('*');
+    }
+    words
 }
 
-// Ranking and snippets run inside the FTS query on the top rows only; joining first would make
-// SQLite sort every match.
-const RANKED: &str = "WITH top AS (
-     SELECT rowid, rank, snippet(messages_fts, 0, ?2, ?3, '…', 12) AS snip
-     FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rank LIMIT ?4)
- SELECT m.conversation_id, m.id, m.role, m.created_at, top.snip, top.rank
- FROM top JOIN messages m ON m.rowid = top.rowid ORDER BY top.rank";
-
-const RECENT: &str = "WITH top AS (
-     SELECT rowid, rank, snippet(messages_fts, 0, ?2, ?3, '…', 12) AS snip
-     FROM messages_fts WHERE messages_fts MATCH ?1 AND rowid > ?5 ORDER BY rowid DESC LIMIT ?4)
- SELECT m.conversation_id, m.id, m.role, m.created_at, top.snip, top.rank
- FROM top JOIN messages m ON m.rowid = top.rowid ORDER BY top.rowid DESC";
-
-fn ranked(conn: &Connection, query: &str, limit: i64, marks: (&str, &str)) -> Result<Vec<SearchHit>> {
-    let mut stmt = conn.prepare_cached(RANKED).map_err(db)?;
-    let rows = stmt.query_map(params![query, marks.0, marks.1, limit], hit).map_err(db)?;
+/// The rowids of the first `selective + 1` matches. FTS5 walks matches in rowid order and stops
+/// at the limit, so this costs at most that many steps (a prefix is read from the prefix index
+/// of migration 0005 while it is at most six characters long).
+fn first_matches(conn: &Connection, query: &str, selective: i64) -> Result<Vec<i64>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1 LIMIT ?2")
+        .map_err(db)?;
+    let rows = stmt.query_map(params![query, selective + 1], |r| r.get(0)).map_err(db)?;
     rows.collect::<rusqlite::Result<_>>().map_err(db)
 }
 
-fn recent(
+/// Every match of a selective query with its bm25 score, best first, newest first among equal
+/// scores. Only called when each phrase of `query` is selective, so this ranks a bounded number.
+fn ranked(conn: &Connection, query: &str) -> Result<Vec<(i64, f64)>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT rowid, rank FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rank, rowid DESC",
+        )
+        .map_err(db)?;
+    let rows = stmt.query_map([query], |r| Ok((r.get(0)?, r.get(1)?))).map_err(db)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(db)
+}
+
+/// One ranked hit with its snippet over every word of the query. Snippets are made here, for the
+/// shown rows only: in the ranking statement SQLite would make one for every match it sorts.
+fn fetch(
     conn: &Connection,
     query: &str,
-    limit: i64,
+    rowid: i64,
+    score: f64,
     marks: (&str, &str),
-    after_rowid: Option<i64>,
-) -> Result<Vec<SearchHit>> {
-    let mut stmt = conn.prepare_cached(RECENT).map_err(db)?;
-    let after = after_rowid.unwrap_or(i64::MIN);
-    let rows = stmt.query_map(params![query, marks.0, marks.1, limit, after], hit).map_err(db)?;
+) -> Result<Option<SearchHit>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT m.conversation_id, m.id, m.role, m.created_at,
+                    snippet(messages_fts, 0, ?2, ?3, '…', 12), ?5
+             FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
+             WHERE messages_fts MATCH ?1 AND messages_fts.rowid = ?4",
+        )
+        .map_err(db)?;
+    stmt.query_row(params![query, marks.0, marks.1, rowid, score], hit).optional().map_err(db)
+}
+
+// Snippets run inside the FTS query on the newest rows only; FTS5 walks its doclists backwards
+// and stops at the limit. No bm25 here: it would count every match of each word first.
+const NEWEST: &str = "WITH top AS (
+     SELECT rowid, snippet(messages_fts, 0, ?2, ?3, '…', 12) AS snip
+     FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?4)
+ SELECT m.conversation_id, m.id, m.role, m.created_at, top.snip, 0.0
+ FROM top JOIN messages m ON m.rowid = top.rowid ORDER BY top.rowid DESC";
+
+/// The newest matches first, unranked (score 0).
+fn newest(conn: &Connection, query: &str, limit: i64, marks: (&str, &str)) -> Result<Vec<SearchHit>> {
+    let mut stmt = conn.prepare_cached(NEWEST).map_err(db)?;
+    let rows = stmt.query_map(params![query, marks.0, marks.1, limit], hit).map_err(db)?;
     rows.collect::<rusqlite::Result<_>>().map_err(db)
 }
 
@@ -154,54 +191,5 @@ fn hit(r: &rusqlite::Row<'_>) -> rusqlite::Result<SearchHit> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::{fts_query, search_with};
-    use crate::store::{conversations, messages, users, Store};
-
-    #[test]
-    fn queries_are_quoted_and_prefixed() {
-        assert_eq!(fts_query("learn spanish").as_deref(), Some("\"learn\" \"spanish\"*"));
-        assert_eq!(fts_query("AND -x \"y").as_deref(), Some("\"AND\" \"x\" \"y\"*"));
-        assert_eq!(fts_query("  ...  "), None);
-    }
-
-    #[test]
-    fn selective_queries_rank_by_relevance_and_broad_ones_by_recency() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open_in(dir.path()).unwrap();
-        let now = chrono::Utc::now();
-        let texts = [
-            "spanish spanish spanish lesson",
-            "a long note that mentions spanish once among many other words here",
-            "spanish verbs",
-            "something else entirely",
-            "more spanish practice",
-        ];
-        store
-            .write(|tx| {
-                users::ensure_user(tx, "u", "", "UTC", now)?;
-                conversations::insert_conversation(tx, "c", "u", now)?;
-                for (i, t) in texts.iter().enumerate() {
-                    messages::append_message(tx, &format!("m{i}"), "c", "user", t, now)?;
-                }
-                Ok::<_, crate::store::StoreError>(())
-            })
-            .unwrap();
-        let ids_for = |query: &str, selective| -> Vec<String> {
-            store
-                .read(|c| search_with(c, query, 10, ("[", "]"), selective))
-                .unwrap()
-                .into_iter()
-                .map(|h| h.message_id)
-                .collect()
-        };
-        let ranked = ids_for("spanish", 10);
-        assert_eq!(ranked.len(), 4);
-        assert_eq!(ranked[0], "m0", "the densest match first: {ranked:?}");
-        assert_eq!(ranked[3], "m1", "the diluted match last: {ranked:?}");
-        assert_eq!(ids_for("spanish", 2), vec!["m4", "m2", "m1", "m0"], "broad: newest first");
-        // A word still being typed that is broad only as a prefix: newest first as well.
-        assert_eq!(ids_for("spa", 2), vec!["m4", "m2", "m1", "m0"]);
-        assert_eq!(ids_for("spa", 10)[0], "m0", "a selective prefix is ranked");
-    }
-}
+#[path = "search_tests.rs"]
+mod tests;

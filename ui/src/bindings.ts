@@ -60,7 +60,9 @@ export type SearchHit = { conversation_id: string, message_id: string, role: str
  */
 snippet: string, 
 /**
- * bm25 score: lower is a better match.
+ * bm25 score, lower is better: over every word when each is selective, over the selective
+ * words when some are common. 0 when the query is too broad to rank and its hits come newest
+ * first.
  */
 score: number, };
 

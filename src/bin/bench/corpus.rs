@@ -101,6 +101,11 @@ impl Vocabulary {
         &self.words[i]
     }
 
+    /// The word of this frequency rank (0 is the most frequent).
+    pub fn word(&self, rank: usize) -> &str {
+        &self.words[rank.min(self.words.len() - 1)]
+    }
+
     pub fn sentence(&self, rng: &mut Rng) -> String {
         let n = 6 + (rng.next() % 14) as usize;
         (0..n).map(|_| self.pick(rng)).collect::<Vec<_>>().join(" ")

@@ -1,6 +1,7 @@
 //! `companion-bench`: prints the speed and memory figures the product has targets for. Run with
 //! `cargo run --release --features bench --bin companion-bench -- [store|http|audio|agent|local|all]
-//! [--messages N] [--provider deepgram|openai] [--turns N]`.
+//! [--messages N] [--data-dir DIR] [--provider deepgram|openai] [--turns N]`. `--data-dir` keeps the
+//! store's history there and reuses it on the next run.
 
 mod agent;
 mod agent_openai;
@@ -12,6 +13,7 @@ mod local_set;
 mod local_talk;
 mod stats;
 mod store;
+mod store_search;
 
 use std::process::ExitCode;
 
@@ -36,10 +38,15 @@ fn main() -> ExitCode {
         .and_then(|i| args.get(i + 1))
         .and_then(|n| n.parse().ok())
         .unwrap_or(12usize);
+    let keep = args
+        .iter()
+        .position(|a| a == "--data-dir")
+        .and_then(|i| args.get(i + 1))
+        .map(std::path::PathBuf::from);
     let run = |name: &str| what == name || what == "all";
     let result = (|| -> anyhow::Result<()> {
         if run("store") {
-            store::run(messages)?;
+            store::run(messages, keep.as_deref())?;
         }
         if run("http") {
             http::run()?;

@@ -9,6 +9,7 @@ mod serve;
 mod sync;
 mod table;
 mod talk;
+mod talk_print;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

@@ -1,7 +1,9 @@
 //! `companion-bench`: prints the speed and memory figures the product has targets for. Run with
-//! `cargo run --release --features bench --bin companion-bench -- [store|http|audio|agent|local|all]
+//! `cargo run --release --features bench --bin companion-bench -- [store|http|audio|agent|local|sync|all]
 //! [--messages N] [--data-dir DIR] [--provider deepgram|openai] [--turns N]`. `--data-dir` keeps the
-//! store's history there and reuses it on the next run.
+//! store's history there and reuses it on the next run. `all` runs every one but `sync` (a
+//! 100,000-message delivery, a 10 s idle window and 20 s of live writes: about a minute and a
+//! half), which runs on request.
 
 mod agent;
 mod agent_openai;
@@ -14,6 +16,8 @@ mod local_talk;
 mod stats;
 mod store;
 mod store_search;
+mod sync;
+mod sync_plane;
 
 use std::process::ExitCode;
 
@@ -59,6 +63,9 @@ fn main() -> ExitCode {
         }
         if run("local") {
             print!("{}", local::run(turns)?);
+        }
+        if what == "sync" {
+            sync::run()?;
         }
         Ok(())
     })();

@@ -13,6 +13,7 @@ mod engine;
 mod lock;
 pub mod manage;
 mod reconcile;
+mod remaining;
 pub mod status;
 mod worker;
 

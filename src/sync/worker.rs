@@ -6,6 +6,7 @@
 use super::backoff::Backoff;
 use super::client::{PlaneClient, PlaneError, TokenSource};
 use super::engine::{Engine, Step};
+use super::remaining::Remaining;
 use super::status::{self, SyncStatus};
 use super::{SyncConfig, SyncError};
 use crate::backend::schemas::SessionCreated;
@@ -138,19 +139,27 @@ impl Sync {
         let mut flags = Flags::default();
         let mut delivered = 0u64;
         let mut last_error = None;
+        let mut remaining = Remaining::default();
+        // Whether a drain must read where delivery stands (that reads the whole outbox). Not
+        // after a step that made progress: a drain can only end once a step finds nothing to do
+        // (all delivered, or what is left waits for the user) or fails, or at its deadline.
+        let mut check = true;
         loop {
             if *stop.borrow() {
                 return RunEnd::Stopped;
             }
             if let Some(deadline) = drain {
-                match self.drain_check(deadline, last_error.clone()) {
-                    Ok(Some(end)) => return RunEnd::Drain(end),
-                    Ok(None) => {}
-                    Err(e) => return RunEnd::Fatal(e),
+                if check || deadline.is_some_and(|d| Instant::now() >= d) {
+                    match self.drain_check(deadline, last_error.clone()) {
+                        Ok(Some(end)) => return RunEnd::Drain(end),
+                        Ok(None) => {}
+                        Err(e) => return RunEnd::Fatal(e),
+                    }
                 }
             }
             let outcome = { self.inner.engine.lock().await.step().await };
             let idle = matches!(outcome, Ok(Step::Idle));
+            check = !matches!(outcome, Ok(Step::Progress));
             let wait = match outcome {
                 Ok(Step::Progress) => {
                     delivered += 1;
@@ -158,7 +167,8 @@ impl Sync {
                     flags.clear(&self.inner.store);
                     self.inner.changed.send_modify(|n| *n += 1);
                     if drain.is_some() {
-                        progress(Progress { delivered, pending: self.pending().unwrap_or(0) });
+                        let pending = remaining.estimate(&self.inner.store, delivered);
+                        progress(Progress { delivered, pending });
                     }
                     continue;
                 }

@@ -12,16 +12,19 @@ pub struct HostLock {
 impl HostLock {
     /// `Ok(None)` when another process already hosts sessions here.
     pub fn try_acquire(data_dir: &Path) -> std::io::Result<Option<HostLock>> {
-        std::fs::create_dir_all(data_dir)?;
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(data_dir.join("sessions.lock"))?;
-        match file.try_lock() {
-            Ok(()) => Ok(Some(HostLock { _file: file })),
-            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
-            Err(std::fs::TryLockError::Error(e)) => Err(e),
-        }
+        Ok(try_lock_file(data_dir, "sessions.lock")?.map(|file| HostLock { _file: file }))
+    }
+}
+
+/// An exclusive OS lock on `data_dir/name` (released when the process dies, even by `kill -9`);
+/// `Ok(None)` when another process holds it.
+pub fn try_lock_file(data_dir: &Path, name: &str) -> std::io::Result<Option<File>> {
+    std::fs::create_dir_all(data_dir)?;
+    let file =
+        std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(data_dir.join(name))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
     }
 }

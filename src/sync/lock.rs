@@ -1,6 +1,7 @@
 //! One process delivers a data dir's outbox at a time: two workers would send the same item
 //! twice. The lock is the OS's (released when the process dies, even by `kill -9`).
 
+use crate::backend::host_lock::try_lock_file;
 use std::fs::File;
 use std::path::Path;
 
@@ -11,16 +12,6 @@ pub struct SyncLock {
 impl SyncLock {
     /// `Ok(None)` when another process is syncing this data dir.
     pub fn try_acquire(data_dir: &Path) -> std::io::Result<Option<SyncLock>> {
-        std::fs::create_dir_all(data_dir)?;
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(data_dir.join("sync.lock"))?;
-        match file.try_lock() {
-            Ok(()) => Ok(Some(SyncLock { _file: file })),
-            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
-            Err(std::fs::TryLockError::Error(e)) => Err(e),
-        }
+        Ok(try_lock_file(data_dir, "sync.lock")?.map(|file| SyncLock { _file: file }))
     }
 }

@@ -4,7 +4,7 @@
 
 mod support;
 
-use serde_json::{json, Value};
+use serde_json::json;
 use support::cli_kit::companion;
 use support::fake_agent::{FakeAgent, FakeConfig, Step};
 use support::speech;
@@ -104,17 +104,7 @@ async fn talk_without_a_deepgram_key_runs_through_the_plane() {
 async fn a_plane_that_refuses_a_new_session_says_when_to_retry() {
     let plane = Plane::start_with(&[], &plane_settings()).await;
     // Another machine of the same user holds the plane's one open session.
-    let busy: Value = reqwest::Client::new()
-        .post(format!("{}/api/v1/voice/session", plane.url))
-        .header("authorization", format!("Bearer {PLANE_TOKEN}"))
-        .json(&json!({"user_id": "local"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert!(busy["session_id"].is_string(), "{busy}");
+    plane.create_session().await;
     let agent = FakeAgent::start(FakeConfig::new(PLANE_MINTED, script())).await;
     let work = tempfile::tempdir().unwrap();
     let local = local_dir();

@@ -75,17 +75,7 @@ async fn resending_blind_after_a_lost_answer_doubles_the_message() {
     let proxy = FaultProxy::start(plane.addr).await;
     let http = reqwest::Client::new();
     let auth = format!("Bearer {PLANE_TOKEN}");
-    let created: serde_json::Value = http
-        .post(format!("{}/api/v1/voice/session", plane.url))
-        .header("authorization", &auth)
-        .json(&serde_json::json!({"user_id": "local"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id = created["session_id"].as_str().unwrap().to_string();
+    let id = plane.create_session().await;
     proxy.set_plan(FaultPlan::script(vec![Fault::LoseResponse]).only("POST", "/api/v1/voice/messages"));
     let body = serde_json::json!({"session_id": id, "role": "user", "content": "hello"});
     for _ in 0..2 {

@@ -50,6 +50,22 @@ impl Plane {
         Plane { dir, url, addr, grant, child }
     }
 
+    /// Opens a session for `local` directly on the plane (another client of the same user);
+    /// returns its id.
+    pub async fn create_session(&self) -> String {
+        let created: serde_json::Value = reqwest::Client::new()
+            .post(format!("{}/api/v1/voice/session", self.url))
+            .header("authorization", format!("Bearer {PLANE_TOKEN}"))
+            .json(&json!({"user_id": "local"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        created["session_id"].as_str().unwrap_or_else(|| panic!("no session: {created}")).to_string()
+    }
+
     pub fn db(&self) -> Connection {
         Connection::open_with_flags(self.dir.path().join("companion.db"), OpenFlags::SQLITE_OPEN_READ_ONLY)
             .unwrap()

@@ -3,6 +3,7 @@
 //! connections so a long search never waits behind a write.
 
 pub mod calls;
+mod checkpoint;
 pub mod conversations;
 pub mod goals;
 pub mod idempotency;
@@ -82,6 +83,8 @@ pub struct Store {
     next_reader: AtomicUsize,
     /// Counts committed writes, so a waiting reader (the sync worker) wakes at once.
     commits: tokio::sync::watch::Sender<u64>,
+    /// Dropped after the connections above (fields drop in order).
+    checkpointer: Option<checkpoint::Checkpointer>,
 }
 
 impl Store {
@@ -104,6 +107,10 @@ impl Store {
             });
         }
         migrations::apply(&mut writer)?;
+        let checkpointer = checkpoint::Checkpointer::start(path);
+        if checkpointer.is_some() {
+            writer.pragma_update(None, "wal_autocheckpoint", checkpoint::BACKSTOP_PAGES)?;
+        }
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
             let conn = Connection::open_with_flags(
@@ -119,6 +126,7 @@ impl Store {
             readers,
             next_reader: AtomicUsize::new(0),
             commits: tokio::sync::watch::channel(0).0,
+            checkpointer,
         })
     }
 
@@ -141,6 +149,9 @@ impl Store {
         let out = f(&tx)?;
         tx.commit().map_err(|e| E::from(StoreError::classify(e)))?;
         drop(conn);
+        if let Some(c) = &self.checkpointer {
+            c.committed();
+        }
         self.commits.send_modify(|n| *n = n.wrapping_add(1));
         Ok(out)
     }

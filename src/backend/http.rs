@@ -2,8 +2,9 @@
 //! bearer token; a foreign Host or Origin is refused, so a web page cannot reach the API through
 //! DNS rebinding. Bad input always gets a JSON `{"detail"}` and never a 500.
 
+use super::group_commit::{MessageQueue, Written};
 use super::idempotency::{Claim, Route};
-use super::replay::{Begin, Keys};
+use super::replay::{answer_recorded, Begin, Keys};
 use super::schemas::*;
 use super::{openapi, ApiError, Service};
 use crate::config::secret::{same_secret, Secret};
@@ -25,6 +26,7 @@ struct AppState {
     service: Service,
     token: Arc<Secret>,
     keys: Keys,
+    messages: MessageQueue,
 }
 
 /// How the server behaves beyond its contract; the default is the contract.
@@ -41,7 +43,8 @@ pub fn router(service: Service, token: Secret) -> Router {
 
 pub fn router_with(service: Service, token: Secret, options: Options) -> Router {
     let keys = Keys::new(options.ignore_idempotency_key);
-    let state = AppState { service, token: Arc::new(token), keys };
+    let messages = MessageQueue::start(service.clone());
+    let state = AppState { service, token: Arc::new(token), keys, messages };
     Router::new()
         .route("/health", get(health))
         .route("/openapi.json", get(|| async { Json(openapi::document()) }))
@@ -212,14 +215,11 @@ async fn save_message(
     b: Result<Json<SaveMessageRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let req = body(b)?;
-    let claim = match st.keys.begin(&st.service, Route::Messages, &headers, &req).await? {
-        Begin::Answer(r) => return Ok(r),
-        Begin::Run(claim) => claim,
-    };
-    // The claim moves into the blocking task: the key stays held until the write is done, even
-    // if the client goes away first.
-    let saved = blocking(move || st.service.save_message(&req, claim.as_ref().map(Claim::keyed))).await?;
-    Ok(Json(saved).into_response())
+    let claim = st.keys.claim(Route::Messages, &headers, &req)?;
+    match st.messages.save(req, claim).await? {
+        Written::Saved(saved) => Ok(Json(saved).into_response()),
+        Written::Recorded(keyed, rec) => answer_recorded(&st.service, &keyed, rec).await,
+    }
 }
 
 async fn list_messages(

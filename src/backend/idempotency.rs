@@ -156,6 +156,21 @@ pub(super) fn record(
     body: &impl Serialize,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
+    if keyed.is_none() {
+        return Ok(());
+    }
+    store::purge_expired(tx, now, store::PURGE_BATCH)?;
+    record_unpurged(tx, keyed, body, now)
+}
+
+/// As [`record`] without deleting expired records: for a transaction that records many answers
+/// and purges once for all of them.
+pub(super) fn record_unpurged(
+    tx: &rusqlite::Connection,
+    keyed: Option<&Keyed>,
+    body: &impl Serialize,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     let Some(k) = keyed else { return Ok(()) };
     let body = serde_json::to_string(body)
         .map_err(|e| ApiError::Storage(format!("Could not record the answer: {e}")))?;
@@ -166,7 +181,7 @@ pub(super) fn record(
         status: 200,
         body: &body,
     };
-    Ok(store::record(tx, &rec, now)?)
+    Ok(store::insert(tx, &rec, now)?)
 }
 
 impl From<IdempotencyError> for ApiError {

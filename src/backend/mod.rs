@@ -4,11 +4,13 @@
 pub mod api_token;
 mod checks;
 mod error;
+mod group_commit;
 pub mod host_lock;
 pub mod http;
 pub mod idempotency;
 mod limits;
 mod manage;
+mod messages;
 pub mod openapi;
 mod records;
 mod replay;

@@ -44,31 +44,49 @@ impl Keys {
         headers: &HeaderMap,
         body: &impl Serialize,
     ) -> Result<Begin, ApiError> {
+        let Some(claim) = self.claim(route, headers, body)? else { return Ok(Begin::Run(None)) };
+        let (svc, key) = (service.clone(), claim.keyed().key.clone());
+        let found = blocking(move || Ok(svc.store().read(|c| store::find(c, key.as_str()))?)).await?;
+        let Some(rec) = found else { return Ok(Begin::Run(Some(claim))) };
+        let keyed = claim.keyed().clone();
+        drop(claim);
+        Ok(Begin::Answer(answer_recorded(service, &keyed, rec).await?))
+    }
+
+    /// The key of this request, held until the claim is dropped: `None` without a key (or on a
+    /// route told to ignore keys); 422 for a malformed key, 409 while another request holds it.
+    /// Whether the key was answered before is for the caller to look up.
+    pub fn claim(
+        &self,
+        route: Route,
+        headers: &HeaderMap,
+        body: &impl Serialize,
+    ) -> Result<Option<Claim>, ApiError> {
         let mut values = headers.get_all(IDEMPOTENCY_KEY).iter();
-        let Some(raw) = values.next() else { return Ok(Begin::Run(None)) };
+        let Some(raw) = values.next() else { return Ok(None) };
         if self.ignored.contains(&route) {
-            return Ok(Begin::Run(None));
+            return Ok(None);
         }
         if values.next().is_some() {
             return Err(ApiError::Invalid("Send one Idempotency-Key header, not several".into()));
         }
         let key = IdempotencyKey::parse(raw.as_bytes())?;
         let fingerprint = fingerprint(route, body)?;
-        let claim = self.in_flight.claim(Keyed { key, route, fingerprint })?;
-        let (svc, key) = (service.clone(), claim.keyed().key.clone());
-        let found = blocking(move || Ok(svc.store().read(|c| store::find(c, key.as_str()))?)).await?;
-        let Some(rec) = found else { return Ok(Begin::Run(Some(claim))) };
-        let keyed = claim.keyed();
-        if rec.route != route.as_str() || rec.fingerprint != keyed.fingerprint {
-            return Err(ApiError::Invalid(format!(
-                "This Idempotency-Key was already used for a different request ({}); send a new key \
-                 with a new request",
-                rec.route
-            )));
-        }
-        drop(claim);
-        Ok(Begin::Answer(replay(service, route, rec).await?))
+        Ok(Some(self.in_flight.claim(Keyed { key, route, fingerprint })?))
     }
+}
+
+/// The answer for a request whose key was recorded: the recorded answer if it is the same
+/// request, else 422 (the key was used for another one).
+pub async fn answer_recorded(service: &Service, keyed: &Keyed, rec: Recorded) -> Result<Response, ApiError> {
+    if rec.route != keyed.route.as_str() || rec.fingerprint != keyed.fingerprint {
+        return Err(ApiError::Invalid(format!(
+            "This Idempotency-Key was already used for a different request ({}); send a new key \
+             with a new request",
+            rec.route
+        )));
+    }
+    replay(service, keyed.route, rec).await
 }
 
 /// The recorded answer again. A session's answer was stored without its Deepgram token (a

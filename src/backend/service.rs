@@ -12,7 +12,7 @@ use crate::config::catalog::Catalog;
 use crate::config::secret::Secret;
 use crate::config::Settings;
 use crate::intents::{self, Actor, CancelOutcome, IntentCall};
-use crate::store::{conversations, messages, remote, users, ConversationStatus, Store, UserRow};
+use crate::store::{conversations, remote, users, ConversationStatus, Store, UserRow};
 use crate::time::Clock;
 use crate::voice::ConversationSetup;
 use std::sync::{Arc, RwLock};
@@ -178,50 +178,6 @@ impl Service {
             }
             MintError::Refused(_) => ApiError::KeyRefused(format!("Could not get a Deepgram token: {e}")),
             other => ApiError::Upstream(format!("Could not get a Deepgram token: {other}")),
-        })
-    }
-
-    pub fn save_message(
-        &self,
-        req: &SaveMessageRequest,
-        key: Option<&Keyed>,
-    ) -> Result<MessageSaved, ApiError> {
-        if req.role != "user" && req.role != "assistant" {
-            return Err(ApiError::Invalid(format!(
-                "role must be \"user\" or \"assistant\", not {:?}",
-                req.role
-            )));
-        }
-        if req.content.trim().is_empty() {
-            return Err(ApiError::Invalid("content must not be empty".into()));
-        }
-        if req.content.len() > MAX_MESSAGE_BYTES {
-            return Err(ApiError::Invalid(format!("content is longer than {MAX_MESSAGE_BYTES} bytes")));
-        }
-        let now = self.inner.clock.now();
-        let saved = MessageSaved { message_id: uuid::Uuid::new_v4().to_string(), status: "saved".into() };
-        self.inner.store.write(|tx| {
-            require_open(tx, &req.session_id)?;
-            messages::append_message(tx, &saved.message_id, &req.session_id, &req.role, &req.content, now)?;
-            idempotency::record(tx, key, &saved, now)
-        })?;
-        Ok(saved)
-    }
-
-    pub fn messages(&self, session_id: &str) -> Result<SessionMessages, ApiError> {
-        let rows = self.inner.store.read(|c| {
-            Ok(match conversations::get_conversation(c, session_id)? {
-                None => None,
-                Some(_) => Some(messages::list_messages(c, session_id)?),
-            })
-        })?;
-        let rows = rows.ok_or_else(|| ApiError::unknown_session(session_id))?;
-        Ok(SessionMessages {
-            session_id: session_id.to_string(),
-            messages: rows
-                .into_iter()
-                .map(|m| MessageOut { id: m.id, role: m.role, content: m.content, created_at: m.created_at })
-                .collect(),
         })
     }
 

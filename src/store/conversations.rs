@@ -72,7 +72,7 @@ pub fn insert_conversation(conn: &Connection, id: &str, user_id: &str, now: Date
 
 pub fn get_conversation(conn: &Connection, id: &str) -> Result<Option<ConversationRow>> {
     let sql = format!("SELECT {COLUMNS} FROM conversations WHERE id = ?1");
-    conn.query_row(&sql, [id], from_row).optional().map_err(db)
+    conn.prepare_cached(&sql).map_err(db)?.query_row([id], from_row).optional().map_err(db)
 }
 
 /// Newest first; read in the order of the index `conversations_by_start` (migration 0005).

@@ -1,7 +1,7 @@
 //! Recorded answers to requests that carried an `Idempotency-Key`. A row is written by the
 //! transaction that made the write it answers, so a committed write always has its key and a key
 //! never outlives a rolled-back write. Rows older than [`RETENTION`] are deleted a few at a time
-//! whenever a new one is recorded.
+//! whenever new ones are recorded.
 
 use super::{db, read_error, StoreError};
 use crate::time::format_utc;
@@ -13,7 +13,7 @@ pub const RETENTION: Duration = Duration::hours(24);
 
 /// Expired rows deleted per recorded one: bounds the work one request does after a long pause,
 /// while deleting faster than one request a time can add.
-const PURGE_BATCH: i64 = 64;
+pub const PURGE_BATCH: i64 = 64;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IdempotencyError {
@@ -71,7 +71,13 @@ pub fn find(conn: &Connection, key: &str) -> Result<Option<Recorded>, StoreError
 /// Records an answer; call inside the writer's transaction that made the write it answers.
 /// Deletes a batch of rows older than [`RETENTION`] first.
 pub fn record(conn: &Connection, rec: &NewRecord<'_>, now: DateTime<Utc>) -> Result<(), IdempotencyError> {
-    purge_expired(conn, now)?;
+    purge_expired(conn, now, PURGE_BATCH)?;
+    insert(conn, rec, now)
+}
+
+/// Records an answer without purging: for a transaction that records many and purges once
+/// (at least [`PURGE_BATCH`] rows per recorded one, so expired rows never pile up).
+pub fn insert(conn: &Connection, rec: &NewRecord<'_>, now: DateTime<Utc>) -> Result<(), IdempotencyError> {
     let inserted = conn
         .prepare_cached(
             "INSERT INTO idempotency_keys (key, route, fingerprint, status, body, created_at)
@@ -88,15 +94,15 @@ pub fn record(conn: &Connection, rec: &NewRecord<'_>, now: DateTime<Utc>) -> Res
     }
 }
 
-/// Deletes up to one batch of rows older than [`RETENTION`]; returns how many went. The index on
+/// Deletes up to `limit` rows older than [`RETENTION`]; returns how many went. The index on
 /// `created_at` makes this one short index scan when nothing has expired.
-pub fn purge_expired(conn: &Connection, now: DateTime<Utc>) -> Result<usize, StoreError> {
+pub fn purge_expired(conn: &Connection, now: DateTime<Utc>, limit: i64) -> Result<usize, StoreError> {
     conn.prepare_cached(
         "DELETE FROM idempotency_keys WHERE rowid IN
            (SELECT rowid FROM idempotency_keys WHERE created_at < ?1 ORDER BY created_at LIMIT ?2)",
     )
     .map_err(db)?
-    .execute(params![format_utc(now - RETENTION), PURGE_BATCH])
+    .execute(params![format_utc(now - RETENTION), limit])
     .map_err(db)
 }
 
@@ -162,8 +168,8 @@ mod tests {
             })
             .unwrap();
         let later = t0 + Duration::days(2);
-        let n = store.write(|tx| purge_expired(tx, later)).unwrap();
+        let n = store.write(|tx| purge_expired(tx, later, PURGE_BATCH)).unwrap();
         assert_eq!(n as i64, PURGE_BATCH);
-        assert_eq!(store.write(|tx| purge_expired(tx, later)).unwrap(), 10);
+        assert_eq!(store.write(|tx| purge_expired(tx, later, PURGE_BATCH)).unwrap(), 10);
     }
 }

@@ -25,12 +25,12 @@ pub fn append_message(
     now: DateTime<Utc>,
 ) -> Result<i64> {
     let seq: i64 = conn
-        .query_row(
+        .prepare_cached(
             "UPDATE conversations SET message_count = message_count + 1 WHERE id = ?1
              RETURNING message_count",
-            [conversation_id],
-            |r| r.get(0),
         )
+        .map_err(db)?
+        .query_row([conversation_id], |r| r.get(0))
         .map_err(db)?;
     conn.prepare_cached(
         "INSERT INTO messages (id, conversation_id, seq, role, content, created_at)

@@ -1,0 +1,134 @@
+//! The HTTP route's message writes, committed in groups. Requests queue for one writer thread,
+//! which writes everything queued in one transaction (a savepoint each, so a refused message
+//! fails alone) and answers each only after that transaction committed. A lone request commits
+//! at once; under load one commit, the costly part of a write, serves many requests.
+
+use super::idempotency::{self, Claim, Keyed};
+use super::messages::{check_message, write_message};
+use super::schemas::{MessageSaved, SaveMessageRequest};
+use super::{ApiError, Service};
+use crate::store::idempotency::{self as records, Recorded, PURGE_BATCH};
+use std::sync::mpsc;
+use tokio::sync::oneshot;
+
+/// Most messages in one transaction: bounds how long the writer holds the database.
+const MOST_PER_COMMIT: usize = 256;
+
+/// What became of a queued message.
+#[derive(Debug)]
+pub enum Written {
+    Saved(MessageSaved),
+    /// Its key was answered before: the caller replays that answer (or refuses a reused key).
+    Recorded(Keyed, Recorded),
+}
+
+struct Job {
+    req: SaveMessageRequest,
+    /// Held until the write is done, even if the client has gone away by then.
+    claim: Option<Claim>,
+    reply: oneshot::Sender<Result<Written, ApiError>>,
+}
+
+/// The queue to the writer thread; the thread ends when the last clone is dropped.
+#[derive(Clone)]
+pub struct MessageQueue {
+    service: Service,
+    jobs: Option<mpsc::Sender<Job>>,
+}
+
+impl MessageQueue {
+    pub fn start(service: Service) -> Self {
+        let (jobs, queued) = mpsc::channel();
+        let svc = service.clone();
+        let started =
+            std::thread::Builder::new().name("message-writer".into()).spawn(move || run(&svc, queued));
+        let jobs = match started {
+            Ok(_) => Some(jobs),
+            Err(e) => {
+                // Each message then commits alone on the blocking pool: slower, still correct.
+                tracing::warn!("could not start the message writer thread ({e}); messages commit one by one");
+                None
+            }
+        };
+        MessageQueue { service, jobs }
+    }
+
+    /// Saves a message once everything queued before it is written; answers after the commit.
+    pub async fn save(&self, req: SaveMessageRequest, claim: Option<Claim>) -> Result<Written, ApiError> {
+        let (reply, answer) = oneshot::channel();
+        let job = Job { req, claim, reply };
+        let job = match &self.jobs {
+            Some(jobs) => match jobs.send(job) {
+                Ok(()) => None,
+                Err(mpsc::SendError(job)) => Some(job),
+            },
+            None => Some(job),
+        };
+        if let Some(job) = job {
+            let svc = self.service.clone();
+            tokio::task::spawn_blocking(move || answer_all(&svc, vec![job]));
+        }
+        answer.await.map_err(|_| ApiError::Storage("The message writer stopped; nothing was saved".into()))?
+    }
+}
+
+fn run(service: &Service, queued: mpsc::Receiver<Job>) {
+    while let Ok(first) = queued.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MOST_PER_COMMIT {
+            match queued.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        answer_all(service, batch);
+    }
+}
+
+fn answer_all(service: &Service, batch: Vec<Job>) {
+    let outcomes = commit(service, &batch);
+    for (job, outcome) in batch.into_iter().zip(outcomes) {
+        // A requester that went away needs no answer; its message is saved all the same.
+        let _ = job.reply.send(outcome);
+    }
+}
+
+/// One transaction for the whole batch. If the commit fails, every message in it gets that
+/// error (none of them was saved).
+fn commit(service: &Service, batch: &[Job]) -> Vec<Result<Written, ApiError>> {
+    let written = service.store().write(|tx| {
+        let keyed = batch.iter().filter(|j| j.claim.is_some()).count() as i64;
+        if keyed > 0 {
+            records::purge_expired(tx, service.clock().now(), keyed * PURGE_BATCH)?;
+        }
+        if let [job] = batch {
+            // Alone, the message's failure is the transaction's: no savepoint needed.
+            return one(tx, job, service).map(|w| vec![Ok(w)]);
+        }
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for job in batch {
+            tx.execute_batch("SAVEPOINT message").map_err(crate::store::db)?;
+            let outcome = one(tx, job, service);
+            let end =
+                if outcome.is_ok() { "RELEASE message" } else { "ROLLBACK TO message; RELEASE message" };
+            tx.execute_batch(end).map_err(crate::store::db)?;
+            outcomes.push(outcome);
+        }
+        Ok::<_, ApiError>(outcomes)
+    });
+    written.unwrap_or_else(|e| batch.iter().map(|_| Err(e.clone())).collect())
+}
+
+fn one(tx: &rusqlite::Connection, job: &Job, service: &Service) -> Result<Written, ApiError> {
+    let keyed = job.claim.as_ref().map(Claim::keyed);
+    if let Some(k) = keyed {
+        if let Some(rec) = records::find(tx, k.key.as_str())? {
+            return Ok(Written::Recorded(k.clone(), rec));
+        }
+    }
+    check_message(&job.req)?;
+    let now = service.clock().now();
+    let saved = write_message(tx, &job.req, now)?;
+    idempotency::record_unpurged(tx, keyed, &saved, now)?;
+    Ok(Written::Saved(saved))
+}

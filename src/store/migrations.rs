@@ -9,6 +9,8 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0003_sync.sql"),
     include_str!("../../migrations/0004_idempotency.sql"),
     include_str!("../../migrations/0005_search_prefixes.sql"),
+    include_str!("../../migrations/0006_sync_lookups.sql"),
+    include_str!("../../migrations/0007_time_ordered_keys.sql"),
 ];
 
 /// How many migrations this version knows (the newest schema's `user_version`).

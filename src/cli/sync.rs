@@ -85,7 +85,8 @@ pub fn run(data_dir: Option<&Path>, args: SyncArgs) -> anyhow::Result<ExitCode> 
     })?;
     let token = Arc::new(SyncToken::env_first(Arc::new(OsKeychain)));
     let deadline = args.max_seconds.map(|s| Instant::now() + Duration::from_secs(s));
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
+    // One thread: the delivery chain and its connection never wait for each other's wake-ups.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let end = match SyncLock::try_acquire(&opened.data_dir)? {
         Some(_lock) => {
             let sync = Sync::new(store.clone(), &config, token, clock.clone());

@@ -76,6 +76,18 @@ pub fn next_of(conn: &Connection, conversation_id: &str) -> Result<Option<Outbox
     conn.prepare_cached(&sql).map_err(db)?.query_row([conversation_id], from_row).optional().map_err(db)
 }
 
+/// As `next_of`, passing over item `skip` (delivered, its removal still being written).
+pub fn next_after(conn: &Connection, conversation_id: &str, skip: Option<i64>) -> Result<Option<OutboxItem>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM sync_outbox WHERE conversation_id = ?1 AND id IS NOT ?2 ORDER BY id LIMIT 1"
+    );
+    conn.prepare_cached(&sql)
+        .map_err(db)?
+        .query_row(params![conversation_id, skip], from_row)
+        .optional()
+        .map_err(db)
+}
+
 /// The next conversation to create on the plane: a live one (still open here) first, then the
 /// oldest. Conversations whose session the plane lost, or whose creation it refused, wait.
 pub fn next_to_open(conn: &Connection) -> Result<Option<OutboxItem>> {
@@ -92,14 +104,27 @@ pub fn next_to_open(conn: &Connection) -> Result<Option<OutboxItem>> {
 
 /// Items whose conversation has no open session on the plane and no creation ahead of them:
 /// they can never be sent as they are (their session was closed or lost on the plane).
+/// The conversations are checked one by one (`owed` walks the outbox's conversation index from
+/// one id to the next), so a large backlog is not read item by item.
 pub fn stranded(conn: &Connection) -> Result<Vec<OutboxItem>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM sync_outbox o
-          WHERE kind != 'open' AND quarantined IS NULL
-            AND NOT EXISTS (SELECT 1 FROM sync_outbox p WHERE p.conversation_id = o.conversation_id
-                            AND p.kind = 'open')
-            AND NOT EXISTS (SELECT 1 FROM sync_sessions s WHERE s.conversation_id = o.conversation_id
-                            AND s.state IN ('open', 'creating', 'lost'))
+        "WITH RECURSIVE owed(conversation_id) AS (
+             SELECT min(conversation_id) FROM sync_outbox
+             UNION ALL
+             SELECT (SELECT min(conversation_id) FROM sync_outbox
+                      WHERE conversation_id > owed.conversation_id)
+               FROM owed WHERE owed.conversation_id IS NOT NULL
+         )
+         SELECT {COLUMNS} FROM sync_outbox o
+          WHERE o.conversation_id IN (
+                  SELECT w.conversation_id FROM owed w
+                   WHERE w.conversation_id IS NOT NULL
+                     AND NOT EXISTS (SELECT 1 FROM sync_outbox p
+                                      WHERE p.conversation_id = w.conversation_id AND p.kind = 'open')
+                     AND NOT EXISTS (SELECT 1 FROM sync_sessions s
+                                      WHERE s.conversation_id = w.conversation_id
+                                        AND s.state IN ('open', 'creating', 'lost')))
+            AND kind != 'open' AND quarantined IS NULL
           ORDER BY id LIMIT 100"
     );
     let mut stmt = conn.prepare_cached(&sql).map_err(db)?;
@@ -127,6 +152,16 @@ pub fn next_messages(conn: &Connection, conversation_id: &str, n: i64) -> Result
 pub fn remove(conn: &Connection, id: i64) -> Result<()> {
     conn.prepare_cached("DELETE FROM sync_outbox WHERE id = ?1").map_err(db)?.execute([id]).map_err(db)?;
     Ok(())
+}
+
+/// As `remove`; whether the item was still there.
+pub fn take(conn: &Connection, id: i64) -> Result<bool> {
+    let n = conn
+        .prepare_cached("DELETE FROM sync_outbox WHERE id = ?1")
+        .map_err(db)?
+        .execute([id])
+        .map_err(db)?;
+    Ok(n > 0)
 }
 
 /// Everything still owed for one conversation (the user discarded it, or it was deleted here).

@@ -7,9 +7,11 @@
 //! status), `client` speaks the plane's routes and sorts its answers, `reconcile` settles an
 //! unknown outcome by reading the plane's copy, `status` tells the user where things stand.
 
+mod acked;
 mod backoff;
 pub mod client;
 mod engine;
+mod failures;
 mod lock;
 pub mod manage;
 mod reconcile;
@@ -37,6 +39,8 @@ pub enum SyncError {
         crate::time::format_utc(*.until)
     )]
     Budget { until: DateTime<Utc>, max: u32, per: &'static str },
+    #[error("sync could not record a delivered message on this computer: {0}")]
+    Record(String),
     #[error("sync is not set up: {0}")]
     NotConfigured(String),
 }

@@ -4,14 +4,15 @@
 //! the store's sync state so the status tells the truth to any process.
 
 use super::backoff::Backoff;
-use super::client::{PlaneClient, PlaneError, TokenSource};
+use super::client::{PlaneClient, TokenSource};
 use super::engine::{Engine, Step};
+use super::failures::{self, is_fatal, Flags};
 use super::remaining::Remaining;
 use super::status::{self, SyncStatus};
 use super::{SyncConfig, SyncError};
 use crate::backend::schemas::SessionCreated;
-use crate::store::{outbox, remote, Store};
-use crate::time::{format_utc, Clock};
+use crate::store::{outbox, Store};
+use crate::time::Clock;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{watch, Mutex, Notify};
@@ -133,6 +134,20 @@ impl Sync {
         drain: Option<Option<Instant>>,
         progress: &mut (dyn FnMut(Progress) + Send),
     ) -> RunEnd {
+        let end = self.steps(drain, progress).await;
+        // Nothing is left being written behind the caller's back (a sync started next in this
+        // process reads the store as it is).
+        if let Err(e) = self.inner.engine.lock().await.settle().await {
+            tracing::warn!("sync: {e}");
+        }
+        end
+    }
+
+    async fn steps(
+        &self,
+        drain: Option<Option<Instant>>,
+        progress: &mut (dyn FnMut(Progress) + Send),
+    ) -> RunEnd {
         let mut stop = self.inner.stop.subscribe();
         let mut writes = self.inner.store.subscribe();
         let mut backoff = Backoff::new();
@@ -150,6 +165,10 @@ impl Sync {
             }
             if let Some(deadline) = drain {
                 if check || deadline.is_some_and(|d| Instant::now() >= d) {
+                    // What is counted as owed excludes the last delivered message.
+                    if let Err(e) = self.inner.engine.lock().await.settle().await {
+                        last_error = Some(e.to_string());
+                    }
                     match self.drain_check(deadline, last_error.clone()) {
                         Ok(Some(end)) => return RunEnd::Drain(end),
                         Ok(None) => {}
@@ -177,7 +196,13 @@ impl Sync {
                     WATCHDOG
                 }
                 Err(e) => {
-                    let wait = self.failed(&e, &mut flags, &mut backoff);
+                    let wait = failures::failed(
+                        &self.inner.store,
+                        self.inner.clock.now(),
+                        &e,
+                        &mut flags,
+                        &mut backoff,
+                    );
                     self.inner.changed.send_modify(|n| *n += 1);
                     if drain.is_some() && is_fatal(&e) {
                         return RunEnd::Fatal(e);
@@ -220,83 +245,10 @@ impl Sync {
         }
         Ok(None)
     }
-
-    /// Records the failure for the status and says how long to wait.
-    fn failed(&self, e: &SyncError, flags: &mut Flags, backoff: &mut Backoff) -> Duration {
-        let now = self.inner.clock.now();
-        let (kind, wait, limited_until) = match e {
-            SyncError::Plane(PlaneError::Unreachable { .. } | PlaneError::Dropped { .. }) => {
-                ("offline", backoff.next(), None)
-            }
-            SyncError::Plane(PlaneError::Busy { retry_after, .. }) => {
-                let wait = backoff.next().max(Duration::from_secs(retry_after.unwrap_or(0)));
-                ("busy", wait, Some(now + chrono::Duration::from_std(wait).unwrap_or_default()))
-            }
-            SyncError::Budget { until, .. } => {
-                let wait = (*until - now).to_std().unwrap_or_default().max(Duration::from_secs(1));
-                ("budget", wait.min(Duration::from_secs(300)), Some(*until))
-            }
-            // Retrying cannot fix a token: wait for a new one (kick) or look again much later.
-            SyncError::Plane(
-                PlaneError::Auth { .. } | PlaneError::NoToken | PlaneError::TokenUnreadable(_),
-            ) => ("sign_in", Duration::from_secs(600), None),
-            SyncError::Plane(PlaneError::NotAPlane { .. }) => ("not_a_plane", backoff.next(), None),
-            _ => ("error", backoff.next(), None),
-        };
-        let text = e.to_string();
-        tracing::warn!(kind, "sync: {text}");
-        let sign_in = kind == "sign_in";
-        let _ = self.inner.store.write(|tx| {
-            remote::set_state(tx, status::LAST_ERROR, Some(&text))?;
-            remote::set_state(tx, status::LAST_ERROR_KIND, Some(kind))?;
-            remote::set_state(tx, status::LAST_ERROR_AT, Some(&format_utc(now)))?;
-            if sign_in {
-                remote::set_state(tx, status::NEEDS_SIGN_IN, Some("1"))?;
-            }
-            if let Some(until) = limited_until {
-                remote::set_state(tx, status::RATE_LIMITED_UNTIL, Some(&format_utc(until)))?;
-            }
-            Ok::<_, crate::store::StoreError>(())
-        });
-        flags.sign_in |= sign_in;
-        flags.limited |= limited_until.is_some();
-        wait
-    }
 }
 
 enum RunEnd {
     Drain(DrainEnd),
     Fatal(SyncError),
     Stopped,
-}
-
-fn is_fatal(e: &SyncError) -> bool {
-    matches!(
-        e,
-        SyncError::Plane(PlaneError::Auth { .. } | PlaneError::NoToken | PlaneError::TokenUnreadable(_))
-            | SyncError::NotConfigured(_)
-    )
-}
-
-/// Which warnings are set in the store, so a success clears them with one write, and only then.
-#[derive(Default)]
-struct Flags {
-    sign_in: bool,
-    limited: bool,
-    first_clear_done: bool,
-}
-
-impl Flags {
-    fn clear(&mut self, store: &Store) {
-        // The first success of a process also clears what an earlier process left behind.
-        if !(self.sign_in || self.limited || !self.first_clear_done) {
-            return;
-        }
-        let _ = store.write(|tx| {
-            remote::set_state(tx, status::NEEDS_SIGN_IN, None)?;
-            remote::set_state(tx, status::RATE_LIMITED_UNTIL, None)?;
-            remote::set_state(tx, status::LAST_ERROR_KIND, None)
-        });
-        *self = Flags { first_clear_done: true, ..Flags::default() };
-    }
 }

@@ -34,13 +34,9 @@ const LIVE_PERIOD: Duration = Duration::from_millis(20);
 pub fn run() -> anyhow::Result<()> {
     println!("{}", machine());
     // The plane on its own runtime, as a separate server would be; the client as `companion
-    // sync` runs it (one worker thread, the drain itself in `block_on` on this thread).
+    // sync` runs it (one thread: the drain and its connection on this thread).
     let plane_rt = tokio::runtime::Builder::new_multi_thread().thread_name("plane").enable_all().build()?;
-    let client_rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .thread_name("client")
-        .enable_all()
-        .build()?;
+    let client_rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let plane = Plane::start(&plane_rt)?;
 
     let dir = tempfile::tempdir()?;
@@ -64,11 +60,20 @@ pub fn run() -> anyhow::Result<()> {
     let sync = Sync::new(store.clone(), &config, token, Clock::System);
 
     backlog(&client_rt, &sync, &plane, sessions, items)?;
-    let worker = sync.spawn(client_rt.handle());
+    // The background worker runs beside the app's own work, as `serve` and the desktop run it;
+    // with its own client (a connection belongs to the runtime that opened it).
+    drop(sync);
+    let sync = Sync::new(store.clone(), &config, Arc::new(FixedToken(Secret::new(TOKEN))), Clock::System);
+    let worker_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("worker")
+        .enable_all()
+        .build()?;
+    let worker = sync.spawn(worker_rt.handle());
     idle_cpu();
     live(&local, &store, &plane)?;
     sync.stop();
-    client_rt.block_on(worker)?;
+    worker_rt.block_on(worker)?;
     Ok(())
 }
 

@@ -15,6 +15,7 @@ impl Engine {
     /// Creates a session for a live conversation that is about to start here (hosted mode),
     /// within the same budget; the caller records it with `adopt_live`.
     pub async fn create_live(&mut self, key: &str) -> Result<SessionCreated, SyncError> {
+        self.settle().await?;
         self.check_budget()?;
         let created = self.client.create_session(&self.plane_user, key).await?;
         let now = self.clock.now();

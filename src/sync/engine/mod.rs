@@ -1,10 +1,14 @@
 //! One step of delivery at a time, in the local order. The plane allows one open session per
 //! user, so conversations go one after the other: create, its messages and intents in order
 //! (one request in flight), close. Every outcome is written to the store before the next step,
-//! so a process killed at any moment resumes where the plane really is.
+//! but for a delivered message, whose record is written while the next message is on the wire
+//! (`acked`); a process killed at any moment resumes where the plane really is, reconciling the
+//! open session's copy first.
 
 mod creation;
+mod refusals;
 
+use super::acked::{self, Acked};
 use super::client::{PlaneClient, PlaneError};
 use super::reconcile;
 use super::SyncError;
@@ -42,6 +46,8 @@ pub struct Engine {
     /// Conversations whose last message request had an unknown outcome: before anything else is
     /// sent to them, the plane's copy is read and what it already holds is adopted.
     uncertain: HashSet<String>,
+    /// The local record of the last acknowledged message, still being written (see `acked`).
+    acked: Option<Acked>,
 }
 
 impl Engine {
@@ -61,7 +67,7 @@ impl Engine {
             .map(|s| s.conversation_id)
             .into_iter()
             .collect();
-        Engine { store, client, plane_user, budget, clock, uncertain }
+        Engine { store, client, plane_user, budget, clock, uncertain, acked: None }
     }
 
     pub fn store(&self) -> &Arc<Store> {
@@ -75,15 +81,28 @@ impl Engine {
     pub async fn step(&mut self) -> Result<Step, SyncError> {
         if let Some(session) = self.store.read(remote::active)? {
             return match session.state {
-                RemoteState::Creating => self.resume_creation(session).await,
+                RemoteState::Creating => {
+                    self.settle().await?;
+                    self.resume_creation(session).await
+                }
                 _ => self.advance(session).await,
             };
         }
+        self.settle().await?;
         self.settle_stranded()?;
         match self.store.read(outbox::next_to_open)? {
             Some(item) => self.create(item, false).await,
             None => Ok(Step::Idle),
         }
+    }
+
+    /// Waits for the local record of the last acknowledged message (see `acked`). A record that
+    /// could not be written leaves its conversation to be reconciled.
+    pub async fn settle(&mut self) -> Result<(), SyncError> {
+        let Some(conv) = self.acked.as_ref().map(|a| a.conversation_id.clone()) else { return Ok(()) };
+        acked::finish(&mut self.acked).await.inspect_err(|_| {
+            self.uncertain.insert(conv);
+        })
     }
 
     /// The session the plane holds open for us, if any.
@@ -94,27 +113,56 @@ impl Engine {
     async fn advance(&mut self, session: RemoteSession) -> Result<Step, SyncError> {
         let conv = session.conversation_id.clone();
         let Some(remote_id) = session.remote_id.clone() else {
+            self.settle().await?;
             self.store.write(|tx| remote::forget(tx, &conv))?;
             return Ok(Step::Progress);
         };
-        let Some(item) = self.store.read(|c| outbox::next_of(c, &conv))? else {
-            // Nothing owed. A conversation deleted here must still free the plane's slot.
-            if self.store.read(|c| conversations::get_conversation(c, &conv))?.is_none() {
-                return self.close(&conv, &remote_id, None).await;
+        // A message whose local record is still being written was delivered: it is passed over.
+        // A message's text is read with it: one read per delivered message.
+        let after = self.acked.as_ref().filter(|a| a.conversation_id == conv).map(|a| a.item);
+        let next = self.store.read(|c| {
+            let Some(item) = outbox::next_after(c, &conv, after)? else { return Ok(None) };
+            let body = match item.kind {
+                ItemKind::Message => outbox::message_body(c, &item.reference)?,
+                _ => None,
+            };
+            Ok(Some((item, body)))
+        })?;
+        if let Some((item, body)) = next {
+            if item.kind == ItemKind::Message && item.quarantined.is_none() {
+                return self.send_message(&session, &remote_id, item, body).await;
             }
-            return Ok(Step::Idle);
-        };
+            self.settle().await?;
+            return self.other_item(&session, &remote_id, item, body).await;
+        }
+        self.settle().await?;
+        // Nothing owed. A conversation deleted here must still free the plane's slot.
+        if self.store.read(|c| conversations::get_conversation(c, &conv))?.is_none() {
+            return self.close(&conv, &remote_id, None).await;
+        }
+        Ok(Step::Idle)
+    }
+
+    /// The next item of the open session when it is not a message ready to send.
+    async fn other_item(
+        &mut self,
+        session: &RemoteSession,
+        remote_id: &str,
+        item: OutboxItem,
+        body: Option<(String, String)>,
+    ) -> Result<Step, SyncError> {
         if item.quarantined.is_some() {
             return Ok(Step::Idle);
         }
+        let conv = &session.conversation_id;
         match item.kind {
             ItemKind::Open => {
                 self.store.write(|tx| outbox::remove(tx, item.id))?;
                 Ok(Step::Progress)
             }
-            ItemKind::Message => self.send_message(&session, &remote_id, item).await,
-            ItemKind::Intent => self.send_intent(&conv, &remote_id, item).await,
-            ItemKind::Close => self.close(&conv, &remote_id, Some(item.id)).await,
+            ItemKind::Message => self.send_message(session, remote_id, item, body).await,
+            ItemKind::Intent => self.send_intent(conv, remote_id, item).await,
+            ItemKind::Close => self.close(conv, remote_id, Some(item.id)).await,
         }
     }
 
@@ -123,11 +171,18 @@ impl Engine {
         session: &RemoteSession,
         remote_id: &str,
         item: OutboxItem,
+        // The message's role and text, read with the item; `None` when it was deleted here.
+        body: Option<(String, String)>,
     ) -> Result<Step, SyncError> {
         let conv = &session.conversation_id;
         if self.uncertain.contains(conv) {
+            // Reconciliation counts from the delivered messages on record: all of them written.
+            self.settle().await?;
+            let Some(session) = self.store.read(|c| remote::get(c, conv))? else {
+                return Ok(Step::Progress);
+            };
             let result =
-                reconcile::adopt(&self.store, &self.client, session, remote_id, self.clock.now()).await;
+                reconcile::adopt(&self.store, &self.client, &session, remote_id, self.clock.now()).await;
             return match result {
                 Ok(()) => {
                     self.uncertain.remove(conv);
@@ -137,18 +192,22 @@ impl Engine {
                 Err(e) => Err(e),
             };
         }
-        let Some((role, content)) = self.store.read(|c| outbox::message_body(c, &item.reference))? else {
+        let Some((role, content)) = body else {
             self.store.write(|tx| outbox::remove(tx, item.id))?;
             return Ok(Step::Progress);
         };
-        match self.client.post_message(remote_id, &role, &content, &item.key).await {
+        // The previous message's local record is written while this one is on the wire.
+        let (posted, recorded) = tokio::join!(
+            self.client.post_message(remote_id, &role, &content, &item.key),
+            acked::finish(&mut self.acked)
+        );
+        if let Err(e) = recorded {
+            self.uncertain.insert(conv.clone());
+            return Err(e);
+        }
+        match posted {
             Ok(()) => {
-                let now = self.clock.now();
-                self.store.write(|tx| {
-                    outbox::remove(tx, item.id)?;
-                    remote::add_delivered(tx, conv, 1)?;
-                    remote::set_state(tx, "last_success", Some(&format_utc(now)))
-                })?;
+                self.acked = Some(Acked::start(self.store.clone(), conv, item.id, self.clock.now()));
                 Ok(Step::Progress)
             }
             Err(e) => {
@@ -210,54 +269,5 @@ impl Engine {
             remote::set_state(tx, "last_success", Some(&format_utc(now)))
         })?;
         Ok(Step::Progress)
-    }
-
-    fn item_failed(&mut self, conv: &str, item: &OutboxItem, e: PlaneError) -> Result<Step, SyncError> {
-        match e {
-            PlaneError::Rejected { status, detail } => {
-                let reason = format!("the plane refused this {} ({status}): {detail}", item.kind.as_str());
-                let now = self.clock.now();
-                self.store.write(|tx| outbox::quarantine(tx, item.id, &reason, now))?;
-                Ok(Step::Progress)
-            }
-            other => self.session_failed(conv, other),
-        }
-    }
-
-    /// 404/409 while delivering: the plane lost or closed the session. It is reported and its
-    /// items wait for the user (retry or discard); the worker goes on with other conversations.
-    fn session_failed(&mut self, conv: &str, e: PlaneError) -> Result<Step, SyncError> {
-        match e {
-            PlaneError::Gone { status, detail } => {
-                let note = format!("the plane answered {status}: {detail}");
-                let now = self.clock.now();
-                self.store.write(|tx| remote::put(tx, conv, None, RemoteState::Lost, Some(&note), now))?;
-                self.uncertain.remove(conv);
-                Ok(Step::Progress)
-            }
-            PlaneError::Rejected { status, detail } => {
-                let note = format!("the plane's copy could not be checked ({status}): {detail}");
-                let now = self.clock.now();
-                self.store.write(|tx| remote::put(tx, conv, None, RemoteState::Lost, Some(&note), now))?;
-                Ok(Step::Progress)
-            }
-            other => Err(other.into()),
-        }
-    }
-
-    /// Items that can never be sent as they are (their session is closed on the plane, so the
-    /// plane would refuse them) are quarantined so the user sees them.
-    fn settle_stranded(&self) -> Result<(), SyncError> {
-        let stranded = self.store.read(outbox::stranded)?;
-        if stranded.is_empty() {
-            return Ok(());
-        }
-        let now = self.clock.now();
-        self.store.write(|tx| {
-            for item in &stranded {
-                outbox::quarantine(tx, item.id, "its session on the plane is already closed", now)?;
-            }
-            Ok::<_, SyncError>(())
-        })
     }
 }

@@ -73,7 +73,7 @@ test("ARIA snapshot: state pill, level meter, transcript log, headings, labelled
   for (const [screen, h1] of [["review", "Review"], ["tasks", "Tasks & goals"], ["settings", "Settings"]]) {
     await showScreen(page, screen);
     const tree = await page.locator(`#screen-${screen}`).ariaSnapshot();
-    assert.match(tree, new RegExp(`heading "${h1.replace("&", "&")}" \\[level=1\\]`), tree);
+    assert.match(tree, new RegExp(`heading "${h1}" \\[level=1\\]`), tree);
     assert.match(tree, /heading "[^"]+" \[level=2\]/, `${screen} has section headings`);
     assert.equal(await page.getAttribute(`#tab-${screen}`, "aria-current"), "page");
     // Every control has a name: no `- button` / `- textbox` / `- checkbox` without quotes.
@@ -211,7 +211,11 @@ for (const scheme of ["light", "dark"]) {
     else assert.ok(c.background > 0.8 && c.text < 0.05, `light page: ${JSON.stringify(c)}`);
     assert.ok(c.contrast >= 7, `body text ${c.contrast.toFixed(2)}:1`);
     await liveSession(page);
+    // A barge-in shows its badge and note (accent colours); then Flux speaks again.
     await emit(page, { event: "state", state: "agent_speaking" });
+    await emit(page, { event: "state", state: "user_speaking" });
+    await emit(page, { event: "state", state: "agent_speaking" });
+    await page.waitForSelector("#barge-in:not([hidden])");
     for (const screen of SCREENS) {
       await showScreen(page, screen);
       const { measured, problems } = await probe(page, "contrastProblems");

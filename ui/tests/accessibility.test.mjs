@@ -170,15 +170,23 @@ test("keyboard: Enter and Space operate controls, Escape closes the dialog and n
   await page.waitForSelector(".toast", { state: "detached" });
 });
 
-test("keyboard: the onboarding dialog keeps Tab inside and Escape skips it", async () => {
+test("keyboard: the onboarding dialog keeps Tab inside, reaches each of its controls with a ring, and Escape skips it", async () => {
   const page = await open({ hasKey: false });
+  await installProbes(page);
   await page.waitForSelector("#onboarding:not([hidden])");
   assert.equal(await page.getAttribute(".shell", "inert"), "", "the app behind the dialog is inert");
-  for (let i = 0; i < 25; i++) {
+  const controls = await probe(page, "markControls"); // the shell's controls are inert, so not counted
+  assert.ok(controls.length >= 3 && controls.every((c) => !/#tab-/.test(c)), `onboarding controls: ${controls.join(", ")}`);
+  const reached = new Set();
+  for (let i = 0; i < controls.length * 2 + 4; i++) {
     await page.keyboard.press("Tab");
-    const inside = await page.evaluate(() => document.activeElement === document.body || !!document.activeElement.closest("#onboarding"));
-    assert.ok(inside, `Tab ${i + 1} left the dialog`);
+    const f = await probe(page, "focusedRing");
+    if (!f) continue; // past the last control focus goes to the browser's own UI
+    assert.ok(await page.evaluate(() => !!document.activeElement.closest("#onboarding")), `Tab ${i + 1} left the dialog for ${f.what}`);
+    assert.ok(f.outlineStyle !== "none" && (await probe(page, "ringContrast")) >= 3, `${f.what} has no visible ring`);
+    reached.add(Number(f.k));
   }
+  assert.deepEqual(controls.filter((_, k) => !reached.has(k)), [], "onboarding controls Tab never reached");
   await page.keyboard.press("Escape");
   await page.waitForSelector("#onboarding", { state: "hidden" });
   assert.equal(await page.getAttribute(".shell", "inert"), null);
@@ -232,10 +240,19 @@ for (const scheme of ["light", "dark"]) {
   });
 }
 
-test("dark theme: onboarding", async () => {
-  const page = await open({ hasKey: false, hasMic: false }, { colorScheme: "dark" });
-  await installProbes(page);
-  await page.waitForSelector("#onboarding:not([hidden])");
-  assert.deepEqual((await probe(page, "contrastProblems")).problems, []);
-  await shot(page, "dark-onboarding");
-});
+for (const scheme of ["light", "dark"]) {
+  test(`${scheme} theme: the onboarding dialog and a notice reach 4.5:1`, async () => {
+    const page = await open({ hasKey: false, hasMic: false }, { colorScheme: scheme });
+    await installProbes(page);
+    await page.waitForSelector("#onboarding:not([hidden])");
+    assert.deepEqual((await probe(page, "contrastProblems")).problems, [], `${scheme} onboarding`);
+    if (scheme === "dark") await shot(page, "dark-onboarding");
+    await page.click("#onb-skip");
+    await page.evaluate(() => window.__flux.fail("export_session", "disk full"));
+    await nav(page, "review");
+    await page.click("#session-list .session-item");
+    await page.click("#session-detail [data-format=md]");
+    await page.waitForSelector(".toast-error");
+    assert.deepEqual((await probe(page, "contrastProblems")).problems, [], `${scheme} error notice`);
+  });
+}

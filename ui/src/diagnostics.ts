@@ -48,9 +48,18 @@ function diagRows(obj: unknown, known: [string, string][], unit = ""): HTMLEleme
   return rows;
 }
 
+/**
+ * The meter's ARIA value changes at most this often (ms): level events arrive many times a second,
+ * and a screen reader that follows every change would announce nothing else.
+ */
+export const METER_ARIA_INTERVAL_MS = 500;
+
 /** The Talk screen's live readouts; `isTalking` says whether a session is running. */
 export function createDiagnostics(isTalking: () => boolean) {
   let lastLevelAt = 0;
+  let ariaAt = -Infinity; // when the meter's ARIA value last changed
+  let ariaPending: ReturnType<typeof setTimeout> | null = null;
+  let ariaNext: { pct: number; text: string } = { pct: 0, text: "silent" };
   const meterFill = h("div", { class: "meter-fill" });
   const meter = h(
     "div",
@@ -62,6 +71,7 @@ export function createDiagnostics(isTalking: () => boolean) {
       "aria-valuemin": "0",
       "aria-valuemax": "100",
       "aria-valuenow": "0",
+      "aria-valuetext": "silent",
     },
     meterFill,
   );
@@ -76,6 +86,22 @@ export function createDiagnostics(isTalking: () => boolean) {
     h("div", { class: "diag-grid" }, h("div", null, h("h3", null, "Last turn"), turnDiag), h("div", null, h("h3", null, "Session"), statDiag)),
   );
 
+  /** Leading and trailing edge: the first value shows at once, the latest one at the end of a window. */
+  function setAria(pct: number, text: string) {
+    ariaNext = { pct, text };
+    if (ariaPending) return;
+    const wait = ariaAt + METER_ARIA_INTERVAL_MS - performance.now();
+    if (wait <= 0) flushAria();
+    else ariaPending = setTimeout(flushAria, wait);
+  }
+  function flushAria() {
+    ariaPending = null;
+    ariaAt = performance.now();
+    if (meter.getAttribute("aria-valuenow") === String(ariaNext.pct)) return;
+    meter.setAttribute("aria-valuenow", String(ariaNext.pct));
+    meter.setAttribute("aria-valuetext", ariaNext.text);
+  }
+
   function updateReceiving() {
     const talking = isTalking();
     const on = talking && performance.now() - lastLevelAt < 1500;
@@ -83,7 +109,7 @@ export function createDiagnostics(isTalking: () => boolean) {
     receiving.textContent = on ? "Receiving audio" : talking ? "No audio yet" : "No audio";
     if (!on) {
       meterFill.style.width = "0%";
-      meter.setAttribute("aria-valuenow", "0");
+      setAria(0, "silent");
     }
   }
   setInterval(updateReceiving, 500);
@@ -97,8 +123,7 @@ export function createDiagnostics(isTalking: () => boolean) {
       lastLevelAt = performance.now();
       const pct = Math.max(0, Math.min(100, Math.round(((dbfs + 60) / 60) * 100)));
       meterFill.style.width = `${pct}%`;
-      meter.setAttribute("aria-valuenow", String(pct));
-      meter.setAttribute("aria-valuetext", `${Math.round(dbfs)} dBFS`);
+      setAria(pct, `${Math.round(dbfs)} dBFS`);
       updateReceiving();
     },
     reset() {

@@ -61,6 +61,7 @@ export function toastHost(): HTMLElement {
   if (!toastRegion) {
     toastRegion = h("div", { class: "toasts", id: "toasts", role: "region", "aria-label": "Notifications" });
     document.body.appendChild(toastRegion);
+    document.addEventListener("keydown", dismissOnEscape);
   }
   return toastRegion;
 }
@@ -76,6 +77,19 @@ export function toast(message: string, kind: "error" | "info" = "error", timeout
   );
   host.appendChild(item);
   if (timeoutMs > 0) setTimeout(close, timeoutMs);
+}
+
+/**
+ * Escape dismisses the newest notice, unless something nearer handled it or it belongs to a field,
+ * a form (Escape cancels an edit there) or a dialog (Escape closes it).
+ */
+function dismissOnEscape(e: KeyboardEvent) {
+  if (e.key !== "Escape" || e.defaultPrevented || !toastRegion?.lastElementChild) return;
+  const t = e.target instanceof Element ? e.target : null;
+  if (t && !toastRegion.contains(t) && t.closest("input, textarea, select, form, dialog, [role=dialog]")) return;
+  if (document.querySelector("dialog[open]")) return;
+  e.preventDefault();
+  toastRegion.lastElementChild.remove();
 }
 
 /** Runs a command; on rejection shows its error string in a toast and returns undefined. */

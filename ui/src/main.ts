@@ -1,3 +1,4 @@
+import "./theme.css";
 import "./styles.css";
 import { commands } from "./bindings";
 import type { AppStatus } from "./bindings";

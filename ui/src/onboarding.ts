@@ -67,6 +67,12 @@ export function mountOnboarding(onStartHere: () => void): HTMLElement {
   const onboarding = h("section", { class: "onboarding", id: "onboarding", hidden: true, role: "dialog", "aria-modal": "true", "aria-labelledby": "onb-title" });
   let dismissed = false;
   let shownFor = "";
+  // Escape skips, like the "Skip for now" button: a modal dialog must be closable from the keyboard.
+  onboarding.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape" || e.defaultPrevented) return;
+    e.preventDefault();
+    onboarding.querySelector<HTMLButtonElement>("#onb-skip")?.click();
+  });
 
   function render(st: AppStatus) {
     const needKey = !st.can_talk;
@@ -76,6 +82,8 @@ export function mountOnboarding(onStartHere: () => void): HTMLElement {
     const visible = (needKey || needMic || offer) && !dismissed;
     const wasHidden = onboarding.hidden;
     onboarding.hidden = !visible;
+    // aria-modal only tells screen readers; inert also keeps Tab from reaching the app behind it.
+    document.querySelector(".shell")?.toggleAttribute("inert", visible);
     document.body.classList.toggle("onboarding-open", visible);
     if (!visible) {
       shownFor = "";

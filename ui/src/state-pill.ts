@@ -30,7 +30,8 @@ export function createStatePill() {
   const stateDetail = h("span", { class: "state-detail", id: "talk-state-detail" });
   const el = h(
     "div",
-    { class: "state-pill", id: "talk-state", role: "status", "aria-live": "polite", "data-state": "idle" },
+    // aria-atomic: a change of state or hint is read as the whole sentence ("Listening · Go ahead…").
+    { class: "state-pill", id: "talk-state", role: "status", "aria-live": "polite", "aria-atomic": "true", "data-state": "idle" },
     stateDot,
     h("span", { class: "state-text" }, stateLabel, stateDetail),
   );

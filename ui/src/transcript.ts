@@ -14,7 +14,10 @@ function undoable(name: string): boolean {
 /** `render` re-renders the screen; it runs after a typed message has been sent (or failed). */
 export function createTranscript(render: () => void) {
   const callEntries = new Map<string, HTMLElement>();
-  const log = h("ol", { class: "transcript", id: "transcript", "aria-live": "polite", "aria-label": "Live transcript" });
+  const log = h("ol", { class: "transcript", id: "transcript" });
+  // role=log around the list (which keeps its list semantics): screen readers announce each new
+  // entry, politely, without re-reading the whole conversation.
+  const logRegion = h("div", { class: "transcript-log", id: "transcript-log", role: "log", "aria-live": "polite", "aria-relevant": "additions text", "aria-label": "Live transcript" }, log);
   const empty = h("p", { class: "empty", id: "transcript-empty" }, "The conversation will appear here.");
 
   const textInput = h("input", {
@@ -27,7 +30,14 @@ export function createTranscript(render: () => void) {
   });
   const sendBtn = h("button", { type: "submit", class: "btn", id: "talk-send", disabled: true }, "Send");
   const composer = h("form", { class: "composer", id: "composer" }, textInput, sendBtn);
-  const card = h("section", { class: "card transcript-card", "aria-label": "Transcript" }, empty, log, composer);
+  const card = h(
+    "section",
+    { class: "card transcript-card", "aria-labelledby": "transcript-h" },
+    h("h2", { class: "sr-only", id: "transcript-h" }, "Transcript"),
+    empty,
+    logRegion,
+    composer,
+  );
 
   composer.addEventListener("submit", async (e) => {
     e.preventDefault();

@@ -60,6 +60,7 @@ fn a_plan_becomes_the_goals_milestones_due_at_the_end_of_their_weeks() {
         ]
     );
     assert!(plan.iter().all(|t| t.goal_id.as_deref() == Some(goal.as_str())));
+    assert_eq!(plan[1].notes, "Week 4 of the plan.");
     // Only the goal's own tasks: an ordinary task is not a milestone.
     f.call("t-1", "create_task", json!({"title": "Dentist", "scheduled_at": "2026-11-24T10:00:00"}));
     assert_eq!(plan_of(&f, &goal).len(), 3);
@@ -152,4 +153,37 @@ fn two_goals_matching_the_words_are_an_ambiguity() {
     let out = f.call("plan-1", "plan_goal", json!({"goal": "spanish", "milestones": milestones(2)}));
     assert_eq!(out.status, CallStatus::Failed);
     assert!(out.result.contains("matches 2 goals") && out.result.contains("Which one?"), "{}", out.result);
+}
+
+#[test]
+fn companion_goals_show_prints_the_plan_and_its_progress() {
+    let f = Fixture::new();
+    let goal = with_goal(&f, "Learn Spanish");
+    f.call("plan-1", "plan_goal", json!({"goal": "Spanish", "milestones": milestones(3)}));
+    let first = plan_of(&f, &goal)[0].id.clone();
+    f.store
+        .write(|tx| tasks::set_status(tx, &first, companion::store::TaskStatus::Done, f.clock.now()))
+        .unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_companion"))
+            .args(args)
+            .env("COMPANION_DATA_DIR", f._dir.path())
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let shown = run(&["goals", "show", "spanish"]);
+    assert!(shown.starts_with("Learn Spanish\n"), "{shown}");
+    assert!(shown.contains("1 of 3 done"), "{shown}");
+    let rows: Vec<&str> = shown.lines().filter(|l| l.contains("Step ")).collect();
+    assert_eq!(rows.len(), 3, "{shown}");
+    assert!(
+        rows[0].contains("Step 1") && rows[0].contains("done") && rows[0].contains("2026-11-30"),
+        "{shown}"
+    );
+    let json: Value = serde_json::from_str(&run(&["goals", "show", &goal, "--json"])).unwrap();
+    assert_eq!((json["done"].clone(), json["milestones"].as_array().map(Vec::len)), (json!(1), Some(3)));
+    assert!(run(&["goals", "list"]).contains("1 of 3 done"));
 }

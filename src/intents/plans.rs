@@ -33,8 +33,8 @@ pub(super) fn plan_goal(
     }
     let milestones = milestones(args)?;
     let mut task_ids = Vec::with_capacity(milestones.len());
-    let notes = format!("A milestone of the goal \"{}\".", goal.statement);
     for (title, week) in &milestones {
+        let notes = format!("Week {week} of the plan.");
         let id = uuid::Uuid::new_v4().to_string();
         let task = NewTask {
             id: &id,

@@ -88,6 +88,11 @@ async fn review_a_finished_conversation() {
     assert_eq!(tasks[0]["scheduled_at"], "2026-11-24T18:00:00+01:00");
     let goals = json_of(dir, &["goals", "list", "--json"]);
     assert_eq!(goals[0]["statement"], "Speak Spanish");
+    assert_eq!((goals[0]["milestones"].clone(), goals[0]["milestones_done"].clone()), (json!(0), json!(0)));
+    let (ok, shown, _) = companion(dir, &["goals", "show", "spanish"]);
+    assert!(ok && shown.contains("Speak Spanish") && shown.contains("No milestones yet"), "{shown}");
+    let (ok, _, err) = companion(dir, &["goals", "show", "knitting"]);
+    assert!(!ok && err.contains("No goal matches \"knitting\""), "{err}");
     let (ok, table, _) = companion(dir, &["tasks", "list"]);
     assert!(ok && table.contains("Practise Spanish verbs"));
 

@@ -1,41 +1,14 @@
 //! The five intents against a real store: success, every validation failure, idempotency by call
 //! id, cancellation, forgiving title matches.
 
-use chrono::{TimeZone, Utc};
-use companion::config::catalog::Catalog;
 use companion::intents::{self, Actor, CancelOutcome, IntentCall};
-use companion::store::{goals, tasks, users, CallStatus, Store, TaskStatus, UserRow};
-use companion::time::Clock;
-use serde_json::{json, Value};
+use companion::store::{goals, tasks, CallStatus, TaskStatus};
+use serde_json::json;
 
-struct Fixture {
-    _dir: tempfile::TempDir,
-    store: Store,
-    catalog: Catalog,
-    user: UserRow,
-    clock: Clock,
-}
+#[path = "support/intent_kit.rs"]
+mod intent_kit;
 
-impl Fixture {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open_in(dir.path()).unwrap();
-        let clock = Clock::manual(Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap());
-        let user =
-            store.write(|tx| users::ensure_user(tx, "u1", "Ana", "Europe/Madrid", clock.now())).unwrap();
-        Fixture { _dir: dir, store, catalog: Catalog::builtin(), user, clock }
-    }
-
-    fn call(&self, id: &str, name: &str, args: Value) -> intents::IntentOutcome {
-        let actor = Actor { user: &self.user, tz: Actor::tz_of(&self.user), clock: &self.clock };
-        let call = IntentCall { call_id: id, conversation_id: None, name, arguments: &args };
-        intents::execute(&self.store, &self.catalog, &actor, &call).unwrap()
-    }
-
-    fn tasks(&self) -> Vec<companion::store::TaskRow> {
-        self.store.read(tasks::all_tasks).unwrap()
-    }
-}
+use intent_kit::Fixture;
 
 #[test]
 fn goal_is_created_with_seed_style_confirmation() {

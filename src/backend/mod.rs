@@ -12,6 +12,7 @@ mod limits;
 mod manage;
 mod messages;
 pub mod openapi;
+mod plans;
 mod records;
 mod replay;
 mod review;
@@ -22,5 +23,6 @@ pub mod token;
 
 pub use error::{ApiError, ErrorBody};
 pub use manage::TaskInput;
+pub use plans::GoalPlan;
 pub use review::{CallView, SessionDetail};
 pub use service::{Service, ServiceParts, MAX_MESSAGE_BYTES, MAX_USER_ID_CHARS};

@@ -3,6 +3,7 @@
 
 mod audio;
 mod context;
+mod goals;
 mod models;
 mod review;
 mod serve;
@@ -43,9 +44,9 @@ pub enum Command {
     /// Tasks the assistant keeps for you.
     #[command(subcommand)]
     Tasks(review::TasksCmd),
-    /// Goals you set.
+    /// Goals you set, with their plans (milestones) and progress.
     #[command(subcommand)]
-    Goals(review::GoalsCmd),
+    Goals(goals::GoalsCmd),
     /// List audio input and output devices with their default formats.
     Devices(audio::DevicesArgs),
     /// Record from a microphone through the capture path into a WAV file.
@@ -69,7 +70,7 @@ pub fn main() -> ExitCode {
         Command::Search(args) => review::search(cli.data_dir.as_deref(), args),
         Command::Export(args) => review::export(cli.data_dir.as_deref(), args),
         Command::Tasks(cmd) => review::tasks(cli.data_dir.as_deref(), cmd),
-        Command::Goals(cmd) => review::goals(cli.data_dir.as_deref(), cmd),
+        Command::Goals(cmd) => goals::run(cli.data_dir.as_deref(), cmd),
         Command::Devices(args) => audio::devices(args),
         Command::Record(args) => audio::record(args),
         Command::Play(args) => audio::play(args),

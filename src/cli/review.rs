@@ -1,4 +1,4 @@
-//! Review commands: sessions, search, export, tasks, goals. Read-only and offline; `--json`
+//! Review commands: sessions, search, export, tasks. Read-only and offline; `--json`
 //! prints machine-readable output for scripts, tables otherwise.
 
 use super::table::Table;
@@ -52,15 +52,7 @@ pub enum TasksCmd {
     },
 }
 
-#[derive(clap::Subcommand)]
-pub enum GoalsCmd {
-    List {
-        #[arg(long)]
-        json: bool,
-    },
-}
-
-fn print_json<T: Serialize>(v: &T) -> anyhow::Result<ExitCode> {
+pub(super) fn print_json<T: Serialize>(v: &T) -> anyhow::Result<ExitCode> {
     println!("{}", serde_json::to_string_pretty(v)?);
     Ok(ExitCode::SUCCESS)
 }
@@ -141,21 +133,6 @@ pub fn tasks(dir: Option<&Path>, cmd: TasksCmd) -> anyhow::Result<ExitCode> {
     for r in rows {
         let mins = r.duration_minutes.map(|m| m.to_string()).unwrap_or_default();
         t.row(vec![r.scheduled_at.to_string(), r.title, mins, r.status.as_str().to_string(), r.id]);
-    }
-    print!("{}", t.render());
-    Ok(ExitCode::SUCCESS)
-}
-
-pub fn goals(dir: Option<&Path>, cmd: GoalsCmd) -> anyhow::Result<ExitCode> {
-    let svc = super::context::open(dir)?.service;
-    let GoalsCmd::List { json } = cmd;
-    let rows = svc.goals()?;
-    if json {
-        return print_json(&rows);
-    }
-    let mut t = Table::new(&["GOAL", "TIMELINE", "STATUS", "CREATED", "ID"]);
-    for r in rows {
-        t.row(vec![r.statement, r.timeline, r.status.as_str().to_string(), r.created_at, r.id]);
     }
     print!("{}", t.render());
     Ok(ExitCode::SUCCESS)

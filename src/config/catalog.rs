@@ -5,6 +5,7 @@ use super::intent_kind::IntentKind;
 use super::ConfigError;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
 
 pub const DEFAULT_CATALOGUE: &str = include_str!("../../config/intents.yaml");
 
@@ -13,6 +14,8 @@ pub const DEFAULT_CATALOGUE: &str = include_str!("../../config/intents.yaml");
 pub enum ParamType {
     String,
     Integer,
+    /// A list of objects whose fields are given by `items`.
+    Array,
 }
 
 /// Unknown keys are refused: a key this type does not know would otherwise vanish on the way to
@@ -32,6 +35,14 @@ pub struct ParamSpec {
     /// A JSON Schema `format` (`date-time`, `date`), passed on so the LLM writes the value in it.
     #[serde(default)]
     pub format: Option<String>,
+    /// For an array: the fields of each of its objects (strings and integers), by name.
+    #[serde(default)]
+    pub items: Option<BTreeMap<String, ParamSpec>>,
+    /// For an array: how many objects it holds at least and at most.
+    #[serde(default)]
+    pub min_items: Option<usize>,
+    #[serde(default)]
+    pub max_items: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -89,6 +100,7 @@ impl Catalog {
                     .to_string();
                 let spec: ParamSpec = serde_yaml::from_value(v)
                     .map_err(|e| ConfigError::Catalog(format!("{}.{name}: {e}", r.name)))?;
+                check_shape(&spec).map_err(|e| ConfigError::Catalog(format!("{}.{name}: {e}", r.name)))?;
                 params.push((name, spec));
             }
             intents.push(IntentSpec {
@@ -121,29 +133,12 @@ impl IntentSpec {
         let mut properties = Map::new();
         let mut required = Vec::new();
         for (name, p) in &self.params {
-            let mut prop = json!({
-                "type": match p.kind { ParamType::String => "string", ParamType::Integer => "integer" },
-                "description": p.description,
-            });
-            if let Some(min) = p.minimum {
-                prop["minimum"] = json!(min);
-            }
-            if let Some(max) = p.maximum {
-                prop["maximum"] = json!(max);
-            }
-            if let Some(format) = &p.format {
-                prop["format"] = json!(format);
-            }
-            properties.insert(name.clone(), prop);
+            properties.insert(name.clone(), schema_of(p));
             if p.required {
                 required.push(Value::from(name.as_str()));
             }
         }
-        let mut parameters = json!({ "type": "object", "properties": properties });
-        // An empty `required` array is exactly the kind of empty field the agent API rejects.
-        if !required.is_empty() {
-            parameters["required"] = Value::Array(required);
-        }
+        let parameters = object_schema(properties, required);
         FunctionDef {
             name: self.name.clone(),
             description: self.description.clone(),
@@ -151,64 +146,63 @@ impl IntentSpec {
             defer_until_eot: self.mutating.then_some(true),
         }
     }
+}
 
-    /// Checks arguments against the schema. Returns them with `null`s dropped, strings trimmed
-    /// and integers given as text ("30") made numbers, or a sentence the agent can say.
-    pub fn check_args(&self, args: &Value) -> Result<Map<String, Value>, String> {
-        let obj = match args {
-            Value::Object(m) => m,
-            Value::Null => &Map::new(),
-            _ => return Err(format!("{} needs its arguments as an object.", self.name)),
-        };
-        if let Some(unknown) = obj.keys().find(|k| !self.params.iter().any(|(n, _)| n == *k)) {
-            let known: Vec<&str> = self.params.iter().map(|(n, _)| n.as_str()).collect();
-            return Err(format!("{} has no argument '{unknown}'; it takes {}.", self.name, known.join(", ")));
+/// What the schema can say: an array lists the fields of its objects (strings and integers, one
+/// level deep); item counts and fields belong to arrays only.
+fn check_shape(p: &ParamSpec) -> Result<(), String> {
+    match (p.kind, &p.items) {
+        (ParamType::Array, None) => Err("an array needs `items`, the fields of its objects".into()),
+        (ParamType::Array, Some(fields)) => match fields.iter().find(|(_, f)| f.kind == ParamType::Array) {
+            Some((n, _)) => Err(format!("item field {n}: arrays inside arrays are not supported")),
+            None => fields.values().try_for_each(check_shape),
+        },
+        (_, Some(_)) => Err("`items` belongs to arrays only".into()),
+        _ if p.min_items.is_some() || p.max_items.is_some() => {
+            Err("`min_items` and `max_items` belong to arrays only".into())
         }
-        let mut out = Map::new();
-        for (name, spec) in &self.params {
-            let value = match obj.get(name) {
-                None | Some(Value::Null) => None,
-                Some(v) => Some(coerce(name, spec, v)?),
-            };
-            match value {
-                Some(v) => {
-                    out.insert(name.clone(), v);
-                }
-                None if spec.required => return Err(format!("{} needs '{name}'.", self.name)),
-                None => {}
-            }
-        }
-        Ok(out)
+        _ => Ok(()),
     }
 }
 
-fn coerce(name: &str, spec: &ParamSpec, v: &Value) -> Result<Value, String> {
-    match spec.kind {
-        ParamType::String => match v {
-            Value::String(s) if !s.trim().is_empty() => Ok(Value::from(s.trim())),
-            Value::String(_) => Err(format!("'{name}' must not be empty.")),
-            Value::Number(n) => Ok(Value::from(n.to_string())),
-            _ => Err(format!("'{name}' must be text.")),
-        },
-        ParamType::Integer => {
-            let n = match v {
-                Value::Number(n) => {
-                    n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
-                }
-                Value::String(s) => s.trim().parse::<i64>().ok(),
-                _ => None,
-            }
-            .ok_or_else(|| format!("'{name}' must be a whole number."))?;
-            if spec.minimum.is_some_and(|min| n < min) || spec.maximum.is_some_and(|max| n > max) {
-                return Err(format!(
-                    "'{name}' must be between {} and {}.",
-                    spec.minimum.unwrap_or(i64::MIN),
-                    spec.maximum.unwrap_or(i64::MAX)
-                ));
-            }
-            Ok(Value::from(n))
-        }
+fn object_schema(properties: Map<String, Value>, required: Vec<Value>) -> Value {
+    let mut schema = json!({ "type": "object", "properties": properties });
+    // An empty `required` array is exactly the kind of empty field the agent API rejects.
+    if !required.is_empty() {
+        schema["required"] = Value::Array(required);
     }
+    schema
+}
+
+fn schema_of(p: &ParamSpec) -> Value {
+    let kind = match p.kind {
+        ParamType::String => "string",
+        ParamType::Integer => "integer",
+        ParamType::Array => "array",
+    };
+    let mut prop = json!({ "type": kind, "description": p.description });
+    if let Some(min) = p.minimum {
+        prop["minimum"] = json!(min);
+    }
+    if let Some(max) = p.maximum {
+        prop["maximum"] = json!(max);
+    }
+    if let Some(format) = &p.format {
+        prop["format"] = json!(format);
+    }
+    if let Some(fields) = &p.items {
+        let properties = fields.iter().map(|(n, f)| (n.clone(), schema_of(f))).collect();
+        let required =
+            fields.iter().filter(|(_, f)| f.required).map(|(n, _)| Value::from(n.as_str())).collect();
+        prop["items"] = object_schema(properties, required);
+    }
+    if let Some(n) = p.min_items {
+        prop["minItems"] = json!(n);
+    }
+    if let Some(n) = p.max_items {
+        prop["maxItems"] = json!(n);
+    }
+    prop
 }
 
 #[cfg(test)]
@@ -216,12 +210,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn builtin_catalogue_has_the_five_intents_with_their_parameters() {
+    fn builtin_catalogue_has_the_six_intents_with_their_parameters() {
         let c = Catalog::builtin();
         let names: Vec<_> = c.intents.iter().map(|i| i.name.as_str()).collect();
         assert_eq!(
             names,
-            ["submit_goal_intent", "create_task", "reschedule_task", "list_tasks", "complete_task"]
+            [
+                "submit_goal_intent",
+                "create_task",
+                "reschedule_task",
+                "list_tasks",
+                "complete_task",
+                "plan_goal"
+            ]
         );
         let defs = c.function_defs();
         let goal = &defs[0];
@@ -232,6 +233,41 @@ mod tests {
         assert!(list.parameters.get("required").is_none(), "no empty required array");
         let text = serde_json::to_string(&defs).unwrap();
         assert!(!text.contains("null") && !text.contains("{}") && !text.contains("[]"), "{text}");
+    }
+
+    #[test]
+    fn an_array_of_objects_becomes_its_json_schema() {
+        let defs = Catalog::builtin().function_defs();
+        let plan = &defs[5].parameters;
+        assert_eq!(plan["required"], json!(["goal", "milestones"]));
+        let m = &plan["properties"]["milestones"];
+        assert_eq!(
+            (m["type"].clone(), m["minItems"].clone(), m["maxItems"].clone()),
+            (json!("array"), json!(2), json!(12))
+        );
+        assert_eq!(m["items"]["type"], "object");
+        assert_eq!(m["items"]["required"], json!(["title", "week"]));
+        assert_eq!(m["items"]["properties"]["week"]["maximum"], 52);
+    }
+
+    #[test]
+    fn array_shapes_the_app_cannot_check_are_refused_when_read() {
+        let head = "intents:\n  - name: plan_goal\n    description: d\n    parameters:\n      m:\n";
+        for (body, says) in [
+            ("        type: array\n        description: d\n", "needs `items`"),
+            ("        type: string\n        description: d\n        min_items: 2\n", "arrays only"),
+            (
+                "        type: string\n        description: d\n        items:\n          a:\n            type: string\n            description: d\n",
+                "arrays only",
+            ),
+            (
+                "        type: array\n        description: d\n        items:\n          a:\n            type: array\n            description: d\n",
+                "arrays inside arrays",
+            ),
+        ] {
+            let err = Catalog::parse(&format!("{head}{body}")).unwrap_err().to_string();
+            assert!(err.contains("plan_goal.m") && err.contains(says), "{err}");
+        }
     }
 
     #[test]
@@ -253,32 +289,5 @@ mod tests {
         let err = Catalog::parse(unknown).unwrap_err().to_string();
         assert!(err.contains("order_pizza") && err.contains("create_task"), "{err}");
         assert!(Catalog::builtin().intents.iter().all(|i| i.kind.name() == i.name));
-    }
-
-    #[test]
-    fn argument_checks() {
-        let c = Catalog::builtin();
-        let create = c.get("create_task").unwrap();
-        let ok = create
-            .check_args(&json!({"title": " Gym ", "scheduled_at": "2026-11-24T07:00:00", "duration_minutes": "45", "notes": null}))
-            .unwrap();
-        assert_eq!(ok["title"], "Gym");
-        assert_eq!(ok["duration_minutes"], 45);
-        assert!(!ok.contains_key("notes"));
-        assert!(create.check_args(&json!({"title": "Gym"})).unwrap_err().contains("scheduled_at"));
-        assert!(create.check_args(&json!({"title": "", "scheduled_at": "x"})).unwrap_err().contains("empty"));
-        assert!(create
-            .check_args(&json!({"title": "a", "scheduled_at": "x", "duration_minutes": 0}))
-            .unwrap_err()
-            .contains("between 1 and 1440"));
-        assert!(create
-            .check_args(&json!({"title": "a", "scheduled_at": "x", "when": 1}))
-            .unwrap_err()
-            .contains("'when'"));
-        assert!(create.check_args(&json!([1])).unwrap_err().contains("object"));
-        assert!(create
-            .check_args(&json!({"title": {"a": 1}, "scheduled_at": "x"}))
-            .unwrap_err()
-            .contains("text"));
     }
 }

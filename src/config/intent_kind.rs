@@ -12,6 +12,7 @@ pub enum IntentKind {
     RescheduleTask,
     ListTasks,
     CompleteTask,
+    PlanGoal,
 }
 
 #[derive(Debug, Clone, thiserror::Error, PartialEq)]
@@ -19,12 +20,13 @@ pub enum IntentKind {
 pub struct UnknownIntent(pub String);
 
 impl IntentKind {
-    pub const ALL: [IntentKind; 5] = [
+    pub const ALL: [IntentKind; 6] = [
         IntentKind::SubmitGoal,
         IntentKind::CreateTask,
         IntentKind::RescheduleTask,
         IntentKind::ListTasks,
         IntentKind::CompleteTask,
+        IntentKind::PlanGoal,
     ];
 
     pub fn name(self) -> &'static str {
@@ -34,6 +36,7 @@ impl IntentKind {
             IntentKind::RescheduleTask => "reschedule_task",
             IntentKind::ListTasks => "list_tasks",
             IntentKind::CompleteTask => "complete_task",
+            IntentKind::PlanGoal => "plan_goal",
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Settings, the data directory, the persona prompt and the intent catalogue.
 
+mod arguments;
 pub mod catalog;
 mod echo_setting;
 pub mod intent_kind;

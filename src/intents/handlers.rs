@@ -76,6 +76,7 @@ pub(super) fn dispatch(
             ))
         }
         IntentKind::ListTasks => list(tx, actor, args, now).map(|s| (s, Effect::None)),
+        IntentKind::PlanGoal => super::plans::plan_goal(tx, actor, call, args, now),
     }
 }
 

@@ -1,7 +1,7 @@
-//! Finding the task the user means: by id, or by a title said approximately ("the spanish
+//! Finding the task or goal the user means: by id, or by words said approximately ("the spanish
 //! lesson", "spanish class"). Two equally good matches are an ambiguity, never a guess.
 
-use crate::store::{TaskRow, TaskStatus};
+use crate::store::{GoalRow, GoalStatus, TaskRow, TaskStatus};
 
 fn normalise(s: &str) -> Vec<String> {
     const FILLER: &[&str] = &["the", "a", "an", "my", "task", "to"];
@@ -37,27 +37,57 @@ fn score(query: &[String], title: &[String]) -> u32 {
     }
 }
 
-pub enum Match<'a> {
-    One(&'a TaskRow),
-    None,
-    Ambiguous(Vec<&'a TaskRow>),
+/// Something the user names by id or by its words: a task (its title), a goal (its statement).
+pub trait Named {
+    fn id(&self) -> &str;
+    fn words(&self) -> &str;
+    /// Wins a tie: what a spoken request is almost always about (a pending task, an active goal).
+    fn preferred(&self) -> bool;
 }
 
-/// Picks among `tasks`. Pending tasks win over done ones with the same score, since that is
-/// almost always what a spoken request refers to.
-pub fn find<'a>(tasks: &'a [TaskRow], query: &str) -> Match<'a> {
+impl Named for TaskRow {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn words(&self) -> &str {
+        &self.title
+    }
+    fn preferred(&self) -> bool {
+        self.status == TaskStatus::Pending
+    }
+}
+
+impl Named for GoalRow {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn words(&self) -> &str {
+        &self.statement
+    }
+    fn preferred(&self) -> bool {
+        self.status == GoalStatus::Active
+    }
+}
+
+pub enum Match<'a, T = TaskRow> {
+    One(&'a T),
+    None,
+    Ambiguous(Vec<&'a T>),
+}
+
+/// Picks among `items`. A preferred one (a pending task) wins over another with the same score.
+pub fn find<'a, T: Named>(items: &'a [T], query: &str) -> Match<'a, T> {
     let q = query.trim();
-    if let Some(t) = tasks.iter().find(|t| t.id == q) {
+    if let Some(t) = items.iter().find(|t| t.id() == q) {
         return Match::One(t);
     }
     let words = normalise(q);
-    let rank =
-        |t: &TaskRow| score(&words, &normalise(&t.title)) * 2 + u32::from(t.status == TaskStatus::Pending);
-    let best = tasks.iter().map(rank).max().unwrap_or(0);
+    let rank = |t: &T| score(&words, &normalise(t.words())) * 2 + u32::from(t.preferred());
+    let best = items.iter().map(rank).max().unwrap_or(0);
     if best < 2 {
         return Match::None;
     }
-    let top: Vec<&TaskRow> = tasks.iter().filter(|t| rank(t) == best).collect();
+    let top: Vec<&T> = items.iter().filter(|t| rank(t) == best).collect();
     match top.as_slice() {
         [one] => Match::One(one),
         _ => Match::Ambiguous(top),

@@ -4,6 +4,7 @@
 
 mod handlers;
 pub mod matching;
+mod plans;
 mod undo;
 pub mod when;
 

@@ -13,10 +13,24 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Effect {
-    GoalCreated { goal_id: String },
-    TaskCreated { task_id: String },
-    TaskRescheduled { task_id: String, previous: OffsetTime },
-    TaskCompleted { task_id: String },
+    GoalCreated {
+        goal_id: String,
+    },
+    TaskCreated {
+        task_id: String,
+    },
+    TaskRescheduled {
+        task_id: String,
+        previous: OffsetTime,
+    },
+    TaskCompleted {
+        task_id: String,
+    },
+    /// A goal's milestones, created together as tasks of the goal.
+    PlanCreated {
+        goal_id: String,
+        task_ids: Vec<String>,
+    },
     None,
 }
 
@@ -101,6 +115,11 @@ fn revert(tx: &Connection, call_id: &str, effect: &Effect, now: DateTime<Utc>) -
         }
         Effect::TaskCompleted { task_id } => {
             restored(tasks::set_status(tx, task_id, TaskStatus::Pending, now)?, task_id)?;
+        }
+        Effect::PlanCreated { task_ids, .. } => {
+            for id in task_ids {
+                tasks::delete_task(tx, id)?;
+            }
         }
         Effect::None => {}
     }

@@ -123,6 +123,11 @@ pub fn tasks_of_user(conn: &Connection, user_id: &str) -> Result<Vec<TaskRow>> {
     query(conn, "user_id = ?1", [user_id])
 }
 
+/// A goal's tasks: its milestones.
+pub fn tasks_of_goal(conn: &Connection, goal_id: &str) -> Result<Vec<TaskRow>> {
+    query(conn, "goal_id = ?1", [goal_id])
+}
+
 pub fn all_tasks(conn: &Connection) -> Result<Vec<TaskRow>> {
     query(conn, "1 = 1", [])
 }

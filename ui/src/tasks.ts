@@ -1,7 +1,8 @@
-// Tasks & goals screen: today's, upcoming, overdue and done tasks; goals.
+// Tasks & goals screen: today's, upcoming, overdue and done tasks; goals (goals.ts).
 import { commands } from "./bindings";
-import type { Goal, GoalStatus, Task } from "./bindings";
+import type { Task } from "./bindings";
 import { attempt, clear, confirmDialog, h } from "./dom";
+import { mountGoals } from "./goals";
 
 function todayIn(tz: string | null): string {
   try {
@@ -32,7 +33,6 @@ function addMinutes(hhmm: string, mins: number): string {
 
 export function mountTasks(root: HTMLElement) {
   let tasks: Task[] = [];
-  let goals: Goal[] = [];
   let tz: string | null = null;
   let editing: string | null = null;
 
@@ -56,17 +56,17 @@ export function mountTasks(root: HTMLElement) {
 
   const sections = h("div", { class: "task-sections", id: "task-sections" });
 
-  // ---- goals ----
-  const goalIn = h("input", { type: "text", id: "goal-statement", required: true, placeholder: "e.g. Learn Spanish", autocomplete: "off" });
-  const timelineIn = h("input", { type: "text", id: "goal-timeline", required: true, placeholder: "e.g. 3 months", autocomplete: "off" });
-  const goalForm = h(
-    "form",
-    { class: "form-grid", id: "goal-form", "aria-label": "New goal" },
-    h("label", { class: "field grow" }, h("span", null, "Goal"), goalIn),
-    h("label", { class: "field" }, h("span", null, "Timeline"), timelineIn),
-    h("div", { class: "field end" }, h("button", { type: "submit", class: "btn btn-primary" }, "Add goal")),
-  );
-  const goalList = h("ul", { class: "goal-list", id: "goal-list" });
+  const goalsCard = mountGoals({
+    tasks: () => tasks,
+    replaceTask: (t) => replaceTask(t),
+    editTask: (id) => {
+      editing = id;
+      render();
+      const row = sections.querySelector<HTMLElement>(".task-edit");
+      row?.scrollIntoView({ block: "nearest" });
+      focusEdit();
+    },
+  });
 
   clear(
     root,
@@ -75,7 +75,7 @@ export function mountTasks(root: HTMLElement) {
       "div",
       { class: "split tasks-split" },
       h("div", { class: "stack" }, taskForm, sections),
-      h("section", { class: "card goals", "aria-labelledby": "goals-h" }, h("h2", { id: "goals-h" }, "Goals"), goalForm, goalList),
+      goalsCard.card,
     ),
   );
 
@@ -88,7 +88,7 @@ export function mountTasks(root: HTMLElement) {
     if (s) tz = s.user.timezone;
     if (!dateIn.value) dateIn.value = todayIn(tz);
     if (t) tasks = t;
-    if (g) goals = g;
+    if (g) goalsCard.setGoals(g);
     render();
   }
 
@@ -123,7 +123,7 @@ export function mountTasks(root: HTMLElement) {
           ),
         ),
     );
-    renderGoals();
+    goalsCard.render();
   }
 
   function taskRow(t: Task, showDay: boolean): HTMLElement {
@@ -133,7 +133,7 @@ export function mountTasks(root: HTMLElement) {
     const when = `${showDay ? `${fmtDay(datePart(t.scheduled_at))} ` : ""}${timePart(t.scheduled_at)}${
       t.duration_minutes ? `–${addMinutes(timePart(t.scheduled_at), t.duration_minutes)}` : ""
     }`;
-    const goal = t.goal_id ? goals.find((g) => g.id === t.goal_id) : undefined;
+    const goal = t.goal_id ? goalsCard.goals().find((g) => g.id === t.goal_id) : undefined;
     return h(
       "li",
       { class: `task ${done ? "task-done" : ""}`, "data-task-id": t.id, "data-status": t.status },
@@ -254,76 +254,6 @@ export function mountTasks(root: HTMLElement) {
       durIn.value = "";
       replaceTask(r);
       titleIn.focus();
-    }
-  });
-
-  // ---- goals ----
-  function renderGoals() {
-    const order: GoalStatus[] = ["active", "done", "archived"];
-    const sorted = [...goals].sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status));
-    if (!sorted.length) {
-      clear(goalList, h("li", { class: "empty" }, "No goals yet. Tell Flux about one, or add it here."));
-      return;
-    }
-    clear(
-      goalList,
-      sorted.map((g) => {
-        const setStatus = (s: GoalStatus) => async () => {
-          const r = await attempt(commands.setGoalStatus(g.id, s), "Could not update the goal");
-          if (r) {
-            goals = goals.map((x) => (x.id === r.id ? r : x));
-            renderGoals();
-          }
-        };
-        return h(
-          "li",
-          { class: `goal goal-${g.status}`, "data-goal-id": g.id, "data-status": g.status },
-          h(
-            "div",
-            { class: "goal-body" },
-            h("span", { class: "goal-statement" }, g.statement),
-            h("span", { class: "muted small" }, g.timeline, g.status !== "active" ? h("span", { class: `badge goal-badge` }, g.status === "done" ? "Done" : "Archived") : null),
-          ),
-          h(
-            "div",
-            { class: "task-actions" },
-            g.status === "active"
-              ? [
-                  h("button", { type: "button", class: "btn btn-sm", "data-action": "done", onclick: setStatus("done") }, "Mark done"),
-                  h("button", { type: "button", class: "btn btn-sm", "data-action": "archive", onclick: setStatus("archived") }, "Archive"),
-                ]
-              : h("button", { type: "button", class: "btn btn-sm", "data-action": "reactivate", onclick: setStatus("active") }, "Reactivate"),
-            h(
-              "button",
-              {
-                type: "button",
-                class: "btn btn-sm btn-danger-ghost",
-                "data-action": "delete",
-                onclick: async () => {
-                  if (!(await confirmDialog("Delete this goal?", `“${g.statement}” will be removed. Its tasks are kept.`))) return;
-                  const r = await attempt(commands.deleteGoal(g.id).then(() => true), "Could not delete the goal");
-                  if (r) {
-                    goals = goals.filter((x) => x.id !== g.id);
-                    renderGoals();
-                  }
-                },
-              },
-              "Delete",
-            ),
-          ),
-        );
-      }),
-    );
-  }
-
-  goalForm.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    const r = await attempt(commands.createGoal(goalIn.value.trim(), timelineIn.value.trim()), "Could not create the goal");
-    if (r) {
-      goals = [r, ...goals];
-      goalIn.value = "";
-      timelineIn.value = "";
-      renderGoals();
     }
   });
 

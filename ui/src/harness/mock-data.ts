@@ -128,3 +128,13 @@ export function sampleTasks(id: (p: string) => string): Task[] {
 export function sampleGoals(id: (p: string) => string): Goal[] {
   return [{ id: id("goal"), user_id: "local", statement: "Learn Spanish", timeline: "3 months", status: "active", created_at: now() }];
 }
+
+/** A plan for `goalId`: weekly milestones due at 09:00 one, two and three weeks from today. */
+export function samplePlan(id: (p: string) => string, goalId: string): Task[] {
+  const steps: [string, number, Task["status"]][] = [
+    ["Learn 100 common words", 7, "done"],
+    ["Order food in Spanish", 14, "pending"],
+    ["Hold a five-minute conversation", 21, "pending"],
+  ];
+  return steps.map(([title, days, st]) => ({ ...mkTask(id, title, iso(days, "09:00"), null, `Week ${days / 7} of the plan.`, st), goal_id: goalId }));
+}

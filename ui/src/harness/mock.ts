@@ -4,7 +4,7 @@ import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import type { AppStatus, Conversation, Goal, SearchHit, SessionDetail, SessionEvent, Settings, Task } from "../bindings";
 import { events } from "../bindings";
-import { DEFAULT_PROMPT, mkTask, sampleDevices, sampleGoals, sampleSessions, sampleSettings, sampleTasks } from "./mock-data";
+import { DEFAULT_PROMPT, mkTask, sampleDevices, sampleGoals, samplePlan, sampleSessions, sampleSettings, sampleTasks } from "./mock-data";
 import { mockKeys } from "./mock-keys";
 import { localFields, mockProvider } from "./mock-provider";
 import { mockSync, type SyncInit } from "./mock-sync";
@@ -22,6 +22,8 @@ export interface MockInit {
   localError?: string;
   /** Sync to a hosted plane: its status, settings and saved token (mock-sync.ts). */
   sync?: SyncInit;
+  /** The sample goal has a plan: three weekly milestones, the first done. */
+  plan?: boolean;
 }
 
 type Call = { cmd: string; args: Record<string, unknown> };
@@ -63,6 +65,7 @@ export function installMock(init: MockInit = {}) {
   const sessions: SessionDetail[] = init.empty ? [] : sampleSessions(id);
   const tasks: Task[] = init.empty ? [] : sampleTasks(id);
   const goals: Goal[] = init.empty ? [] : sampleGoals(id);
+  if (init.plan && goals.length) tasks.push(...samplePlan(id, goals[0].id));
 
   function pushStatus() {
     return emit(events.appStatus, { ...status });

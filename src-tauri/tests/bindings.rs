@@ -70,7 +70,7 @@ fn generate() -> String {
     }
     out.push_str(
         "};\n\n\
-         export const events = {\n  sessionEvent: \"session-event\",\n  appStatus: \"app-status\",\n  syncStatus: \"sync-status\",\n} as const;\n",
+         export const events = {\n  sessionEvent: \"session-event\",\n  appStatus: \"app-status\",\n  syncStatus: \"sync-status\",\n  audioDevices: \"audio-devices\",\n} as const;\n",
     );
     out
 }

@@ -122,6 +122,14 @@ pub fn default_config(
     r.map_err(|e| AudioError::from_cpal(&device_name(d), direction, &e))
 }
 
+/// The ids (names where there is no id) of one direction's devices and of its default, without
+/// opening any: cheap enough to look again every few seconds for devices that come and go.
+pub fn present(direction: Direction) -> Result<(Vec<String>, Option<String>), AudioError> {
+    let key = |d: &cpal::Device| device_id(d).unwrap_or_else(|| device_name(d));
+    let default = default_device(direction).map(|d| key(&d));
+    Ok((devices(direction)?.iter().map(key).collect(), default))
+}
+
 /// Lists the devices of one direction with their default configs (left out for the PCMs
 /// `quiet::probe` keeps closed).
 pub fn list(direction: Direction) -> Result<Vec<DeviceInfo>, AudioError> {

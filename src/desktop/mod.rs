@@ -4,6 +4,7 @@
 
 mod error;
 mod gate;
+pub mod hotplug;
 mod keychain;
 pub mod keys;
 mod sync;
@@ -35,6 +36,8 @@ pub enum AppEvent {
     Status(AppStatus),
     /// Where delivery to the hosted plane stands, whenever it changed.
     Sync(crate::sync::SyncStatus),
+    /// The audio devices, whenever one was plugged in or out or a default changed.
+    Devices(Devices),
 }
 
 pub type Notify = Arc<dyn Fn(AppEvent) + Send + Sync>;

@@ -239,4 +239,5 @@ export const events = {
   sessionEvent: "session-event",
   appStatus: "app-status",
   syncStatus: "sync-status",
+  audioDevices: "audio-devices",
 } as const;

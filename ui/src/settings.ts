@@ -1,12 +1,12 @@
 // Settings screen: Deepgram key, devices, speech provider (settings-provider.ts) and OpenAI key,
 // voice and models, sync to a hosted plane (settings-sync.ts), persona, name and timezone.
 import { commands } from "./bindings";
-import type { DeviceInfo, Settings } from "./bindings";
+import type { DeviceInfo, Devices, Settings } from "./bindings";
 import { attempt, clear, confirmDialog, errText, h } from "./dom";
 import { keyForm, keyStatus } from "./keys";
 import { providerChoice } from "./settings-provider";
 import { mountSyncSettings } from "./settings-sync";
-import { status } from "./store";
+import { devices, status } from "./store";
 
 export function mountSettings(root: HTMLElement) {
   let settings: Settings | null = null;
@@ -67,7 +67,10 @@ export function mountSettings(root: HTMLElement) {
 
   async function loadDevices() {
     const d = await attempt(commands.listDevices(), "Could not list audio devices");
-    if (!d) return;
+    if (d) showDevices(d);
+  }
+
+  function showDevices(d: Devices) {
     fillSelect(inputSel, d.inputs, settings?.audio.input_device ?? "");
     fillSelect(outputSel, d.outputs, settings?.audio.output_device ?? "");
     devError.textContent = d.error ?? "";
@@ -259,6 +262,11 @@ export function mountSettings(root: HTMLElement) {
       ),
     ),
   );
+
+  // A device plugged in or out shows in the lists at once (the core pushes the new lists).
+  devices.subscribe((d) => {
+    if (d) showDevices(d);
+  });
 
   const about = h("p", { class: "muted small", id: "about" });
   status.subscribe((st) => {

@@ -1,6 +1,6 @@
 // Shared app state: the shell's AppStatus and SyncStatus, kept fresh from `app-status` and
 // `sync-status` events and command replies.
-import type { AppStatus, SessionEvent, SyncStatus } from "./bindings";
+import type { AppStatus, Devices, SessionEvent, SyncStatus } from "./bindings";
 import { events } from "./bindings";
 import { listen } from "@tauri-apps/api/event";
 
@@ -23,12 +23,15 @@ export const status = new Signal<AppStatus | null>(null);
 export const sessionEvents = new Signal<SessionEvent | null>(null);
 /** Where delivery to the hosted plane stands. */
 export const syncStatus = new Signal<SyncStatus | null>(null);
+/** The audio devices, pushed when one is plugged in or out or a default changes. */
+export const devices = new Signal<Devices | null>(null);
 /** Bumped whenever stored sessions may have changed (a session ended, history deleted). */
 export const historyChanged = new Signal<number>(0);
 
 export async function listenAll() {
   await listen<AppStatus>(events.appStatus, (e) => status.set(e.payload));
   await listen<SyncStatus>(events.syncStatus, (e) => syncStatus.set(e.payload));
+  await listen<Devices>(events.audioDevices, (e) => devices.set(e.payload));
   await listen<SessionEvent>(events.sessionEvent, (e) => {
     sessionEvents.set(e.payload);
     if (e.payload.event === "ended") historyChanged.set(historyChanged.value + 1);

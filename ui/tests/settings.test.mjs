@@ -202,3 +202,13 @@ test("dark mode renders", async () => {
   assert.equal(bg, "rgb(17, 19, 24)");
   await shot(page, "talk-dark");
 });
+
+test("a microphone plugged in while Settings is open shows in the list without Refresh", async () => {
+  const page = await open();
+  await nav(page, "settings");
+  await until(page, () => document.querySelectorAll("#input-device option").length === 3, null, "input devices listed");
+  const listed = (await callsOf(page, "list_devices")).length;
+  await page.evaluate(() => window.__flux.plugDevice("USB Conference Mic"));
+  await until(page, () => [...document.querySelectorAll("#input-device option")].some((o) => o.value === "USB Conference Mic"), null, "pushed device listed");
+  assert.equal((await callsOf(page, "list_devices")).length, listed, "pushed, not asked for");
+});

@@ -256,6 +256,11 @@ export function installMock(init: MockInit = {}) {
     /** Make `cmd` reject with `message` the next `times` calls (-1 = always). */
     fail: (cmd: string, message: string, times = 1) => failures.set(cmd, { message, times }),
     emit: (ev: SessionEvent) => emit(events.sessionEvent, ev),
+    /** A device plugged in: the core pushes the new lists (and the status). */
+    plugDevice: (name: string) => {
+      devices.inputs.push({ ...devices.inputs[0], name, id: name, is_default: false });
+      void emit(events.audioDevices, structuredClone(devices));
+    },
     emitMany: async (evs: SessionEvent[]) => {
       for (const ev of evs) await emit(events.sessionEvent, ev);
     },

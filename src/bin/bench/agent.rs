@@ -39,7 +39,7 @@ fn pct(sorted: &[u32], p: f64) -> f64 {
 }
 
 /// A minimal agent: Welcome, SettingsApplied, then every 4 s a 2 s reply at real-time pace.
-async fn serve(listener: tokio::net::TcpListener) {
+pub(super) async fn serve(listener: tokio::net::TcpListener) {
     let Ok((tcp, _)) = listener.accept().await else { return };
     let Ok(ws) = tokio_tungstenite::accept_async(tcp).await else { return };
     let (mut sink, mut stream) = ws.split();

@@ -1,9 +1,10 @@
 //! `companion-bench`: prints the speed and memory figures the product has targets for. Run with
-//! `cargo run --release --features bench --bin companion-bench -- [store|http|audio|agent|local|sync|all]
-//! [--messages N] [--data-dir DIR] [--provider deepgram|openai] [--turns N]`. `--data-dir` keeps the
-//! store's history there and reuses it on the next run. `all` runs every one but `sync` (a
-//! 100,000-message delivery, a 10 s idle window and 20 s of live writes: about a minute and a
-//! half), which runs on request.
+//! `cargo run --release --features bench --bin companion-bench -- [store|http|audio|agent|local|sync|soak|all]
+//! [--messages N] [--data-dir DIR] [--provider deepgram|openai] [--turns N] [--minutes N]`.
+//! `--data-dir` keeps the store's history there and reuses it on the next run. `all` runs every
+//! one but `sync` (a 100,000-message delivery, a 10 s idle window and 20 s of live writes: about a
+//! minute and a half) and `soak` (the memory of an N-minute `companion talk`, default 60, in real
+//! time), which run on request.
 
 mod agent;
 mod agent_openai;
@@ -13,6 +14,7 @@ mod local;
 mod local_score;
 mod local_set;
 mod local_talk;
+mod soak;
 mod stats;
 mod store;
 mod store_search;
@@ -66,6 +68,15 @@ fn main() -> ExitCode {
         }
         if what == "sync" {
             sync::run()?;
+        }
+        if what == "soak" {
+            let minutes = args
+                .iter()
+                .position(|a| a == "--minutes")
+                .and_then(|i| args.get(i + 1))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(60u64);
+            soak::run(minutes)?;
         }
         Ok(())
     })();

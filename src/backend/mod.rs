@@ -14,6 +14,7 @@ mod messages;
 pub mod openapi;
 mod records;
 mod replay;
+mod retention;
 mod review;
 pub mod schemas;
 mod service;

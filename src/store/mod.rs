@@ -5,6 +5,7 @@
 pub mod calls;
 mod checkpoint;
 pub mod conversations;
+pub mod first_words;
 pub mod goals;
 pub mod idempotency;
 pub mod messages;

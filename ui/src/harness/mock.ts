@@ -22,6 +22,10 @@ export interface MockInit {
   localError?: string;
   /** Sync to a hosted plane: its status, settings and saved token (mock-sync.ts). */
   sync?: SyncInit;
+  /** Two more conversations: a long one and an open one without the user's words (mock-data.ts). */
+  longHistory?: boolean;
+  /** `retention.days` as if saved earlier (default: null, forever). */
+  retentionDays?: number | null;
 }
 
 type Call = { cmd: string; args: Record<string, unknown> };
@@ -58,9 +62,10 @@ export function installMock(init: MockInit = {}) {
   };
 
   let settings: Settings = sampleSettings();
+  if (init.retentionDays !== undefined) settings.retention.days = init.retentionDays;
   let prompt = DEFAULT_PROMPT;
   const devices = sampleDevices();
-  const sessions: SessionDetail[] = init.empty ? [] : sampleSessions(id);
+  const sessions: SessionDetail[] = init.empty ? [] : sampleSessions(id, !!init.longHistory);
   const tasks: Task[] = init.empty ? [] : sampleTasks(id);
   const goals: Goal[] = init.empty ? [] : sampleGoals(id);
 
@@ -211,6 +216,8 @@ export function installMock(init: MockInit = {}) {
         throw `user.timezone: unknown timezone "${s.user.timezone}"`;
       }
       if (!s.agent.voice_model) throw "agent.voice_model must not be empty";
+      const days = s.retention.days;
+      if (days !== null && !(Number.isInteger(days) && days >= 1 && days <= 36500)) throw `retention.days must be between 1 and 36500, or null to keep conversations forever (it is ${days})`;
       settings = structuredClone(s);
       if (provider.update()) void pushStatus();
       return structuredClone(settings);

@@ -15,6 +15,7 @@ mod local_set;
 mod local_talk;
 mod stats;
 mod store;
+mod store_retention;
 mod store_search;
 mod sync;
 mod sync_plane;

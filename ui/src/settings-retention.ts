@@ -1,7 +1,7 @@
 // Settings' History card: how long conversations are kept ("retention.days"; null keeps them
 // forever). Saved with the main settings form.
 import type { RetentionSettings } from "./bindings";
-import { h } from "./dom";
+import { confirmDialog, h } from "./dom";
 
 const CHOICES: [number | null, string][] = [
   [null, "Forever"],
@@ -12,6 +12,18 @@ const CHOICES: [number | null, string][] = [
 ];
 
 const value = (days: number | null) => (days === null ? "forever" : String(days));
+const label = (days: number) => CHOICES.find(([d]) => d === days)?.[1] ?? `${days} days`;
+
+/** Deleting is for good: a shorter period than before is confirmed first (true: go ahead). */
+export function confirmRetention(before: RetentionSettings, after: RetentionSettings): Promise<boolean> {
+  const shorter = after.days !== null && (before.days === null || after.days < before.days);
+  if (!shorter) return Promise.resolve(true);
+  return confirmDialog(
+    `Keep conversations for ${label(after.days as number)}?`,
+    `Conversations older than ${label(after.days as number)} will be deleted from this computer now, with their transcripts. Tasks and goals stay.`,
+    "Delete older conversations",
+  );
+}
 
 export function retentionChoice() {
   const select = h("select", { id: "retention-days", "aria-describedby": "retention-help" });

@@ -6,7 +6,7 @@ import type { DeviceInfo, Settings } from "./bindings";
 import { attempt, clear, confirmDialog, errText, h } from "./dom";
 import { keyForm, keyStatus } from "./keys";
 import { providerChoice } from "./settings-provider";
-import { retentionChoice } from "./settings-retention";
+import { confirmRetention, retentionChoice } from "./settings-retention";
 import { mountSyncSettings } from "./settings-sync";
 import { status } from "./store";
 
@@ -205,6 +205,7 @@ export function mountSettings(root: HTMLElement) {
     next.audio.output_device = outputSel.value;
     next.audio.echo = echoSel.value as Settings["audio"]["echo"];
     next.retention = retention.get();
+    if (!(await confirmRetention(settings.retention, next.retention))) return;
     try {
       settings = await commands.saveSettings(next);
       fillForm(settings);

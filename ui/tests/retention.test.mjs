@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { browserSuite, shot, callsOf, nav, expectText } from "./helpers.mjs";
+import { browserSuite, shot, callsOf, nav, confirm, expectText } from "./helpers.mjs";
 
 const open = browserSuite();
 
@@ -17,8 +17,15 @@ test("Keep conversations: forever by default; a period is saved with the setting
   await page.$eval("#retention-days", (e) => e.scrollIntoView({ block: "center" }));
   await shot(page, "settings-retention");
 
+  // A shorter period deletes for good: it is confirmed first, and cancelling saves nothing.
   await page.selectOption("#retention-days", "30");
   await page.click("#settings-save");
+  await expectText(page, "dialog.confirm", "Conversations older than 30 days will be deleted from this computer now");
+  await page.keyboard.press("Escape");
+  await page.waitForSelector("dialog.confirm", { state: "detached" });
+  assert.deepEqual(await savedRetention(page), [], "cancelled");
+  await page.click("#settings-save");
+  await confirm(page);
   await expectText(page, "#settings-saved", "Saved");
   assert.deepEqual(await savedRetention(page), [{ days: 30 }]);
 
@@ -44,5 +51,6 @@ test("a period set by hand in settings.yaml stays as it is; a refused one shows 
   await page.evaluate(() => window.__flux.fail("save_settings", "retention.days must be between 1 and 36500, or null to keep conversations forever (it is 0)"));
   await page.selectOption("#retention-days", "7");
   await page.click("#settings-save");
+  await confirm(page);
   await expectText(page, "#settings-error", "retention.days must be between 1 and 36500");
 });

@@ -15,6 +15,27 @@ pub fn parse_utc(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
 }
 
+/// A span as people read it in a list: "45 s", "4 min 12 s", "1 h 5 min" (seconds dropped
+/// from an hour on). A negative span (a clock set back) reads as 0 s.
+pub fn span_words(seconds: i64) -> String {
+    let s = seconds.max(0);
+    let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
+    match (h, m) {
+        (0, 0) => format!("{sec} s"),
+        (0, _) => format!("{m} min {sec} s"),
+        _ => format!("{h} h {m} min"),
+    }
+}
+
+/// How long a conversation lasted, from its stored start and end; "ongoing" without an end.
+pub fn duration_words(started_at: &str, ended_at: Option<&str>) -> String {
+    match (parse_utc(started_at), ended_at.and_then(parse_utc)) {
+        (Some(a), Some(b)) => span_words((b - a).num_seconds()),
+        (_, None) if ended_at.is_none() => "ongoing".into(),
+        _ => "unknown".into(),
+    }
+}
+
 /// An instant with the UTC offset it was given in: a task's time as the user meant it, so it is
 /// shown in their time. Read and written as RFC 3339 (`2026-11-24T18:00:00+01:00`), parsed once
 /// where it enters; an unreadable value is an error there, never a default.
@@ -120,6 +141,18 @@ impl Clock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_read_as_minutes_and_seconds() {
+        assert_eq!(span_words(45), "45 s");
+        assert_eq!(span_words(252), "4 min 12 s");
+        assert_eq!(span_words(3900), "1 h 5 min");
+        assert_eq!(span_words(-3), "0 s");
+        let start = "2026-11-24T09:00:00.000Z";
+        assert_eq!(duration_words(start, Some("2026-11-24T09:04:12.500Z")), "4 min 12 s");
+        assert_eq!(duration_words(start, None), "ongoing");
+        assert_eq!(duration_words(start, Some("yesterday")), "unknown");
+    }
 
     #[test]
     fn offset_times_round_trip_as_rfc3339_and_refuse_anything_else() {

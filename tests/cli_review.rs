@@ -69,8 +69,11 @@ async fn review_a_finished_conversation() {
     assert_eq!(list[0]["id"], id.as_str());
     assert_eq!(list[0]["status"], "closed");
     assert_eq!(list[0]["message_count"], 2);
+    assert_eq!(list[0]["first_words"], "Remind me to practise Spanish verbs tomorrow at six");
     let (ok, table, _) = companion(dir, &["sessions", "list"]);
     assert!(ok && table.starts_with("ID") && table.contains(&id));
+    let line = table.lines().find(|l| l.contains(&id)).unwrap();
+    assert!(line.contains("4 s") && line.contains("Remind me to practise Spanish verbs"), "{table}");
 
     let show = json_of(dir, &["sessions", "show", &id, "--json"]);
     assert_eq!(show["messages"].as_array().unwrap().len(), 2);
@@ -113,4 +116,20 @@ async fn review_a_finished_conversation() {
 
     let (ok, _, err) = companion(dir, &["export", "no-such-id"]);
     assert!(!ok && err.contains("Session no-such-id not found"), "{err}");
+}
+
+#[tokio::test]
+async fn a_conversation_without_words_still_open_reads_as_such() {
+    let grant = fake_grant(200).await;
+    let api = Api::start(&grant.url, Some(KEY)).await;
+    let (_, v) = api.create("local").await;
+    let id = v["session_id"].as_str().unwrap().to_string();
+    let hello = json!({"session_id": id, "role": "assistant", "content": "Hello? Anyone there?"});
+    api.call("POST", "/api/v1/voice/messages", Some(hello)).await;
+    let dir = api.dir.path();
+    let list = json_of(dir, &["sessions", "list", "--json"]);
+    assert_eq!(list[0]["first_words"], Value::Null, "the assistant's words are not the user's");
+    let (ok, table, _) = companion(dir, &["sessions", "list"]);
+    let line = table.lines().find(|l| l.contains(&id)).unwrap();
+    assert!(ok && line.contains("ongoing") && line.contains("(no words)"), "{table}");
 }

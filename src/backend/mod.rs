@@ -15,6 +15,7 @@ pub mod openapi;
 mod plans;
 mod records;
 mod replay;
+mod retention;
 mod review;
 pub mod schemas;
 mod service;

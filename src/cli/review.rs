@@ -65,18 +65,20 @@ pub fn sessions(dir: Option<&Path>, cmd: SessionsCmd) -> anyhow::Result<ExitCode
             if json {
                 return print_json(&rows);
             }
-            let mut t = Table::new(&["ID", "STARTED", "STATUS", "MESSAGES", "ENDED"]);
+            let mut t = Table::new(&["ID", "STARTED", "DURATION", "STATUS", "MESSAGES", "FIRST WORDS"]);
             for r in rows {
                 let status = match &r.end_reason {
                     Some(why) if r.status.as_str() == "interrupted" => format!("interrupted ({why})"),
                     _ => r.status.as_str().to_string(),
                 };
+                let duration = crate::time::duration_words(&r.started_at, r.ended_at.as_deref());
                 t.row(vec![
                     r.id,
                     r.started_at,
+                    duration,
                     status,
                     r.message_count.to_string(),
-                    r.ended_at.unwrap_or_default(),
+                    r.first_words.unwrap_or_else(|| "(no words)".into()),
                 ]);
             }
             print!("{}", t.render());

@@ -42,6 +42,11 @@ pub fn run(data_dir: Option<&Path>, args: ServeArgs) -> anyhow::Result<ExitCode>
     let opened = super::context::open_host(data_dir)?;
     let token = api_token::load_or_create(&opened.data_dir)?;
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    // The first sweep ran when the data dir was opened; a server may run for weeks.
+    let _retention = match opened.host {
+        Some(_) => Some(crate::launch::RetentionTimer::start(opened.service.clone(), crate::launch::DAILY)?),
+        None => None,
+    };
     // Conversations this server stores reach the hosted plane too when sync is on.
     let _sync = crate::launch::start_background(
         &opened.data_dir,

@@ -5,10 +5,12 @@ pub mod catalog;
 mod echo_setting;
 pub mod intent_kind;
 pub mod prompt;
+mod retention;
 pub mod secret;
 mod settings;
 
 pub use echo_setting::EchoSetting;
+pub use retention::{RetentionSettings, MAX_RETENTION_DAYS};
 pub use settings::{
     AgentSettings, AudioSettings, DeepgramSettings, Limits, OpenAiSettings, ProviderChoice, Settings,
     SyncMode, SyncSettings, UserSettings,

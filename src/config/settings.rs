@@ -18,6 +18,7 @@ pub struct Settings {
     pub audio: AudioSettings,
     pub limits: Limits,
     pub sync: SyncSettings,
+    pub retention: super::RetentionSettings,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -260,6 +261,7 @@ impl Settings {
         if !(1..=3600).contains(&self.deepgram.token_ttl_seconds) {
             return Err("deepgram.token_ttl_seconds must be between 1 and 3600".into());
         }
+        self.retention.validate()?;
         Ok(())
     }
 }

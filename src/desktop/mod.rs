@@ -106,6 +106,8 @@ pub struct App {
     /// The last microphone probe: found, or why not.
     microphone: Mutex<Option<Microphone>>,
     sync: sync_worker::SyncCtl,
+    /// The daily retention sweep; only the host of conversations runs it.
+    retention: Option<launch::RetentionTimer>,
     _host: Option<HostLock>,
 }
 
@@ -115,6 +117,13 @@ impl App {
     pub fn open(data_dir: &Path, keys: Arc<dyn KeyStore>, notify: Notify) -> Result<App, DesktopError> {
         let opened = launch::open_dir(data_dir, keys::deepgram_source(keys.clone()), Role::Host)?;
         let (dir, service) = (opened.data_dir.clone(), opened.service.clone());
+        let retention = match opened.host {
+            Some(_) => Some(
+                launch::RetentionTimer::start(service.clone(), launch::DAILY)
+                    .map_err(|e| DesktopError::Io(format!("cannot start the retention sweep: {e}")))?,
+            ),
+            None => None,
+        };
         Ok(App {
             data_dir: opened.data_dir,
             service: opened.service,
@@ -123,6 +132,7 @@ impl App {
             notify,
             talk: Mutex::new(talk::Talk::default()),
             microphone: Mutex::new(None),
+            retention,
             _host: opened.host,
         })
     }
@@ -222,6 +232,10 @@ impl App {
         // `can_talk` follows `agent.provider`; the sync worker follows `sync`.
         self.announce();
         self.sync.spawn_apply();
+        // A shorter retention period applies now, not a day later.
+        if let Some(r) = &self.retention {
+            r.nudge();
+        }
         Ok(s)
     }
 

@@ -8,6 +8,7 @@ mod control;
 mod devices;
 mod hosted;
 mod provider;
+mod retention;
 mod sync;
 
 use std::path::{Path, PathBuf};
@@ -28,6 +29,7 @@ pub use provider::{
     check_agent_url, check_openai_url, choose_provider, deepgram_provider, local_provider, openai_env_key,
     openai_provider, openai_secrets, wire, wire_hosted, ProviderKind, Wired,
 };
+pub use retention::{RetentionTimer, DAILY};
 pub use sync::{hosted_wanted, start_background, start_for_hosted, Background, SyncToken};
 
 /// Why the product could not be put together.
@@ -72,6 +74,8 @@ pub struct Opened {
     pub host: Option<HostLock>,
     /// Conversations a crash had left open, now marked interrupted.
     pub swept: usize,
+    /// Conversations older than the retention period, deleted when this process became the host.
+    pub expired: usize,
 }
 
 /// Opens the data dir at `flag` (or the default one) with `key` as the Deepgram key source.
@@ -94,7 +98,7 @@ pub fn open_dir(data_dir: &Path, key: KeySource, role: Role) -> Result<Opened, L
         key,
         clock: Clock::System,
     });
-    let mut opened = Opened { data_dir: data_dir.to_path_buf(), service, host: None, swept: 0 };
+    let mut opened = Opened { data_dir: data_dir.to_path_buf(), service, host: None, swept: 0, expired: 0 };
     if role == Role::Host {
         opened.become_host()?;
     }
@@ -102,9 +106,10 @@ pub fn open_dir(data_dir: &Path, key: KeySource, role: Role) -> Result<Opened, L
 }
 
 impl Opened {
-    /// Takes the host lock (if no other process holds it) and marks the conversations a crash
-    /// left open as interrupted. Only the host of live conversations may decide that an open
-    /// one is dead; a second process simply does not sweep.
+    /// Takes the host lock (if no other process holds it), marks the conversations a crash
+    /// left open as interrupted, then deletes those older than the retention period. Only the
+    /// host of live conversations may decide that an open one is dead; a second process simply
+    /// does not sweep.
     pub fn become_host(&mut self) -> Result<(), LaunchError> {
         if self.host.is_some() {
             return Ok(());
@@ -118,6 +123,7 @@ impl Opened {
                     self.swept
                 );
             }
+            self.expired = retention::sweep(&self.service);
         }
         Ok(())
     }

@@ -45,9 +45,17 @@ pub struct ConversationRow {
     pub ended_at: Option<String>,
     pub end_reason: Option<String>,
     pub message_count: i64,
+    /// The start of the first user message (`first_words::cut`); `None` when the user said
+    /// nothing.
+    pub first_words: Option<String>,
 }
 
-const COLUMNS: &str = "id, user_id, status, started_at, ended_at, end_reason, message_count";
+/// Of `conversations c`. The first user message is found through the index of messages on
+/// `(conversation_id, seq)`, reading the conversation's messages in order up to it; its first
+/// 240 characters are enough to find a word boundary near the cut.
+const COLUMNS: &str = "c.id, c.user_id, c.status, c.started_at, c.ended_at, c.end_reason, c.message_count,
+     (SELECT substr(m.content, 1, 240) FROM messages m
+       WHERE m.conversation_id = c.id AND m.role = 'user' ORDER BY m.seq LIMIT 1)";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<ConversationRow> {
     Ok(ConversationRow {
@@ -58,6 +66,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ConversationRow> {
         ended_at: r.get(4)?,
         end_reason: r.get(5)?,
         message_count: r.get(6)?,
+        first_words: r
+            .get::<_, Option<String>>(7)?
+            .and_then(|t| super::first_words::cut(&t, super::first_words::FIRST_WORDS_CHARS)),
     })
 }
 
@@ -71,17 +82,18 @@ pub fn insert_conversation(conn: &Connection, id: &str, user_id: &str, now: Date
 }
 
 pub fn get_conversation(conn: &Connection, id: &str) -> Result<Option<ConversationRow>> {
-    let sql = format!("SELECT {COLUMNS} FROM conversations WHERE id = ?1");
+    let sql = format!("SELECT {COLUMNS} FROM conversations c WHERE c.id = ?1");
     conn.prepare_cached(&sql).map_err(db)?.query_row([id], from_row).optional().map_err(db)
 }
 
 /// Newest first; read in the order of the index `conversations_by_start` (migration 0005).
-const LIST: &str = "SELECT id, user_id, status, started_at, ended_at, end_reason, message_count
-     FROM conversations ORDER BY started_at DESC, id LIMIT ?1";
+fn list_sql() -> String {
+    format!("SELECT {COLUMNS} FROM conversations c ORDER BY c.started_at DESC, c.id LIMIT ?1")
+}
 
-/// Newest first.
+/// Newest first, each with its first words.
 pub fn list_conversations(conn: &Connection, limit: i64) -> Result<Vec<ConversationRow>> {
-    let mut stmt = conn.prepare_cached(LIST).map_err(db)?;
+    let mut stmt = conn.prepare_cached(&list_sql()).map_err(db)?;
     let rows = stmt.query_map([limit], from_row).map_err(db)?;
     rows.collect::<rusqlite::Result<_>>().map_err(db)
 }
@@ -164,12 +176,46 @@ mod tests {
         let store = crate::store::Store::open_in(dir.path()).unwrap();
         let plan: Vec<String> = store
             .read(|c| {
-                let mut st = c.prepare(&format!("EXPLAIN QUERY PLAN {}", super::LIST)).unwrap();
+                let mut st = c.prepare(&format!("EXPLAIN QUERY PLAN {}", super::list_sql())).unwrap();
                 let rows = st.query_map([50], |r| r.get::<_, String>(3)).unwrap();
                 Ok(rows.map(Result::unwrap).collect())
             })
             .unwrap();
         assert!(plan.iter().any(|p| p.contains("conversations_by_start")), "{plan:?}");
         assert!(!plan.iter().any(|p| p.contains("TEMP B-TREE")), "no sort: {plan:?}");
+        // The first words come through the (conversation_id, seq) index, never a scan.
+        assert!(plan.iter().any(|p| p.contains("sqlite_autoindex_messages")), "{plan:?}");
+        assert!(!plan.iter().any(|p| p.starts_with("SCAN m")), "{plan:?}");
+    }
+
+    #[test]
+    fn each_conversation_comes_with_the_first_words_the_user_said() {
+        use crate::store::{messages, users, StoreError};
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open_in(dir.path()).unwrap();
+        let t0 = chrono::Utc::now();
+        store
+            .write(|tx| {
+                users::ensure_user(tx, "u", "", "UTC", t0)?;
+                super::insert_conversation(tx, "talk", "u", t0)?;
+                messages::append_message(tx, "a", "talk", "assistant", "Hi! How can I help?", t0)?;
+                let long =
+                    "Please remind me tomorrow morning to water the tomatoes on the balcony before work";
+                messages::append_message(tx, "b", "talk", "user", long, t0)?;
+                messages::append_message(tx, "c", "talk", "user", "and later", t0)?;
+                let t1 = t0 + chrono::Duration::seconds(1);
+                super::insert_conversation(tx, "silent", "u", t1)?;
+                messages::append_message(tx, "d", "silent", "assistant", "Hello?", t1)?;
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        let rows = store.read(|c| super::list_conversations(c, 10)).unwrap();
+        let words: Vec<_> = rows.iter().map(|r| (r.id.as_str(), r.first_words.as_deref())).collect();
+        assert_eq!(
+            words,
+            [("silent", None), ("talk", Some("Please remind me tomorrow morning to water the tomatoes on…"))]
+        );
+        let one = store.read(|c| super::get_conversation(c, "talk")).unwrap().unwrap();
+        assert_eq!(one.first_words, rows[1].first_words);
     }
 }

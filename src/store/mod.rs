@@ -5,6 +5,7 @@
 pub mod calls;
 mod checkpoint;
 pub mod conversations;
+pub mod first_words;
 pub mod goals;
 pub mod idempotency;
 pub mod messages;
@@ -13,6 +14,7 @@ mod migrations;
 mod opening;
 pub mod outbox;
 pub mod remote;
+pub mod retention;
 pub mod search;
 pub mod tasks;
 pub mod users;

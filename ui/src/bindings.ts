@@ -40,7 +40,12 @@ has_sync_token: boolean, sync_token_hint: string | null, sync_token_error: strin
 
 export type ConversationStatus = "open" | "closed" | "interrupted";
 
-export type ConversationRow = { id: string, user_id: string, status: ConversationStatus, started_at: string, ended_at: string | null, end_reason: string | null, message_count: number, };
+export type ConversationRow = { id: string, user_id: string, status: ConversationStatus, started_at: string, ended_at: string | null, end_reason: string | null, message_count: number, 
+/**
+ * The start of the first user message (`first_words::cut`); `None` when the user said
+ * nothing.
+ */
+first_words: string | null, };
 
 export type MessageRow = { id: string, seq: number, role: string, content: string, created_at: string, };
 
@@ -52,7 +57,12 @@ export type SessionDetail = { messages: Array<MessageRow>, function_calls: Array
 /**
  * As the session recorded them (`TurnMetrics`, `SessionStats` of the session room).
  */
-turn_metrics: Array<TurnMetrics>, stats: SessionStats | null, id: string, user_id: string, status: ConversationStatus, started_at: string, ended_at: string | null, end_reason: string | null, message_count: number, };
+turn_metrics: Array<TurnMetrics>, stats: SessionStats | null, id: string, user_id: string, status: ConversationStatus, started_at: string, ended_at: string | null, end_reason: string | null, message_count: number, 
+/**
+ * The start of the first user message (`first_words::cut`); `None` when the user said
+ * nothing.
+ */
+first_words: string | null, };
 
 export type SearchHit = { conversation_id: string, message_id: string, role: string, created_at: string, 
 /**
@@ -76,7 +86,7 @@ scheduled_at: string, duration_minutes: number | null, status: TaskStatus, compl
 
 export type GoalRow = { id: string, user_id: string, statement: string, timeline: string, status: GoalStatus, created_at: string, };
 
-export type Settings = { user: UserSettings, agent: AgentSettings, deepgram: DeepgramSettings, openai: OpenAiSettings, audio: AudioSettings, limits: Limits, sync: SyncSettings, };
+export type Settings = { user: UserSettings, agent: AgentSettings, deepgram: DeepgramSettings, openai: OpenAiSettings, audio: AudioSettings, limits: Limits, sync: SyncSettings, retention: RetentionSettings, };
 
 export type UserSettings = { id: string, display_name: string, timezone: string, };
 
@@ -117,6 +127,13 @@ user_id: string, mode: SyncMode,
 sessions_per_10_minutes: number, sessions_per_day: number, };
 
 export type SyncMode = "auto" | "hosted" | "background";
+
+export type RetentionSettings = { 
+/**
+ * Conversations that started more than this many days ago are deleted with their
+ * transcript, search entries and function-call records; `None` (`null`) keeps them forever.
+ */
+days: number | null, };
 
 export type Direction = "input" | "output";
 

@@ -1,34 +1,12 @@
-// Review screen: past sessions, a transcript, full-text search, export, delete. Works offline.
+// Review screen: the list of past conversations (review-entry.ts), one opened (review-detail.ts),
+// full-text search whose hits open their conversation at the matching turn, and deleting all
+// history. Works offline.
 import { commands } from "./bindings";
-import type { Conversation, ExportFormat, SearchHit, SessionDetail, SessionStats } from "./bindings";
-import { medianVoiceToVoiceMs, metric } from "./diagnostics";
+import type { Conversation, SearchHit } from "./bindings";
 import { attempt, clear, confirmDialog, fmtDateTime, h, snippetNodes, toast } from "./dom";
+import { focusMessage, renderDetail } from "./review-detail";
+import { sessionEntry } from "./review-entry";
 import { historyChanged } from "./store";
-
-const STATUS_LABEL: Record<Conversation["status"], string> = {
-  open: "In progress",
-  closed: "Completed",
-  interrupted: "Interrupted",
-};
-
-const FORMATS: { f: ExportFormat; label: string }[] = [
-  { f: "md", label: "Markdown" },
-  { f: "json", label: "JSON" },
-  { f: "srt", label: "SRT" },
-  { f: "vtt", label: "VTT" },
-];
-
-function statsLine(stats: SessionStats): HTMLElement {
-  const n = (k: string) => metric(stats, k) ?? 0;
-  const parts = [
-    `${n("turns")} turns`,
-    `${n("barge_ins")} barge-ins`,
-    `${n("reconnects")} reconnects`,
-    `${n("capture_drops")} dropped mic samples`,
-    `${n("playback_underruns")} playback underruns`,
-  ];
-  return h("p", { class: "muted small", id: "detail-stats" }, `Diagnostics: ${parts.join(" · ")}`);
-}
 
 export function mountReview(root: HTMLElement) {
   let sessions: Conversation[] = [];
@@ -86,145 +64,24 @@ export function mountReview(root: HTMLElement) {
     deleteAllBtn.disabled = sessions.length === 0;
     clear(
       list,
-      sessions.map((s) =>
-        h(
-          "li",
-          null,
-          h(
-            "button",
-            {
-              type: "button",
-              class: "session-item",
-              "data-id": s.id,
-              "aria-current": s.id === openId ? "true" : undefined,
-              onclick: () => void openSession(s.id),
-            },
-            h("span", { class: "session-when" }, fmtDateTime(s.started_at)),
-            h(
-              "span",
-              { class: "session-meta" },
-              h("span", { class: `badge status-${s.status}` }, STATUS_LABEL[s.status] ?? s.status),
-              ` ${s.message_count} message${s.message_count === 1 ? "" : "s"}`,
-            ),
-          ),
-        ),
-      ),
+      sessions.map((s) => sessionEntry(s, s.id === openId, () => void openSession(s.id))),
     );
   }
 
-  async function openSession(id: string, focusMessage?: string) {
+  async function openSession(id: string, focusOn?: string) {
     const d = await attempt(commands.sessionDetail(id), "Could not open the conversation");
     if (!d) return;
     openId = id;
     renderList();
-    renderDetail(d);
-    if (focusMessage) {
-      const el = detail.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(focusMessage)}"]`);
-      if (el) {
-        el.classList.add("focused");
-        el.scrollIntoView?.({ block: "center" });
-      }
-    }
-  }
-
-  function renderDetail(d: SessionDetail) {
     placeholder.hidden = true;
     detail.hidden = false;
-    const exportOut = h("p", { class: "export-out", id: "export-result", role: "status" });
-    const exportBtns = FORMATS.map(({ f, label }) =>
-      h(
-        "button",
-        {
-          type: "button",
-          class: "btn btn-sm",
-          "data-format": f,
-          onclick: async () => {
-            const r = await attempt(commands.exportSession(d.id, f), "Export failed");
-            if (r) {
-              clear(exportOut, `Saved ${label} (${r.bytes} bytes) to `, h("code", { class: "path" }, r.path));
-            }
-          },
-        },
-        label,
-      ),
-    );
-    const del = h(
-      "button",
-      {
-        type: "button",
-        class: "btn btn-sm btn-danger-ghost",
-        id: "delete-session",
-        onclick: async () => {
-          const ok = await confirmDialog("Delete this conversation?", `The conversation from ${fmtDateTime(d.started_at)} and its transcript will be removed from this computer.`);
-          if (!ok) return;
-          const r = await attempt(commands.deleteSession(d.id).then(() => true), "Could not delete");
-          if (r) {
-            toast("Conversation deleted", "info", 4000);
-            openId = null;
-            detail.hidden = true;
-            placeholder.hidden = false;
-            await loadList();
-          }
-        },
-      },
-      "Delete",
-    );
-
-    // Interleave messages and function calls by time.
-    type Item = { at: string; node: HTMLElement };
-    const items: Item[] = [];
-    for (const m of d.messages) {
-      items.push({
-        at: m.created_at,
-        node: h(
-          "li",
-          { class: `entry msg msg-${m.role}`, "data-message-id": m.id, "data-role": m.role },
-          h("span", { class: "who" }, m.role === "user" ? "You" : "Flux", h("time", { class: "muted small", datetime: m.created_at }, fmtDateTime(m.created_at))),
-          h("p", { class: "content" }, m.content),
-        ),
-      });
-    }
-    for (const c of d.function_calls) {
-      items.push({
-        at: c.created_at,
-        node: h(
-          "li",
-          { class: `entry call call-${c.status === "executed" ? "ok" : c.status}`, "data-call-id": c.id },
-          h("span", { class: "call-icon", "aria-hidden": "true" }, c.status === "executed" ? "✓" : c.status === "failed" ? "✕" : "⊘"),
-          h("span", { class: "call-text" }, `${c.name}: ${c.result}`),
-        ),
-      });
-    }
-    items.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-
-    const median = medianVoiceToVoiceMs(d.turn_metrics);
-
-    clear(
-      detail,
-      h(
-        "div",
-        { class: "row between wrap" },
-        h(
-          "div",
-          null,
-          h("h2", { id: "detail-title" }, fmtDateTime(d.started_at)),
-          h(
-            "p",
-            { class: "muted small" },
-            h("span", { class: `badge status-${d.status}` }, STATUS_LABEL[d.status] ?? d.status),
-            d.end_reason ? ` ${d.end_reason}` : "",
-            ` · ${d.messages.length} messages`,
-            median !== null ? ` · median latency ${Math.round(median)} ms` : "",
-          ),
-        ),
-        h("div", { class: "row wrap" }, h("span", { class: "muted small" }, "Export:"), exportBtns, del),
-      ),
-      d.stats ? statsLine(d.stats) : null,
-      exportOut,
-      items.length
-        ? h("ol", { class: "transcript", id: "detail-transcript" }, items.map((i) => i.node))
-        : h("p", { class: "empty" }, "This conversation has no messages."),
-    );
+    renderDetail(detail, d, async () => {
+      openId = null;
+      detail.hidden = true;
+      placeholder.hidden = false;
+      await loadList();
+    });
+    if (focusOn) focusMessage(detail, focusOn);
   }
 
   async function runSearch(q: string) {

@@ -1,10 +1,12 @@
 // Settings screen: Deepgram key, devices, speech provider (settings-provider.ts) and OpenAI key,
-// voice and models, sync to a hosted plane (settings-sync.ts), persona, name and timezone.
+// voice and models, how long history is kept (settings-retention.ts), sync to a hosted plane
+// (settings-sync.ts), persona, name and timezone.
 import { commands } from "./bindings";
 import type { DeviceInfo, Devices, Settings } from "./bindings";
 import { attempt, clear, confirmDialog, errText, h } from "./dom";
 import { keyForm, keyStatus } from "./keys";
 import { providerChoice } from "./settings-provider";
+import { confirmRetention, retentionChoice } from "./settings-retention";
 import { mountSyncSettings } from "./settings-sync";
 import { devices, status } from "./store";
 
@@ -79,6 +81,7 @@ export function mountSettings(root: HTMLElement) {
 
   // ---- general form ----
   const provider = providerChoice();
+  const retention = retentionChoice();
   const f = {
     name: h("input", { type: "text", id: "user-name", autocomplete: "name" }),
     tz: h("input", { type: "text", id: "user-timezone", list: "tz-list", autocomplete: "off", spellcheck: "false" }),
@@ -166,6 +169,7 @@ export function mountSettings(root: HTMLElement) {
         h("label", { class: "field span-all" }, h("span", null, "Greeting"), f.greeting),
       ),
     ),
+    retention.card,
     h("div", { class: "row end sticky-save" }, saved, formErr, h("button", { type: "submit", class: "btn btn-primary", id: "settings-save" }, "Save settings")),
   );
 
@@ -181,6 +185,7 @@ export function mountSettings(root: HTMLElement) {
     f.openaiModel.value = s.openai.model;
     f.openaiVoice.value = s.openai.voice;
     echoSel.value = s.audio.echo;
+    retention.set(s.retention);
   }
 
   form.addEventListener("submit", async (e) => {
@@ -202,6 +207,8 @@ export function mountSettings(root: HTMLElement) {
     next.audio.input_device = inputSel.value;
     next.audio.output_device = outputSel.value;
     next.audio.echo = echoSel.value as Settings["audio"]["echo"];
+    next.retention = retention.get();
+    if (!(await confirmRetention(settings.retention, next.retention))) return;
     try {
       settings = await commands.saveSettings(next);
       fillForm(settings);

@@ -138,3 +138,51 @@ test("review errors show in the banner; the list refreshes after a session ends"
   await emit(page, { event: "ended", outcome: { kind: "completed" } });
   await until(page, (n) => window.__flux.callsOf("list_sessions").length > n, before, "list reloaded on ended");
 });
+
+test("each conversation reads as the first words the user said and how long it lasted", async () => {
+  const page = await open({ longHistory: true });
+  await until(page, () => document.querySelectorAll("#session-list .session-item").length === 5, null, "five conversations");
+  const entries = await page.$$eval("#session-list .session-item", (els) =>
+    els.map((e) => [e.querySelector(".session-words").textContent, e.querySelector(".session-duration").textContent]),
+  );
+  assert.deepEqual(entries, [
+    ["(no words)", "ongoing"],
+    ["What is on my plan today? <img src=x onerror=alert(1)>", "45 s"],
+    ["Remind me to call the dentist.", "1 min 0 s"],
+    ["I want to learn Spanish in three months.", "4 min 12 s"],
+    ["Could you help me plan a weekend trip to Lisbon with a day…", "30 min 30 s"],
+  ]);
+  assert.ok([...entries[4][0]].length <= 61, "cut to about 60 characters");
+  assert.equal(await page.$$eval("#session-list img", (e) => e.length), 0, "first words stay text");
+  await expectText(page, "#session-list li:nth-child(1)", "In progress");
+  await shot(page, "review-list");
+
+  // The opened conversation says how long it lasted too.
+  await page.click("#session-list li:nth-child(4) .session-item");
+  await expectText(page, "#session-detail", "4 min 12 s");
+});
+
+test("a search hit opens its conversation scrolled to the matching turn, highlighted and focused", async () => {
+  const page = await open({ longHistory: true });
+  await page.fill("#search-input", "kumquat");
+  await page.press("#search-input", "Enter");
+  await expectText(page, "#search-count", "1 result for “kumquat”");
+  await page.click("#search-hits .hit");
+  await expectText(page, "#session-detail .msg.focused", "And book the kumquat tasting on Sunday.");
+  assert.equal(await page.$$eval("#session-detail .msg.focused", (e) => e.length), 1);
+  const where = await page.$eval("#session-detail .msg.focused", (el) => {
+    const r = el.getBoundingClientRect();
+    const first = document.querySelector("#detail-transcript .msg").getBoundingClientRect();
+    return { inView: r.top >= 0 && r.bottom <= innerHeight, firstInView: first.bottom > 0 && first.top < innerHeight, focused: document.activeElement === el };
+  });
+  assert.deepEqual(where, { inView: true, firstInView: false, focused: true }, "scrolled to the turn, past the start");
+  await shot(page, "review-search-jump");
+
+  // Another hit in another conversation moves the highlight there.
+  await page.fill("#search-input", "dentist");
+  await page.press("#search-input", "Enter");
+  await expectText(page, "#search-count", "for “dentist”");
+  await page.click("#search-hits li:nth-child(2) .hit");
+  await expectText(page, "#session-detail .msg.focused", "when would you like to call the dentist?");
+  assert.equal(await page.$$eval("#session-detail .msg.focused", (e) => e.length), 1);
+});

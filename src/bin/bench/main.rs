@@ -17,6 +17,7 @@ mod local_talk;
 mod soak;
 mod stats;
 mod store;
+mod store_retention;
 mod store_search;
 mod sync;
 mod sync_plane;

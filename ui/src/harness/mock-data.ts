@@ -35,6 +35,7 @@ export function sampleSettings(): Settings {
     audio: { input_device: "", output_device: "", echo: "cancel" },
     limits: { sessions_per_10_minutes: 5, sessions_per_day: 20, open_sessions_per_user: 1 },
     sync: { enabled: false, url: "", user_id: "", mode: "auto", sessions_per_10_minutes: 5, sessions_per_day: 20 },
+    retention: { days: null },
   };
 }
 
@@ -69,10 +70,24 @@ export function mkTask(id: (p: string) => string, title: string, at: string, dur
   return { id: id("task"), user_id: "local", goal_id: null, title, notes, scheduled_at: at, duration_minutes: dur, status: st, completed_at: st === "done" ? now() : null, created_at: now() };
 }
 
-/** Three past conversations (two days ago with a task call and stats, yesterday interrupted, today). */
-export function sampleSessions(id: (p: string) => string): SessionDetail[] {
+/** As the core cuts them (src/store/first_words.rs): the first user message, folded, cut at a word within 60 characters. */
+export function firstWords(messages: Message[]): string | null {
+  const text = messages.find((m) => m.role === "user")?.content.split(/\s+/).filter(Boolean).join(" ") ?? "";
+  if (!text) return null;
+  if ([...text].length <= 60) return text;
+  const head = [...text].slice(0, 60).join("");
+  const cut = [...text][60] === " " ? head : head.slice(0, Math.max(head.lastIndexOf(" "), 0)) || head;
+  return `${cut.replace(/[\s,;:.\-–—]+$/u, "")}…`;
+}
+
+/**
+ * Three past conversations (two days ago with a task call and stats, yesterday interrupted,
+ * today); with `longHistory`, also a long one (60 messages, a long first sentence) and one in
+ * which the user said nothing, still open.
+ */
+export function sampleSessions(id: (p: string) => string, longHistory = false): SessionDetail[] {
   const sessions: SessionDetail[] = [];
-  function addSession(daysAgo: number, status_: Conversation["status"], lines: [Message["role"], string][], endReason: string | null = null) {
+  function addSession(daysAgo: number, status_: Conversation["status"], lines: [Message["role"], string][], endReason: string | null = null, seconds = 60) {
     const start = new Date(Date.now() - daysAgo * 86400000 - 3600000);
     const sid = id("conv");
     const messages: Message[] = lines.map(([role, content], i) => ({
@@ -87,9 +102,10 @@ export function sampleSessions(id: (p: string) => string): SessionDetail[] {
       user_id: "local",
       status: status_,
       started_at: start.toISOString(),
-      ended_at: new Date(start.getTime() + 60000).toISOString(),
+      ended_at: status_ === "open" ? null : new Date(start.getTime() + seconds * 1000).toISOString(),
       end_reason: endReason,
       message_count: messages.length,
+      first_words: firstWords(messages),
       messages,
       function_calls:
         daysAgo === 2
@@ -104,7 +120,7 @@ export function sampleSessions(id: (p: string) => string): SessionDetail[] {
     ["assistant", "Great goal! Shall I schedule a Spanish lesson for tomorrow at 9?"],
     ["user", "Yes please, a Spanish lesson at nine."],
     ["assistant", "Done. Your Spanish lesson is booked for 9:00 tomorrow."],
-  ]);
+  ], null, 252);
   addSession(1, "interrupted", [
     ["user", "Remind me to call the dentist."],
     ["assistant", "Sure, when would you like to call the dentist?"],
@@ -112,7 +128,13 @@ export function sampleSessions(id: (p: string) => string): SessionDetail[] {
   addSession(0, "closed", [
     ["user", "What is on my plan today? <img src=x onerror=alert(1)>"],
     ["assistant", "You have a run at 7 and your Spanish lesson at 9."],
-  ]);
+  ], null, 45);
+  if (longHistory) {
+    const lines: [Message["role"], string][] = [["user", "Could you help me plan a weekend trip to Lisbon with a day in Sintra and a cooking class?"]];
+    for (let i = 1; i < 60; i++) lines.push([i % 2 ? "assistant" : "user", i === 50 ? "And book the kumquat tasting on Sunday." : `Planning detail number ${i}.`]);
+    addSession(3, "closed", lines, null, 1830);
+    addSession(-0.02, "open", [["assistant", "Hey! What can I help you with today?"]]);
+  }
   return sessions;
 }
 

@@ -24,6 +24,10 @@ export interface MockInit {
   sync?: SyncInit;
   /** The sample goal has a plan: three weekly milestones, the first done. */
   plan?: boolean;
+  /** Two more conversations: a long one and an open one without the user's words (mock-data.ts). */
+  longHistory?: boolean;
+  /** `retention.days` as if saved earlier (default: null, forever). */
+  retentionDays?: number | null;
 }
 
 type Call = { cmd: string; args: Record<string, unknown> };
@@ -60,9 +64,10 @@ export function installMock(init: MockInit = {}) {
   };
 
   let settings: Settings = sampleSettings();
+  if (init.retentionDays !== undefined) settings.retention.days = init.retentionDays;
   let prompt = DEFAULT_PROMPT;
   const devices = sampleDevices();
-  const sessions: SessionDetail[] = init.empty ? [] : sampleSessions(id);
+  const sessions: SessionDetail[] = init.empty ? [] : sampleSessions(id, !!init.longHistory);
   const tasks: Task[] = init.empty ? [] : sampleTasks(id);
   const goals: Goal[] = init.empty ? [] : sampleGoals(id);
   if (init.plan && goals.length) tasks.push(...samplePlan(id, goals[0].id));
@@ -214,6 +219,8 @@ export function installMock(init: MockInit = {}) {
         throw `user.timezone: unknown timezone "${s.user.timezone}"`;
       }
       if (!s.agent.voice_model) throw "agent.voice_model must not be empty";
+      const days = s.retention.days;
+      if (days !== null && !(Number.isInteger(days) && days >= 1 && days <= 36500)) throw `retention.days must be between 1 and 36500, or null to keep conversations forever (it is ${days})`;
       settings = structuredClone(s);
       if (provider.update()) void pushStatus();
       return structuredClone(settings);

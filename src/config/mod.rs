@@ -4,10 +4,12 @@ pub mod catalog;
 mod echo_setting;
 pub mod intent_kind;
 pub mod prompt;
+mod safety_setting;
 pub mod secret;
 mod settings;
 
 pub use echo_setting::EchoSetting;
+pub use safety_setting::SafetySettings;
 pub use settings::{
     AgentSettings, AudioSettings, DeepgramSettings, Limits, OpenAiSettings, ProviderChoice, Settings,
     SyncMode, SyncSettings, UserSettings,

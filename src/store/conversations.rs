@@ -45,7 +45,12 @@ pub struct ConversationRow {
     pub ended_at: Option<String>,
     pub end_reason: Option<String>,
     pub message_count: i64,
+    /// A safety notice was shown in this conversation (table `safety_flags`).
+    pub safety_notice: bool,
 }
+
+/// Whether the conversation has a safety flag: one look-up in that table's primary key.
+const FLAGGED: &str = "EXISTS (SELECT 1 FROM safety_flags f WHERE f.conversation_id = conversations.id)";
 
 const COLUMNS: &str = "id, user_id, status, started_at, ended_at, end_reason, message_count";
 
@@ -58,6 +63,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ConversationRow> {
         ended_at: r.get(4)?,
         end_reason: r.get(5)?,
         message_count: r.get(6)?,
+        safety_notice: r.get(7)?,
     })
 }
 
@@ -71,12 +77,13 @@ pub fn insert_conversation(conn: &Connection, id: &str, user_id: &str, now: Date
 }
 
 pub fn get_conversation(conn: &Connection, id: &str) -> Result<Option<ConversationRow>> {
-    let sql = format!("SELECT {COLUMNS} FROM conversations WHERE id = ?1");
+    let sql = format!("SELECT {COLUMNS}, {FLAGGED} FROM conversations WHERE id = ?1");
     conn.prepare_cached(&sql).map_err(db)?.query_row([id], from_row).optional().map_err(db)
 }
 
 /// Newest first; read in the order of the index `conversations_by_start` (migration 0005).
-const LIST: &str = "SELECT id, user_id, status, started_at, ended_at, end_reason, message_count
+const LIST: &str = "SELECT id, user_id, status, started_at, ended_at, end_reason, message_count,
+       EXISTS (SELECT 1 FROM safety_flags f WHERE f.conversation_id = conversations.id)
      FROM conversations ORDER BY started_at DESC, id LIMIT ?1";
 
 /// Newest first.

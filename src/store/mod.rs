@@ -13,6 +13,7 @@ mod migrations;
 mod opening;
 pub mod outbox;
 pub mod remote;
+pub mod safety;
 pub mod search;
 pub mod tasks;
 pub mod users;

@@ -3,6 +3,7 @@ import { commands } from "./bindings";
 import type { Conversation, ExportFormat, SearchHit, SessionDetail, SessionStats } from "./bindings";
 import { medianVoiceToVoiceMs, metric } from "./diagnostics";
 import { attempt, clear, confirmDialog, fmtDateTime, h, snippetNodes, toast } from "./dom";
+import { safetyBadge } from "./safety-notice";
 import { historyChanged } from "./store";
 
 const STATUS_LABEL: Record<Conversation["status"], string> = {
@@ -104,6 +105,7 @@ export function mountReview(root: HTMLElement) {
               "span",
               { class: "session-meta" },
               h("span", { class: `badge status-${s.status}` }, STATUS_LABEL[s.status] ?? s.status),
+              s.safety_notice ? [" ", safetyBadge()] : null,
               ` ${s.message_count} message${s.message_count === 1 ? "" : "s"}`,
             ),
           ),
@@ -212,6 +214,7 @@ export function mountReview(root: HTMLElement) {
             "p",
             { class: "muted small" },
             h("span", { class: `badge status-${d.status}` }, STATUS_LABEL[d.status] ?? d.status),
+            d.safety_notice ? [" ", safetyBadge(d.safety_categories)] : null,
             d.end_reason ? ` ${d.end_reason}` : "",
             ` · ${d.messages.length} messages`,
             median !== null ? ` · median latency ${Math.round(median)} ms` : "",

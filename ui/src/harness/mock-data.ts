@@ -35,6 +35,7 @@ export function sampleSettings(): Settings {
     audio: { input_device: "", output_device: "", echo: "cancel" },
     limits: { sessions_per_10_minutes: 5, sessions_per_day: 20, open_sessions_per_user: 1 },
     sync: { enabled: false, url: "", user_id: "", mode: "auto", sessions_per_10_minutes: 5, sessions_per_day: 20 },
+    safety: { region: "auto" },
   };
 }
 
@@ -90,6 +91,9 @@ export function sampleSessions(id: (p: string) => string): SessionDetail[] {
       ended_at: new Date(start.getTime() + 60000).toISOString(),
       end_reason: endReason,
       message_count: messages.length,
+      // Yesterday's conversation showed a safety notice.
+      safety_notice: daysAgo === 1,
+      safety_categories: daysAgo === 1 ? ["breathing"] : [],
       messages,
       function_calls:
         daysAgo === 2

@@ -8,8 +8,9 @@ use std::sync::Arc;
 
 use companion::safety::{SafetyConfig, SafetyGuard};
 use companion::session::memory::ScriptedSource;
-use companion::session::{SessionEnd, SessionEvent};
+use companion::session::{SessionCommand, SessionEnd, SessionEvent};
 use support::fake_agent::{FakeAgent, FakeConfig, Step};
+use support::fake_openai::{self as openai_fake, FakeOpenAi};
 use support::session_kit::*;
 
 /// Two spoken user turns with the given transcripts, each answered briefly.
@@ -102,4 +103,102 @@ async fn near_misses_do_nothing() {
     assert!(log.prompt_updates.is_empty(), "{:?}", log.prompt_updates);
     assert!(control.snapshot().safety_flags.is_empty());
     assert!(notices(&out).is_empty());
+}
+
+/// OpenAI: a typed turn with an emergency phrase puts a system message with the numbers into the
+/// conversation and asks for a reply that follows it, after the reply already under way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_openai_the_instruction_is_a_system_message_and_a_new_response() {
+    let fake = FakeOpenAi::start(openai_fake::FakeConfig::new(
+        "sk-unused",
+        TOKEN,
+        vec![
+            openai_fake::Step::Typed,
+            openai_fake::Step::Reply { text: "Oh no.".into(), ms: 300 },
+            openai_fake::Step::Reply { text: "Please call 112 now.".into(), ms: 300 },
+        ],
+    ))
+    .await;
+    let control = Arc::new(control());
+    let source = ScriptedSource::new(16_000, &[silence(3000)], false);
+    let say = vec![(0, SessionCommand::Say("I cant breathe".into()))];
+    let out =
+        run_with(control.clone(), openai_provider(control.clone(), &fake), source, options_for_any(), say)
+            .await;
+    assert_eq!(out.report().end, SessionEnd::Completed);
+    let log = fake.log();
+    assert!(log.script_done && log.problems.is_empty(), "{log:?}");
+    assert!(log.errors_sent.is_empty(), "{:?}", log.errors_sent);
+    let system: Vec<&serde_json::Value> =
+        log.items.iter().map(|(_, i)| i).filter(|i| i["role"] == "system").collect();
+    assert_eq!(system.len(), 1, "{:?}", log.items);
+    let text = system[0]["content"][0]["text"].as_str().unwrap();
+    assert!(text.contains("112") && !text.contains("cant breathe"), "{text}");
+    // The greeting, the typed turn and the instruction each asked for a response.
+    assert_eq!(log.response_creates, 3);
+    assert_eq!(control.snapshot().safety_flags, ["breathing"]);
+    assert_eq!(notices(&out).len(), 1);
+}
+
+/// Session options for a provider other than the Deepgram fake (no agent URL).
+fn options_for_any() -> companion::session::SessionOptions {
+    let mut o = companion::session::SessionOptions::new("local-user");
+    o.reply_timeout = std::time::Duration::from_secs(4);
+    o.backoff_base = std::time::Duration::from_millis(100);
+    o.settle = std::time::Duration::from_millis(600);
+    o
+}
+
+/// Through the real service and store: the flag is stored by category (the words stay in the
+/// messages only), Review's list and detail show it, and a conversation without one does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_flag_is_stored_and_review_shows_it() {
+    use chrono::{TimeZone, Utc};
+    use companion::backend::{Service, ServiceParts};
+    use companion::voice::scripted::{Cue, ScriptStep, ScriptedProvider};
+    use companion::voice::VoiceEvent;
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(companion::store::Store::open_in(dir.path()).unwrap());
+    let service = Service::new(ServiceParts {
+        store: store.clone(),
+        settings: companion::config::Settings::default(),
+        catalog: companion::config::catalog::Catalog::builtin(),
+        prompt_template: companion::config::prompt::DEFAULT_TEMPLATE.to_string(),
+        key: Arc::new(|| None::<companion::config::secret::Secret>),
+        clock: companion::time::Clock::manual(Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap()),
+    });
+    let converse = |said: &'static str| {
+        let service = service.clone();
+        async move {
+            let control = companion::launch::ServiceControl::without_credentials(
+                service,
+                tokio::runtime::Handle::current(),
+            );
+            let mut answer =
+                vec![VoiceEvent::AgentTranscript { role: "assistant".into(), content: "OK.".into() }];
+            answer.extend(ScriptedProvider::reply(200, 24_000));
+            let script = ScriptedProvider::new(vec![ScriptStep { cue: Cue::Typed, events: answer }]);
+            let source = ScriptedSource::new(16_000, &[silence(1000)], false);
+            let say = vec![(0, SessionCommand::Say(said.into()))];
+            let out =
+                run_with(Arc::new(control), Arc::new(script.clone()), source, options_for_any(), say).await;
+            (out.report().session_id.clone(), script.log().instructions)
+        }
+    };
+    let (flagged, told) = converse("I think I took too many pills").await;
+    let (plain, not_told) = converse("I took my vitamins").await;
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert!(not_told.is_empty(), "{not_told:?}");
+
+    let detail = service.session_detail(&flagged).unwrap();
+    assert_eq!(detail.safety_categories, ["overdose"]);
+    assert!(detail.conversation.safety_notice);
+    assert!(service.session_detail(&plain).unwrap().safety_categories.is_empty());
+    let listed: Vec<(String, bool)> =
+        service.list_sessions(10).unwrap().into_iter().map(|c| (c.id, c.safety_notice)).collect();
+    assert!(listed.contains(&(flagged.clone(), true)) && listed.contains(&(plain, false)), "{listed:?}");
+    // Only the category is in the flags table.
+    let rows = store.read(|c| companion::store::safety::categories_of(c, &flagged)).unwrap();
+    assert_eq!(rows, ["overdose"]);
 }

@@ -75,10 +75,13 @@ pub fn sessions(dir: Option<&Path>, cmd: SessionsCmd) -> anyhow::Result<ExitCode
             }
             let mut t = Table::new(&["ID", "STARTED", "STATUS", "MESSAGES", "ENDED"]);
             for r in rows {
-                let status = match &r.end_reason {
+                let mut status = match &r.end_reason {
                     Some(why) if r.status.as_str() == "interrupted" => format!("interrupted ({why})"),
                     _ => r.status.as_str().to_string(),
                 };
+                if r.safety_notice {
+                    status.push_str(", safety notice shown");
+                }
                 t.row(vec![
                     r.id,
                     r.started_at,

@@ -1,10 +1,12 @@
 // Settings screen: Deepgram key, devices, speech provider (settings-provider.ts) and OpenAI key,
-// voice and models, sync to a hosted plane (settings-sync.ts), persona, name and timezone.
+// voice and models, sync to a hosted plane (settings-sync.ts), persona, name, timezone and the
+// safety notice's region (settings-safety.ts).
 import { commands } from "./bindings";
 import type { DeviceInfo, Settings } from "./bindings";
 import { attempt, clear, confirmDialog, errText, h } from "./dom";
 import { keyForm, keyStatus } from "./keys";
 import { providerChoice } from "./settings-provider";
+import { safetyRegion } from "./settings-safety";
 import { mountSyncSettings } from "./settings-sync";
 import { status } from "./store";
 
@@ -76,6 +78,7 @@ export function mountSettings(root: HTMLElement) {
 
   // ---- general form ----
   const provider = providerChoice();
+  const region = safetyRegion();
   const f = {
     name: h("input", { type: "text", id: "user-name", autocomplete: "name" }),
     tz: h("input", { type: "text", id: "user-timezone", list: "tz-list", autocomplete: "off", spellcheck: "false" }),
@@ -113,6 +116,7 @@ export function mountSettings(root: HTMLElement) {
         { class: "form-grid" },
         h("label", { class: "field grow" }, h("span", null, "Your name"), f.name),
         h("label", { class: "field grow" }, h("span", null, "Timezone"), f.tz, tzList),
+        region.field,
       ),
     ),
     h(
@@ -178,6 +182,7 @@ export function mountSettings(root: HTMLElement) {
     f.openaiModel.value = s.openai.model;
     f.openaiVoice.value = s.openai.voice;
     echoSel.value = s.audio.echo;
+    region.set(s.safety.region);
   }
 
   form.addEventListener("submit", async (e) => {
@@ -199,6 +204,7 @@ export function mountSettings(root: HTMLElement) {
     next.audio.input_device = inputSel.value;
     next.audio.output_device = outputSel.value;
     next.audio.echo = echoSel.value as Settings["audio"]["echo"];
+    next.safety.region = region.select.value;
     try {
       settings = await commands.saveSettings(next);
       fillForm(settings);

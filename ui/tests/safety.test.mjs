@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { browserSuite, shot, emit, emitMany, expectText, nav } from "./helpers.mjs";
+import { browserSuite, shot, callsOf, emit, emitMany, expectText, nav, until } from "./helpers.mjs";
 
 const open = browserSuite();
 
@@ -70,4 +70,17 @@ test("Review marks conversations that showed a safety notice, in the list and th
   await page.click(`#session-list [data-id="${other}"]`);
   await page.waitForSelector(`#session-list [data-id="${other}"][aria-current="true"]`);
   assert.equal(await page.$$eval("#session-detail .badge-safety", (e) => e.length), 0);
+});
+
+test("Settings chooses the safety region, which is saved with the other settings", async () => {
+  const page = await open();
+  await nav(page, "settings");
+  await page.waitForSelector("#safety-region");
+  await until(page, () => document.querySelector("#safety-region").value === "auto", null, "the saved region shown");
+  await page.selectOption("#safety-region", "GB");
+  await page.click("#settings-save");
+  await expectText(page, "#settings-saved", "Saved");
+  const saved = (await callsOf(page, "save_settings")).at(-1).args.settings;
+  assert.equal(saved.safety.region, "GB");
+  assert.equal(saved.user.timezone, "UTC", "the rest is kept");
 });

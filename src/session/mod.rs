@@ -7,8 +7,9 @@
 //! reconnects when the link drops, and returns a [`SessionReport`]. The conversation's course
 //! (listening, thinking, speaking, reconnecting …) is the state machine in [`machine`].
 //!
-//! This room depends only on its own seams and the provider seam ([`crate::voice`]); the
-//! concrete devices, providers and control plane are wired in by the `launch` room.
+//! This room depends only on its own seams, the provider seam ([`crate::voice`]) and the
+//! emergency-phrase detector ([`crate::safety`], pure logic); the concrete devices, providers
+//! and control plane are wired in by the `launch` room.
 
 mod handlers;
 mod lifecycle;

@@ -81,7 +81,8 @@ pub fn get_conversation(conn: &Connection, id: &str) -> Result<Option<Conversati
     conn.prepare_cached(&sql).map_err(db)?.query_row([id], from_row).optional().map_err(db)
 }
 
-/// Newest first; read in the order of the index `conversations_by_start` (migration 0005).
+/// Newest first; read in the order of the index `conversations_by_start` (migration 0005). The
+/// last column is [`FLAGGED`] spelled out (a `const` cannot be formatted).
 const LIST: &str = "SELECT id, user_id, status, started_at, ended_at, end_reason, message_count,
        EXISTS (SELECT 1 FROM safety_flags f WHERE f.conversation_id = conversations.id)
      FROM conversations ORDER BY started_at DESC, id LIMIT ?1";

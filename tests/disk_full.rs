@@ -104,6 +104,9 @@ impl ControlPlane for FillingDisk {
     fn mark_interrupted(&self, sid: &str, reason: &str) -> Result<(), ControlError> {
         self.inner.mark_interrupted(sid, reason)
     }
+    fn flag_safety(&self, sid: &str, category: &str) -> Result<(), ControlError> {
+        self.inner.flag_safety(sid, category)
+    }
 }
 
 struct Run {

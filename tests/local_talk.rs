@@ -144,6 +144,22 @@ async fn a_typed_turn_works_offline() {
     assert_eq!(instant(&tasks[0]["scheduled_at"]), env.local_at(1, 12, 0), "{tasks:?}");
 }
 
+/// The local voice has no language model to instruct: it says a fixed caring reply with the
+/// numbers of the user's region (from the timezone: US).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_emergency_phrase_gets_the_fixed_reply_with_the_numbers() {
+    let env = LocalEnv::new(TZ);
+    let wav = speech::silent(env.dir.path(), 2.0);
+    let run = env.talk(&wav, &["--say", "I think I'm having a heart attack"]).await;
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    assert!(run.stderr.contains("call 911 now"), "{}", run.stderr);
+    let session = env.session(run.json()["session_id"].as_str().unwrap()).await;
+    let said = messages(&session);
+    let reply = said.iter().find(|m| m.starts_with("assistant: ") && m.contains("911"));
+    assert!(reply.is_some_and(|r| r.contains("988")), "{said:#?}");
+    assert_eq!(session["safety_categories"], serde_json::json!(["chest_pain"]));
+}
+
 #[tokio::test]
 async fn missing_models_say_how_to_install_them_and_start_nothing() {
     let env = LocalEnv::new(TZ);

@@ -387,3 +387,29 @@ async fn human_output_shows_the_conversation_and_a_summary() {
     assert!(out.contains(" stopped\n"), "{out}");
     assert!(out.contains("1 function calls"), "{out}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_emergency_phrase_prints_the_numbers_and_review_shows_the_flag() {
+    let env =
+        Env::new(vec![Step::Typed, Step::AgentText("Please call for help.".into()), Step::Reply { ms: 300 }])
+            .await;
+    let wav = speech::silent(env.dir.path(), 30.0);
+    let run = env.talk(&wav, &["--human", "--say", "I can't breathe", "--max-seconds", "4"]).await;
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    // No region set and the timezone UTC: the default region's 112.
+    assert!(run.stderr.contains("If this is an emergency, call 112 now."), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("can't breathe") && !run.stderr.contains("cant breathe"),
+        "no words in logs"
+    );
+    let log = env.fake.log();
+    assert_clean(&log);
+    assert_eq!(log.prompt_updates.len(), 1, "{:?}", log.prompt_updates);
+    let listed = json_of(&env.data(), &["sessions", "list"]).await;
+    let id = listed[0]["id"].as_str().unwrap();
+    assert_eq!(listed[0]["safety_notice"], true);
+    let s = env.session(id).await;
+    assert_eq!(s["safety_categories"], json!(["breathing"]));
+    let table = companion(&env.data(), &[], &["sessions", "list"]).await;
+    assert!(table.code == 0 && table.stdout.contains("safety notice shown"), "{}", table.stdout);
+}

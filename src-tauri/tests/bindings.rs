@@ -46,9 +46,11 @@ fn generate() -> String {
         companion::config::DeepgramSettings, companion::config::OpenAiSettings,
         companion::config::AudioSettings, companion::config::EchoSetting, companion::config::Limits,
         companion::config::SyncSettings, companion::config::SyncMode, companion::config::RetentionSettings,
+        companion::config::SafetySettings,
         companion::audio::Direction,
         companion::audio::DeviceInfo, Devices, Format, Exported, companion::agent::AgentStartedLatency,
         companion::agent::LatencyReport, TurnMetrics, SessionStats, SessionEnd, SessionEvent,
+        companion::safety::SafetyNotice, companion::safety::CrisisLine,
         companion::store::outbox::ItemKind, QuarantinedItem, LostSession, SyncState, SyncStatus,
     ));
     out.push_str(

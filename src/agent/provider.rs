@@ -14,7 +14,7 @@ use super::settings::{
 use super::AgentError;
 use crate::voice::{
     BoxFuture, ConnectError, ConnectRequest, CredentialError, CredentialSource, FunctionCallRequest,
-    HistoryEntry, LinkCounters, SendError, VoiceEvent, VoiceLink, VoiceProvider,
+    HistoryEntry, Instruction, LinkCounters, SendError, VoiceEvent, VoiceLink, VoiceProvider,
 };
 
 /// Deepgram's Voice Agent V1 as a voice provider.
@@ -151,6 +151,12 @@ impl VoiceLink for DeepgramLink {
             name: name.to_string(),
             content: content.to_string(),
         })
+    }
+
+    /// `UpdatePrompt` adds to the agent's prompt (it does not replace it), so the instruction
+    /// holds for the rest of the connection; `InjectAgentMessage` would only speak a sentence.
+    fn send_instruction(&self, instruction: &Instruction) -> Result<(), SendError> {
+        self.send(&ClientMessage::UpdatePrompt { prompt: instruction.text.clone() })
     }
 
     fn close(&mut self, wait: Duration) -> BoxFuture<'_, ()> {

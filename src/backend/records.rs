@@ -2,13 +2,20 @@
 //! figures, the session's counters), and the sweep of conversations a crash left open.
 
 use super::{ApiError, Service};
-use crate::store::{conversations, metrics};
+use crate::store::{conversations, metrics, safety};
 
 impl Service {
     pub fn set_provider_request_id(&self, session_id: &str, request_id: &str) -> Result<(), ApiError> {
         self.conversation(session_id)?;
         self.store().write(|tx| conversations::set_provider_request_id(tx, session_id, request_id))?;
         Ok(())
+    }
+
+    /// Marks the conversation as one that showed a safety notice for `category`.
+    pub fn flag_safety(&self, session_id: &str, category: &str) -> Result<(), ApiError> {
+        let now = self.clock().now();
+        self.conversation(session_id)?;
+        Ok(self.store().write(|tx| safety::flag(tx, session_id, category, now))?)
     }
 
     pub fn record_turn_metrics(

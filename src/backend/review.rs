@@ -2,7 +2,7 @@
 //! with no network and never touch open sessions.
 
 use super::{ApiError, Service};
-use crate::store::{calls, conversations, goals, messages, metrics, search, tasks};
+use crate::store::{calls, conversations, goals, messages, metrics, safety, search, tasks};
 use crate::store::{ConversationRow, FunctionCallRow, GoalRow, MessageRow, SearchHit, TaskRow};
 use serde::Serialize;
 
@@ -19,6 +19,8 @@ pub struct SessionDetail {
     pub turn_metrics: Vec<serde_json::Value>,
     #[cfg_attr(feature = "ts", ts(type = "SessionStats | null"))]
     pub stats: Option<serde_json::Value>,
+    /// The kinds of emergency a safety notice was shown for (`chest_pain`), first shown first.
+    pub safety_categories: Vec<String>,
 }
 
 /// A function call without its internal undo record.
@@ -67,6 +69,7 @@ impl Service {
                     .collect(),
                 turn_metrics: metrics::turns_of(c, id)?,
                 stats: metrics::session_stats_of(c, id)?,
+                safety_categories: safety::categories_of(c, id)?,
             }))
         })?;
         detail.ok_or_else(|| ApiError::unknown_session(id))

@@ -67,11 +67,14 @@ pub fn sessions(dir: Option<&Path>, cmd: SessionsCmd) -> anyhow::Result<ExitCode
             }
             let mut t = Table::new(&["ID", "STARTED", "DURATION", "STATUS", "MESSAGES", "FIRST WORDS"]);
             for r in rows {
-                let status = match &r.end_reason {
+                let mut status = match &r.end_reason {
                     Some(why) if r.status.as_str() == "interrupted" => format!("interrupted ({why})"),
                     _ => r.status.as_str().to_string(),
                 };
                 let duration = crate::time::duration_words(&r.started_at, r.ended_at.as_deref());
+                if r.safety_notice {
+                    status.push_str(", safety notice shown");
+                }
                 t.row(vec![
                     r.id,
                     r.started_at,

@@ -14,6 +14,7 @@ use tokio::sync::mpsc;
 use crate::config::ProviderChoice;
 use crate::desktop::OsKeychain;
 use crate::launch::{self, DeviceChoice, MicCapture, ProviderKind, ServiceControl};
+use crate::safety::SafetyGuard;
 use crate::session::{
     run, ControlError, FrameSource, SessionCommand, SessionEnd, SessionError, SessionOptions, SessionReport,
 };
@@ -120,6 +121,7 @@ pub fn run_talk(data_dir: Option<&Path>, args: TalkArgs) -> anyhow::Result<ExitC
     let (control, provider) = (wired.control, wired.provider);
     let mut options = SessionOptions::new(settings.user.id.clone());
     options.output_sample_rate = settings.agent.output_sample_rate;
+    options.safety = Some(Arc::new(SafetyGuard::load(&opened.data_dir, &settings)?));
     let choice = DeviceChoice {
         input_wav: args.input.clone(),
         output_wav: args.output.clone(),

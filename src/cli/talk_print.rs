@@ -12,6 +12,11 @@ pub(super) fn print_event(event: &SessionEvent, quiet: bool) {
             eprintln!("{description}")
         }
         SessionEvent::Warning { code, description } => eprintln!("agent warning {code}: {description}"),
+        // Shown even when quiet: it may matter more than anything else said.
+        SessionEvent::SafetyNotice { notice } => eprintln!(
+            "\n*** If this is an emergency, call {} now. {}: {}. Flux is not an emergency service. ***\n",
+            notice.emergency_number, notice.crisis_line.name, notice.crisis_line.number
+        ),
         _ if quiet => {}
         SessionEvent::Started { session_id, .. } => {
             println!("session {session_id}: talking (Ctrl-C to stop)")

@@ -6,11 +6,13 @@ mod echo_setting;
 pub mod intent_kind;
 pub mod prompt;
 mod retention;
+mod safety_setting;
 pub mod secret;
 mod settings;
 
 pub use echo_setting::EchoSetting;
 pub use retention::{RetentionSettings, MAX_RETENTION_DAYS};
+pub use safety_setting::SafetySettings;
 pub use settings::{
     AgentSettings, AudioSettings, DeepgramSettings, Limits, OpenAiSettings, ProviderChoice, Settings,
     SyncMode, SyncSettings, UserSettings,

@@ -19,6 +19,7 @@ pub struct Settings {
     pub limits: Limits,
     pub sync: SyncSettings,
     pub retention: super::RetentionSettings,
+    pub safety: super::SafetySettings,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -262,7 +263,7 @@ impl Settings {
             return Err("deepgram.token_ttl_seconds must be between 1 and 3600".into());
         }
         self.retention.validate()?;
-        Ok(())
+        self.safety.validate()
     }
 }
 
@@ -307,6 +308,17 @@ mod tests {
         assert_eq!((s.openai.voice.as_str(), s.openai.model.as_str()), ("cedar", "gpt-realtime"));
         std::fs::write(dir.path().join("settings.yaml"), "agent:\n  provider: watson\n").unwrap();
         assert!(Settings::load(dir.path()).is_err());
+    }
+
+    #[test]
+    fn safety_region_defaults_to_auto_and_refuses_nonsense() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(Settings::load(dir.path()).unwrap().safety.region, "auto");
+        std::fs::write(dir.path().join("settings.yaml"), "safety:\n  region: GB\n").unwrap();
+        assert_eq!(Settings::load(dir.path()).unwrap().safety.region, "GB");
+        std::fs::write(dir.path().join("settings.yaml"), "safety:\n  region: \"9 1 1\"\n").unwrap();
+        let err = Settings::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("safety.region") && err.contains("9 1 1"), "{err}");
     }
 
     #[test]

@@ -8,6 +8,7 @@ use super::{App, AppEvent, DesktopError, Gate, TalkMode};
 use crate::audio::AudioEvent;
 use crate::config::ProviderChoice;
 use crate::launch::{self, DeviceChoice, MicCapture, ProviderKind};
+use crate::safety::SafetyGuard;
 use crate::session::{self, SessionCommand, SessionEvent, SessionOptions, SessionState};
 use std::sync::Arc;
 use std::time::Duration;
@@ -48,6 +49,8 @@ impl App {
     /// created it. Must be called inside a tokio runtime (Tauri's async commands are).
     pub async fn start_talk(self: Arc<Self>, mode: TalkMode) -> Result<String, DesktopError> {
         let settings = self.service.settings();
+        let safety =
+            SafetyGuard::load(&self.data_dir, &settings).map_err(|e| DesktopError::Invalid(e.to_string()))?;
         let deepgram_key = self.service.key_status();
         let openai_key = keys::saved_or_env(self.keys.as_ref(), KeyName::Openai);
         // A Deepgram key that cannot be read is unknown, not missing: `auto` stays on Deepgram
@@ -144,6 +147,7 @@ impl App {
         let (control, provider) = (wired.control, wired.provider);
         let mut options = SessionOptions::new(settings.user.id.clone());
         options.output_sample_rate = settings.agent.output_sample_rate;
+        options.safety = Some(Arc::new(safety));
         let (ev_tx, mut ev_rx) = mpsc::unbounded_channel();
         let (started_tx, started_rx) = oneshot::channel::<Result<String, String>>();
         let source = Gated { source: MicCapture(capture), gate };

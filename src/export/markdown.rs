@@ -14,7 +14,11 @@ pub fn render(d: &SessionDetail) -> String {
     if let Some(why) = &c.end_reason {
         let _ = write!(out, " ({why})");
     }
-    let _ = writeln!(out, "\n- Messages: {}\n", c.message_count);
+    let _ = writeln!(out, "\n- Messages: {}", c.message_count);
+    if !d.safety_categories.is_empty() {
+        let _ = writeln!(out, "- Safety notice shown: {}", d.safety_categories.join(", "));
+    }
+    out.push('\n');
     out.push_str("## Transcript\n\n");
     if d.messages.is_empty() {
         out.push_str("_Nothing was said._\n\n");

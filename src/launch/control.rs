@@ -169,4 +169,8 @@ impl ControlPlane for ServiceControl {
     fn mark_interrupted(&self, session_id: &str, reason: &str) -> Result<(), ControlError> {
         self.service.mark_interrupted(session_id, reason).map(|_| ()).map_err(other)
     }
+
+    fn flag_safety(&self, session_id: &str, category: &str) -> Result<(), ControlError> {
+        self.service.flag_safety(session_id, category).map_err(other)
+    }
 }

@@ -12,7 +12,7 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
 use super::listener::{Heard, Listener};
 use super::speaker::{SpeakJob, Speaker};
-use crate::voice::{BoxFuture, Bytes, LinkCounters, SendError, VoiceEvent, VoiceLink};
+use crate::voice::{BoxFuture, Bytes, Instruction, LinkCounters, SendError, VoiceEvent, VoiceLink};
 
 /// Frames waiting for the listener: 10 s of 20 ms frames. Recognition of a turn takes well under
 /// a second, so this only fills if the machine is badly overloaded; then frames are dropped and
@@ -113,6 +113,11 @@ impl VoiceLink for LocalLink {
 
     fn answer_call(&self, id: &str, _name: &str, content: &str) -> Result<(), SendError> {
         self.hand(Heard::Answer { id: id.to_string(), content: content.to_string() })
+    }
+
+    /// The local understanding follows no instructions, so it says the fixed reply.
+    fn send_instruction(&self, instruction: &Instruction) -> Result<(), SendError> {
+        self.hand(Heard::Reply(instruction.fixed_reply.clone()))
     }
 
     fn close(&mut self, _wait: Duration) -> BoxFuture<'_, ()> {

@@ -40,7 +40,12 @@ enum AtPause {
 pub enum Heard {
     Audio(Bytes),
     Typed(String),
-    Answer { id: String, content: String },
+    Answer {
+        id: String,
+        content: String,
+    },
+    /// A reply the app wants said now instead of whatever is being said (a safety notice).
+    Reply(String),
 }
 
 pub struct Listener {
@@ -136,6 +141,11 @@ impl Listener {
                     Some(p) if p.id == id => self.say(content, Some(p.turn_ended), p.stt),
                     other => pending = other,
                 },
+                Heard::Reply(text) => {
+                    // The reply already on its way answers words that called for this one.
+                    self.generation.fetch_add(1, Ordering::SeqCst);
+                    self.say(text, None, None);
+                }
             }
         }
     }

@@ -83,6 +83,12 @@ pub fn user_text(text: &str) -> Value {
         "type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]}})
 }
 
+/// An instruction from the app, as a system message in the conversation.
+pub fn system_text(text: &str) -> Value {
+    json!({"type": "conversation.item.create", "item": {
+        "type": "message", "role": "system", "content": [{"type": "input_text", "text": text}]}})
+}
+
 /// The result of a function call (it does not start a response by itself).
 pub fn function_output(call_id: &str, output: &str) -> Value {
     json!({"type": "conversation.item.create", "item": {

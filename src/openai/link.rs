@@ -13,7 +13,9 @@ use super::connection::{Connection, Incoming, Outbound};
 use super::events;
 use super::pcm::PcmConverter;
 use super::API_RATE;
-use crate::voice::{BoxFuture, Bytes, FunctionCallRequest, LinkCounters, SendError, VoiceEvent, VoiceLink};
+use crate::voice::{
+    BoxFuture, Bytes, FunctionCallRequest, Instruction, LinkCounters, SendError, VoiceEvent, VoiceLink,
+};
 
 #[path = "link_map.rs"]
 mod map;
@@ -153,6 +155,13 @@ impl VoiceLink for OpenAiLink {
             self.request_response()?;
         }
         Ok(())
+    }
+
+    /// A system message in the conversation, then a response that follows it (after the running
+    /// one, if any): the reply already under way was written before the instruction existed.
+    fn send_instruction(&self, instruction: &Instruction) -> Result<(), SendError> {
+        self.send(&events::system_text(&instruction.text))?;
+        self.request_response()
     }
 
     fn close(&mut self, wait: Duration) -> BoxFuture<'_, ()> {

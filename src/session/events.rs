@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::safety::SafetyNotice;
 use crate::voice::{AgentStartedLatency, LatencyReport};
 
 /// Coarse conversation state, for a status indicator.
@@ -70,6 +71,10 @@ pub enum SessionEvent {
     Error {
         code: String,
         description: String,
+    },
+    /// An emergency phrase was heard: show whom to call (once per category and conversation).
+    SafetyNotice {
+        notice: SafetyNotice,
     },
     Reconnecting {
         attempt: u32,

@@ -215,7 +215,11 @@ impl Runner {
         if let Some(done) = self.turns.user_turn(typed_at) {
             self.record_turn(done);
         }
+        let found = self.opts.safety.as_ref().and_then(|guard| guard.check(&content));
         self.store_text("user", content, typed);
+        if let Some(found) = found {
+            self.on_safety_match(found);
+        }
     }
 
     pub(super) fn store_text(&mut self, role: &str, content: String, typed: bool) {

@@ -21,6 +21,8 @@ pub struct ControlLog {
     pub closed: bool,
     pub interrupted: Option<String>,
     pub tokens_minted: u32,
+    /// Safety categories the conversation was flagged for.
+    pub safety_flags: Vec<String>,
 }
 
 type IntentFn = dyn Fn(&str, &serde_json::Value) -> Result<String, ControlError> + Send + Sync;
@@ -117,6 +119,10 @@ impl ControlPlane for MemoryControl {
     }
     fn mark_interrupted(&self, _sid: &str, reason: &str) -> Result<(), ControlError> {
         self.lock().interrupted = Some(reason.into());
+        Ok(())
+    }
+    fn flag_safety(&self, _sid: &str, category: &str) -> Result<(), ControlError> {
+        self.lock().safety_flags.push(category.into());
         Ok(())
     }
 }

@@ -7,8 +7,9 @@
 //! reconnects when the link drops, and returns a [`SessionReport`]. The conversation's course
 //! (listening, thinking, speaking, reconnecting …) is the state machine in [`machine`].
 //!
-//! This room depends only on its own seams and the provider seam ([`crate::voice`]); the
-//! concrete devices, providers and control plane are wired in by the `launch` room.
+//! This room depends only on its own seams, the provider seam ([`crate::voice`]) and the
+//! emergency-phrase detector ([`crate::safety`], pure logic); the concrete devices, providers
+//! and control plane are wired in by the `launch` room.
 
 mod handlers;
 mod lifecycle;
@@ -16,6 +17,7 @@ pub mod machine;
 #[cfg(feature = "test-support")]
 pub mod memory;
 mod runner;
+mod safety;
 pub mod saving;
 mod turns;
 mod worker;
@@ -53,6 +55,9 @@ pub struct SessionOptions {
     pub reply_timeout: Duration,
     /// How long a normal close may take.
     pub close_wait: Duration,
+    /// Emergency phrases to listen for in the user's words, and whom to tell them to call;
+    /// `None` listens for none.
+    pub safety: Option<Arc<crate::safety::SafetyGuard>>,
 }
 
 impl SessionOptions {
@@ -66,6 +71,8 @@ impl SessionOptions {
             settle: Duration::from_millis(1200),
             reply_timeout: Duration::from_secs(10),
             close_wait: Duration::from_secs(2),
+            // The built-in phrases and the default region, until the caller sets the user's.
+            safety: Some(Arc::new(crate::safety::SafetyGuard::builtin_default())),
         }
     }
 }

@@ -61,6 +61,8 @@ pub(super) struct Runner {
     pub(super) silence: Bytes,
     pub(super) stats: SessionStats,
     pub(super) report: SessionReport,
+    /// Safety categories already acted on in this conversation.
+    pub(super) safety_shown: HashSet<String>,
 }
 
 enum Wake {
@@ -140,6 +142,7 @@ pub(super) async fn run<S: FrameSource>(
         silence: Bytes::from(vec![0u8; samples * 2]),
         stats: SessionStats::default(),
         report: SessionReport::new(session_id),
+        safety_shown: HashSet::new(),
     };
 
     // The first connection is not retried: a wrong key, URL or host should fail fast.

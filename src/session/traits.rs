@@ -48,6 +48,9 @@ pub trait ControlPlane: Send + Sync + 'static {
         Ok(())
     }
     fn mark_interrupted(&self, session_id: &str, reason: &str) -> Result<(), ControlError>;
+    /// Marks the conversation as one where a safety notice was shown for `category` (the
+    /// category only: never the user's words). Idempotent per category.
+    fn flag_safety(&self, session_id: &str, category: &str) -> Result<(), ControlError>;
 }
 
 /// One 20 ms frame of captured audio (mono linear16 LE at the source's rate), already framed

@@ -45,6 +45,8 @@ pub enum Job {
     },
     TurnMetrics(TurnMetrics),
     RequestId(String),
+    /// A safety notice was shown for this category.
+    FlagSafety(String),
     /// Records the counters and ends the conversation record; the last job.
     Finish {
         stats: SessionStats,
@@ -141,6 +143,12 @@ fn run(
             Job::RequestId(id) => {
                 if let Err(e) = control.set_request_id(sid, &id) {
                     tracing::warn!(error = %e, "could not record the agent request id");
+                }
+            }
+            Job::FlagSafety(category) => {
+                if let Err(e) = control.flag_safety(sid, &category) {
+                    tracing::warn!(error = %e, %category, "could not flag the conversation");
+                    saving.failed(&e);
                 }
             }
             Job::TurnMetrics(metrics) => {

@@ -48,14 +48,18 @@ pub struct ConversationRow {
     /// The start of the first user message (`first_words::cut`); `None` when the user said
     /// nothing.
     pub first_words: Option<String>,
+    /// A safety notice was shown in this conversation (table `safety_flags`).
+    pub safety_notice: bool,
 }
 
 /// Of `conversations c`. The first user message is found through the index of messages on
 /// `(conversation_id, seq)`, reading the conversation's messages in order up to it; its first
-/// 240 characters are enough to find a word boundary near the cut.
+/// 240 characters are enough to find a word boundary near the cut. Whether the conversation has
+/// a safety flag is one look-up in that table's primary key.
 const COLUMNS: &str = "c.id, c.user_id, c.status, c.started_at, c.ended_at, c.end_reason, c.message_count,
      (SELECT substr(m.content, 1, 240) FROM messages m
-       WHERE m.conversation_id = c.id AND m.role = 'user' ORDER BY m.seq LIMIT 1)";
+       WHERE m.conversation_id = c.id AND m.role = 'user' ORDER BY m.seq LIMIT 1),
+     EXISTS (SELECT 1 FROM safety_flags f WHERE f.conversation_id = c.id)";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<ConversationRow> {
     Ok(ConversationRow {
@@ -69,6 +73,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ConversationRow> {
         first_words: r
             .get::<_, Option<String>>(7)?
             .and_then(|t| super::first_words::cut(&t, super::first_words::FIRST_WORDS_CHARS)),
+        safety_notice: r.get(8)?,
     })
 }
 

@@ -11,6 +11,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0005_search_prefixes.sql"),
     include_str!("../../migrations/0006_sync_lookups.sql"),
     include_str!("../../migrations/0007_time_ordered_keys.sql"),
+    include_str!("../../migrations/0008_safety_flags.sql"),
 ];
 
 /// How many migrations this version knows (the newest schema's `user_version`).

@@ -15,6 +15,7 @@ mod opening;
 pub mod outbox;
 pub mod remote;
 pub mod retention;
+pub mod safety;
 pub mod search;
 pub mod tasks;
 pub mod users;

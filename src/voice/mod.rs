@@ -59,6 +59,15 @@ pub trait VoiceProvider: Send + Sync + 'static {
     ) -> BoxFuture<'static, Result<Box<dyn VoiceLink>, ConnectError>>;
 }
 
+/// Something the app (not the user) tells the agent mid-conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Instruction {
+    /// For a provider whose language model follows instructions: added to what it was told.
+    pub text: String,
+    /// Spoken as it is by a provider without such a model.
+    pub fixed_reply: String,
+}
+
 /// Counters of one link's outbound side.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LinkCounters {
@@ -80,6 +89,11 @@ pub trait VoiceLink: Send {
     fn send_user_text(&self, text: &str) -> Result<(), SendError>;
     /// The result of a client-side function call.
     fn answer_call(&self, id: &str, name: &str, content: &str) -> Result<(), SendError>;
+    /// An instruction from the app, which the agent follows from its next reply on. A provider
+    /// that cannot take one says so.
+    fn send_instruction(&self, _instruction: &Instruction) -> Result<(), SendError> {
+        Err(SendError::Invalid("this provider takes no instructions".into()))
+    }
     /// Closes normally and waits (at most `wait`) for the provider to confirm.
     fn close(&mut self, wait: Duration) -> BoxFuture<'_, ()>;
     fn counters(&self) -> LinkCounters;

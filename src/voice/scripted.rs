@@ -47,6 +47,8 @@ pub struct ScriptLog {
     pub typed: Vec<String>,
     /// (id, name, content) of every function result.
     pub answers: Vec<(String, String, String)>,
+    /// The text of every instruction from the app.
+    pub instructions: Vec<String>,
     pub closed_normally: u32,
     pub script_done: bool,
 }
@@ -235,6 +237,11 @@ impl VoiceLink for ScriptedLink {
     fn answer_call(&self, id: &str, name: &str, content: &str) -> Result<(), SendError> {
         lock(&self.shared).log.answers.push((id.into(), name.into(), content.into()));
         self.advance(Some(Cue::Answered(id.to_string())));
+        Ok(())
+    }
+
+    fn send_instruction(&self, instruction: &super::Instruction) -> Result<(), SendError> {
+        lock(&self.shared).log.instructions.push(instruction.text.clone());
         Ok(())
     }
 

@@ -45,7 +45,11 @@ export type ConversationRow = { id: string, user_id: string, status: Conversatio
  * The start of the first user message (`first_words::cut`); `None` when the user said
  * nothing.
  */
-first_words: string | null, };
+first_words: string | null, 
+/**
+ * A safety notice was shown in this conversation (table `safety_flags`).
+ */
+safety_notice: boolean, };
 
 export type MessageRow = { id: string, seq: number, role: string, content: string, created_at: string, };
 
@@ -57,12 +61,20 @@ export type SessionDetail = { messages: Array<MessageRow>, function_calls: Array
 /**
  * As the session recorded them (`TurnMetrics`, `SessionStats` of the session room).
  */
-turn_metrics: Array<TurnMetrics>, stats: SessionStats | null, id: string, user_id: string, status: ConversationStatus, started_at: string, ended_at: string | null, end_reason: string | null, message_count: number, 
+turn_metrics: Array<TurnMetrics>, stats: SessionStats | null, 
+/**
+ * The kinds of emergency a safety notice was shown for (`chest_pain`), first shown first.
+ */
+safety_categories: Array<string>, id: string, user_id: string, status: ConversationStatus, started_at: string, ended_at: string | null, end_reason: string | null, message_count: number, 
 /**
  * The start of the first user message (`first_words::cut`); `None` when the user said
  * nothing.
  */
-first_words: string | null, };
+first_words: string | null, 
+/**
+ * A safety notice was shown in this conversation (table `safety_flags`).
+ */
+safety_notice: boolean, };
 
 export type SearchHit = { conversation_id: string, message_id: string, role: string, created_at: string, 
 /**
@@ -86,7 +98,7 @@ scheduled_at: string, duration_minutes: number | null, status: TaskStatus, compl
 
 export type GoalRow = { id: string, user_id: string, statement: string, timeline: string, status: GoalStatus, created_at: string, };
 
-export type Settings = { user: UserSettings, agent: AgentSettings, deepgram: DeepgramSettings, openai: OpenAiSettings, audio: AudioSettings, limits: Limits, sync: SyncSettings, retention: RetentionSettings, };
+export type Settings = { user: UserSettings, agent: AgentSettings, deepgram: DeepgramSettings, openai: OpenAiSettings, audio: AudioSettings, limits: Limits, sync: SyncSettings, retention: RetentionSettings, safety: SafetySettings, };
 
 export type UserSettings = { id: string, display_name: string, timezone: string, };
 
@@ -134,6 +146,13 @@ export type RetentionSettings = {
  * transcript, search entries and function-call records; `None` (`null`) keeps them forever.
  */
 days: number | null, };
+
+export type SafetySettings = { 
+/**
+ * `auto` (from `user.timezone`), a region code of `config/safety.yaml` such as `US` or
+ * `GB`, or `default`.
+ */
+region: string, };
 
 export type Direction = "input" | "output";
 
@@ -184,7 +203,19 @@ echo_reduction_db: number | null, echo_delay_ms: number | null, false_barge_ins_
 
 export type SessionEnd = { "kind": "completed" } | { "kind": "stopped" } | { "kind": "interrupted", reason: string, };
 
-export type SessionEvent = { "event": "started", session_id: string, request_id: string, } | { "event": "state", state: SessionState, } | { "event": "transcript", role: string, content: string, typed: boolean, } | { "event": "function_call", id: string, name: string, arguments: string, } | { "event": "function_result", id: string, name: string, content: string, ok: boolean, } | { "event": "function_cancelled", id: string, name: string, } | { "event": "level", dbfs: number, } | { "event": "turn_metrics", metrics: TurnMetrics, } | { "event": "session_stats", stats: SessionStats, } | { "event": "warning", code: string, description: string, } | { "event": "error", code: string, description: string, } | { "event": "reconnecting", attempt: number, reason: string, } | { "event": "ended", outcome: SessionEnd, };
+export type SessionEvent = { "event": "started", session_id: string, request_id: string, } | { "event": "state", state: SessionState, } | { "event": "transcript", role: string, content: string, typed: boolean, } | { "event": "function_call", id: string, name: string, arguments: string, } | { "event": "function_result", id: string, name: string, content: string, ok: boolean, } | { "event": "function_cancelled", id: string, name: string, } | { "event": "level", dbfs: number, } | { "event": "turn_metrics", metrics: TurnMetrics, } | { "event": "session_stats", stats: SessionStats, } | { "event": "warning", code: string, description: string, } | { "event": "error", code: string, description: string, } | { "event": "safety_notice", notice: SafetyNotice, } | { "event": "reconnecting", attempt: number, reason: string, } | { "event": "ended", outcome: SessionEnd, };
+
+export type SafetyNotice = { 
+/**
+ * The category's id (`chest_pain`) and its label ("Chest pain or heart attack").
+ */
+category: string, label: string, 
+/**
+ * The region the numbers are for (`US`, or `default`).
+ */
+region: string, emergency_number: string, crisis_line: CrisisLine, };
+
+export type CrisisLine = { name: string, number: string, };
 
 export type ItemKind = "open" | "message" | "intent" | "close";
 

@@ -5,6 +5,7 @@ import type { ExportFormat, SessionDetail, SessionStats } from "./bindings";
 import { medianVoiceToVoiceMs, metric } from "./diagnostics";
 import { attempt, clear, confirmDialog, fmtDateTime, h, toast } from "./dom";
 import { durationText, STATUS_LABEL } from "./review-entry";
+import { safetyBadge } from "./safety-notice";
 
 const FORMATS: { f: ExportFormat; label: string }[] = [
   { f: "md", label: "Markdown" },
@@ -106,6 +107,7 @@ export function renderDetail(detail: HTMLElement, d: SessionDetail, onDeleted: (
           "p",
           { class: "muted small" },
           h("span", { class: `badge status-${d.status}` }, STATUS_LABEL[d.status] ?? d.status),
+          d.safety_notice ? [" ", safetyBadge(d.safety_categories)] : null,
           d.end_reason ? ` ${d.end_reason}` : "",
           ` · ${durationText(d.started_at, d.ended_at)}`,
           ` · ${d.messages.length} messages`,

@@ -2,6 +2,7 @@
 // how long it lasted, its status and size.
 import type { Conversation } from "./bindings";
 import { fmtDateTime, h } from "./dom";
+import { safetyBadge } from "./safety-notice";
 
 export const STATUS_LABEL: Record<Conversation["status"], string> = {
   open: "In progress",
@@ -47,6 +48,7 @@ export function sessionEntry(s: Conversation, current: boolean, open: () => void
         "span",
         { class: "session-meta" },
         h("span", { class: `badge status-${s.status}` }, STATUS_LABEL[s.status] ?? s.status),
+        s.safety_notice ? [" ", safetyBadge()] : null,
         ` ${s.message_count} message${s.message_count === 1 ? "" : "s"}`,
       ),
     ),

@@ -1,12 +1,13 @@
 // Settings screen: Deepgram key, devices, speech provider (settings-provider.ts) and OpenAI key,
 // voice and models, how long history is kept (settings-retention.ts), sync to a hosted plane
-// (settings-sync.ts), persona, name and timezone.
+// (settings-sync.ts), persona, name, timezone and the safety notice's region (settings-safety.ts).
 import { commands } from "./bindings";
 import type { DeviceInfo, Devices, Settings } from "./bindings";
 import { attempt, clear, confirmDialog, errText, h } from "./dom";
 import { keyForm, keyStatus } from "./keys";
 import { providerChoice } from "./settings-provider";
 import { confirmRetention, retentionChoice } from "./settings-retention";
+import { safetyRegion } from "./settings-safety";
 import { mountSyncSettings } from "./settings-sync";
 import { devices, status } from "./store";
 
@@ -82,6 +83,7 @@ export function mountSettings(root: HTMLElement) {
   // ---- general form ----
   const provider = providerChoice();
   const retention = retentionChoice();
+  const region = safetyRegion();
   const f = {
     name: h("input", { type: "text", id: "user-name", autocomplete: "name" }),
     tz: h("input", { type: "text", id: "user-timezone", list: "tz-list", autocomplete: "off", spellcheck: "false" }),
@@ -119,6 +121,7 @@ export function mountSettings(root: HTMLElement) {
         { class: "form-grid" },
         h("label", { class: "field grow" }, h("span", null, "Your name"), f.name),
         h("label", { class: "field grow" }, h("span", null, "Timezone"), f.tz, tzList),
+        region.field,
       ),
     ),
     h(
@@ -186,6 +189,7 @@ export function mountSettings(root: HTMLElement) {
     f.openaiVoice.value = s.openai.voice;
     echoSel.value = s.audio.echo;
     retention.set(s.retention);
+    region.set(s.safety.region);
   }
 
   form.addEventListener("submit", async (e) => {
@@ -209,6 +213,7 @@ export function mountSettings(root: HTMLElement) {
     next.audio.echo = echoSel.value as Settings["audio"]["echo"];
     next.retention = retention.get();
     if (!(await confirmRetention(settings.retention, next.retention))) return;
+    next.safety.region = region.select.value;
     try {
       settings = await commands.saveSettings(next);
       fillForm(settings);

@@ -7,6 +7,7 @@ import { createDiagnostics } from "./diagnostics";
 import { attempt, clear, errText, h, toast } from "./dom";
 import { createStatePill, type Display } from "./state-pill";
 import { sessionEvents, status } from "./store";
+import { createSafetyNotice } from "./safety-notice";
 import { createProviderInfo } from "./talk-provider";
 import { createTranscript } from "./transcript";
 
@@ -63,6 +64,7 @@ export function mountTalk(root: HTMLElement) {
   const diag = createDiagnostics(() => talking);
   const transcript = createTranscript(render);
   const provider = createProviderInfo();
+  const safety = createSafetyNotice();
 
   clear(
     root,
@@ -73,6 +75,7 @@ export function mountTalk(root: HTMLElement) {
       h("div", { class: "row" }, notSaving, bargeBadge, provider.chip, statePill.el),
     ),
     provider.keyNote,
+    safety.el,
     h(
       "section",
       { class: "card talk-controls", "aria-label": "Conversation controls" },
@@ -257,6 +260,9 @@ export function mountTalk(root: HTMLElement) {
       case "error":
         setDisplay("error", ev.description);
         transcript.note(`Error: ${ev.description}`, "error");
+        break;
+      case "safety_notice":
+        safety.show(ev.notice);
         break;
       case "reconnecting":
         setDisplay("reconnecting", `attempt ${ev.attempt}: ${ev.reason}`);

@@ -100,6 +100,8 @@ pub struct FakeLog {
     pub settings: Vec<Value>,
     pub function_responses: Vec<Value>,
     pub injected: Vec<String>,
+    /// The `prompt` of every `UpdatePrompt`.
+    pub prompt_updates: Vec<String>,
     pub keepalives: u32,
     pub audio_bytes_in: u64,
     /// Agent audio bytes sent, and bytes a barge-in kept from being sent.

@@ -75,6 +75,9 @@ pub(super) async fn read(
                         Some("InjectUserMessage") => {
                             log.injected.push(v["content"].as_str().unwrap_or("").into())
                         }
+                        Some("UpdatePrompt") => {
+                            log.prompt_updates.push(v["prompt"].as_str().unwrap_or("").into())
+                        }
                         _ => {}
                     }
                 }

@@ -36,6 +36,7 @@ export function sampleSettings(): Settings {
     limits: { sessions_per_10_minutes: 5, sessions_per_day: 20, open_sessions_per_user: 1 },
     sync: { enabled: false, url: "", user_id: "", mode: "auto", sessions_per_10_minutes: 5, sessions_per_day: 20 },
     retention: { days: null },
+    safety: { region: "auto" },
   };
 }
 
@@ -106,6 +107,9 @@ export function sampleSessions(id: (p: string) => string, longHistory = false): 
       end_reason: endReason,
       message_count: messages.length,
       first_words: firstWords(messages),
+      // Yesterday's conversation showed a safety notice.
+      safety_notice: daysAgo === 1,
+      safety_categories: daysAgo === 1 ? ["breathing"] : [],
       messages,
       function_calls:
         daysAgo === 2

@@ -79,7 +79,7 @@ export function installMock(init: MockInit = {}) {
   const keys = mockKeys(status, provider.update, pushStatus);
   const sync = mockSync(init.sync ?? {}, status, () => settings, pushStatus);
   function conv(s: SessionDetail): Conversation {
-    const { messages: _m, function_calls: _f, turn_metrics: _t, stats: _s, ...c } = s;
+    const { messages: _m, function_calls: _f, turn_metrics: _t, stats: _s, safety_categories: _sc, ...c } = s;
     return c;
   }
   function findSession(sid: string) {

@@ -6,35 +6,16 @@ mod support;
 
 use companion::config::secret::Secret;
 use companion::config::Settings;
-use companion::desktop::{App, AppEvent, KeyName, KeyStore, MemoryKeyStore, TalkMode};
+use companion::desktop::{App, KeyName, KeyStore, MemoryKeyStore, TalkMode};
 use companion::session::SessionEvent;
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::desktop_kit::next_matching;
 use support::fake_agent::{FakeAgent, FakeConfig, Step};
 use support::pulse;
 use support::sync_kit::{assert_plane_holds_exactly, outbox_len, Plane, GENEROUS, PLANE_TOKEN};
 use tokio::sync::mpsc;
-
-async fn next_matching(
-    rx: &mut mpsc::UnboundedReceiver<AppEvent>,
-    what: &str,
-    pred: impl Fn(&SessionEvent) -> bool,
-) {
-    let wait = async {
-        while let Some(e) = rx.recv().await {
-            if let AppEvent::Session(s) = e {
-                if pred(&s) {
-                    return;
-                }
-            }
-        }
-        panic!("event stream ended before {what}");
-    };
-    tokio::time::timeout(Duration::from_secs(30), wait)
-        .await
-        .unwrap_or_else(|_| panic!("no {what} within 30 s"));
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_app_talks_through_the_hosted_plane() {

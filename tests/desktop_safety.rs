@@ -6,35 +6,15 @@ mod support;
 
 use companion::config::secret::Secret;
 use companion::config::Settings;
-use companion::desktop::{App, AppEvent, KeyName, KeyStore, MemoryKeyStore, TalkMode};
+use companion::desktop::{App, KeyName, KeyStore, MemoryKeyStore, TalkMode};
 use companion::session::{SessionEvent, SessionState};
 use std::sync::Arc;
-use std::time::Duration;
+use support::desktop_kit::next_matching;
 use support::fake_agent::{FakeAgent, FakeConfig, Step};
 use support::{fake_grant, pulse};
 use tokio::sync::mpsc;
 
 const TOKEN: &str = "agent-token-desktop-safety";
-
-async fn next_matching(
-    rx: &mut mpsc::UnboundedReceiver<AppEvent>,
-    what: &str,
-    pred: impl Fn(&SessionEvent) -> bool,
-) -> SessionEvent {
-    let wait = async {
-        while let Some(e) = rx.recv().await {
-            if let AppEvent::Session(s) = e {
-                if pred(&s) {
-                    return s;
-                }
-            }
-        }
-        panic!("event stream ended before {what}");
-    };
-    tokio::time::timeout(Duration::from_secs(30), wait)
-        .await
-        .unwrap_or_else(|_| panic!("no {what} within 30 s"))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_window_gets_the_notice_with_the_regions_numbers_and_review_the_flag() {

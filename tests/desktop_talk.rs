@@ -6,36 +6,17 @@ mod support;
 
 use companion::config::secret::Secret;
 use companion::config::Settings;
-use companion::desktop::{App, AppEvent, KeyName, KeyStore, MemoryKeyStore, TalkMode};
+use companion::desktop::{App, KeyName, KeyStore, MemoryKeyStore, TalkMode};
 use companion::session::{SessionEvent, SessionState};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
+use support::desktop_kit::next_matching;
 use support::fake_agent::{FakeAgent, FakeConfig, Step};
 use support::{fake_grant, pulse};
 use tokio::sync::mpsc;
 
 const TOKEN: &str = "agent-token-desktop";
-
-async fn next_matching(
-    rx: &mut mpsc::UnboundedReceiver<AppEvent>,
-    what: &str,
-    pred: impl Fn(&SessionEvent) -> bool,
-) -> SessionEvent {
-    let wait = async {
-        while let Some(e) = rx.recv().await {
-            if let AppEvent::Session(s) = e {
-                if pred(&s) {
-                    return s;
-                }
-            }
-        }
-        panic!("event stream ended before {what}");
-    };
-    tokio::time::timeout(Duration::from_secs(30), wait)
-        .await
-        .unwrap_or_else(|_| panic!("no {what} within 30 s"))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_desktop_talks_through_real_devices() {

@@ -9,14 +9,16 @@ mod retention;
 mod safety_setting;
 pub mod secret;
 mod settings;
+mod sync_setting;
 
 pub use echo_setting::EchoSetting;
 pub use retention::{RetentionSettings, MAX_RETENTION_DAYS};
 pub use safety_setting::SafetySettings;
 pub use settings::{
     AgentSettings, AudioSettings, DeepgramSettings, Limits, OpenAiSettings, ProviderChoice, Settings,
-    SyncMode, SyncSettings, UserSettings,
+    UserSettings,
 };
+pub use sync_setting::{SyncMode, SyncSettings};
 
 use std::path::{Path, PathBuf};
 

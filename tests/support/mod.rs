@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod cli_kit;
+pub mod desktop_kit;
 pub mod fake_agent;
 pub mod fake_grant;
 pub mod fake_openai;

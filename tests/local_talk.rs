@@ -116,11 +116,8 @@ async fn speaking_over_flux_cuts_its_reply() {
     // is still talking there in the control, and silent once it was cut.
     let cut = LocalEnv::new(TZ);
     let user_at = reply_at + 1.5;
-    let wav = local_kit::espeak_wav(
-        cut.dir.path(),
-        &[(3.0, ASK), (user_at - asked_until, "Wait, stop please.")],
-        10.0,
-    );
+    let wav =
+        local_kit::espeak_wav(cut.dir.path(), &[(3.0, ASK), (user_at - asked_until, "Please stop.")], 10.0);
     let run = cut.talk(&wav, &[]).await;
     assert_eq!(run.code, 0, "stderr: {}", run.stderr);
     let summary = run.json();

@@ -88,8 +88,12 @@ fn run(service: &Service, queued: mpsc::Receiver<Job>) {
 fn answer_all(service: &Service, batch: Vec<Job>) {
     let outcomes = commit(service, &batch);
     for (job, outcome) in batch.into_iter().zip(outcomes) {
+        // The key is free before the answer leaves: a client that retries the moment it has its
+        // answer (after an error, say) must not find its own key still held (409).
+        let Job { reply, claim, .. } = job;
+        drop(claim);
         // A requester that went away needs no answer; its message is saved all the same.
-        let _ = job.reply.send(outcome);
+        let _ = reply.send(outcome);
     }
 }
 

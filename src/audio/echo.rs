@@ -19,6 +19,9 @@ use super::device::{emit, AudioEvent, EventTx};
 use super::echo_ref::ReferenceReader;
 pub use super::echo_stats::EchoStats;
 
+#[path = "echo_watch.rs"]
+mod watch;
+
 /// What the capture path does about Flux hearing itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum EchoMode {
@@ -30,21 +33,14 @@ pub enum EchoMode {
 
 /// Longest speaker-to-microphone delay the half-duplex gate waits out after playback.
 const GATE_HANGOVER_NS: u64 = 500_000_000;
+/// How much of Flux's playback a new canceller mutes while it finds the echo path. Until AEC3
+/// has found the delay its output still carries the echo (on a loaded machine for the first
+/// few hundred ms of speech), enough for a voice detector to take Flux for the user.
+pub const WARMUP: std::time::Duration = std::time::Duration::from_millis(1_500);
 /// A reference chunk louder than this (RMS, dBFS) counts as Flux speaking.
 const PLAYING_DB: f32 = -50.0;
-/// Microphone chunks louder than this (RMS, dBFS) sound like speech to a voice detector.
-const SPEECH_DB: f32 = -40.0;
-/// An echo burst this long (10 ms chunks) that cancellation or gating removed counts as a
-/// false barge-in avoided.
-const BURST_CHUNKS: u32 = 20;
 /// What the user is told, once, when Flux hears itself with cancellation off.
 pub const ECHO_HEARD_NOTICE: &str = "Flux can hear itself: use headphones or turn echo cancellation on.";
-/// With cancellation off: a microphone chunk louder than this (dBFS) while Flux speaks, that the
-/// side canceller makes this much quieter (dB), is evidence of echo; with this much of it
-/// (300 ms, fewer chunks the canceller left alone) Flux is taken to hear itself.
-const HEARD_FLOOR_DB: f32 = -50.0;
-const HEARD_REDUCTION_DB: f32 = 10.0;
-const HEARD_CHUNKS: u32 = 30;
 
 /// The echo stage of one capture stream.
 pub struct EchoStage {
@@ -61,12 +57,19 @@ pub struct EchoStage {
     stats: Arc<EchoStats>,
     events: EventTx,
     held: Option<Arc<AtomicBool>>,
+    /// Chunks of playback a new canceller mutes (`WARMUP`), and how many are left.
+    warmup_chunks: u32,
+    warmup_left: u32,
     last_playing_ns: u64,
     burst: u32,
     evidence: u32,
     echo_energy: f64,
     out_energy: f64,
     chunks: u64,
+}
+
+fn chunks_in(d: std::time::Duration) -> u32 {
+    u32::try_from(d.as_millis() / 10).unwrap_or(u32::MAX)
 }
 
 fn rms_db(x: &[f32]) -> f32 {
@@ -98,6 +101,8 @@ impl EchoStage {
             stats,
             events: None,
             held: None,
+            warmup_chunks: chunks_in(WARMUP),
+            warmup_left: 0,
             last_playing_ns: 0,
             burst: 0,
             evidence: 0,
@@ -119,6 +124,17 @@ impl EchoStage {
     pub fn with_hold(mut self, held: Option<Arc<AtomicBool>>) -> Self {
         self.held = held;
         self
+    }
+
+    /// How much playback a new canceller mutes (default `WARMUP`).
+    pub fn with_warmup(mut self, warmup: std::time::Duration) -> Self {
+        self.warmup_chunks = chunks_in(warmup);
+        self.warmup_left = if self.apm.is_some() { self.warmup_chunks } else { 0 };
+        self
+    }
+
+    fn held(&self) -> bool {
+        self.held.as_ref().is_some_and(|h| h.load(Ordering::Relaxed))
     }
 
     pub fn mode(&self) -> EchoMode {
@@ -148,6 +164,7 @@ impl EchoStage {
             }),
             ..Default::default()
         };
+        self.warmup_left = self.warmup_chunks;
         let apm = AudioProcessing::builder()
             .config(config)
             .capture_config(StreamConfig::new(self.mic_rate, 1))
@@ -200,8 +217,7 @@ impl EchoStage {
         self.out.copy_from_slice(&self.mic);
         match self.mode {
             EchoMode::HalfDuplex => {
-                let held = self.held.as_ref().is_some_and(|h| h.load(Ordering::Relaxed));
-                if audible && !held {
+                if audible && !self.held() {
                     self.out.fill(0.0);
                     self.stats.gated_chunks.fetch_add(1, Ordering::Relaxed);
                 }
@@ -210,6 +226,13 @@ impl EchoStage {
                 if let Some(apm) = self.apm.as_mut() {
                     if apm.process_capture_f32(&[&self.mic], &mut [&mut self.out]).is_err() {
                         self.out.copy_from_slice(&self.mic);
+                    }
+                    if self.mode == EchoMode::Cancel && audible && self.warmup_left > 0 {
+                        self.warmup_left -= 1;
+                        if !self.held() {
+                            self.out.fill(0.0);
+                            self.stats.gated_chunks.fetch_add(1, Ordering::Relaxed);
+                        }
                     }
                 }
             }
@@ -221,23 +244,6 @@ impl EchoStage {
             self.out.copy_from_slice(&self.mic);
         }
         self.account(audible, mic_db, out_db);
-    }
-
-    /// With cancellation off: collects evidence that the microphone hears the playback. Speech
-    /// onsets get suppressed now and then even with no echo at all (headphones), so a loud chunk
-    /// the side canceller leaves alone takes back more evidence than one it quiets adds.
-    fn detect(&mut self, audible: bool, mic_db: f32, out_db: f32) {
-        if !audible || mic_db < HEARD_FLOOR_DB {
-            return;
-        }
-        if mic_db - out_db < HEARD_REDUCTION_DB {
-            self.evidence = self.evidence.saturating_sub(3);
-            return;
-        }
-        self.evidence += 1;
-        if self.evidence >= HEARD_CHUNKS && !self.stats.echo_heard.swap(true, Ordering::Relaxed) {
-            emit(&self.events, AudioEvent::EchoHeard);
-        }
     }
 
     /// Runs every reference chunk dated at or before `end_ns` through the processor; true if
@@ -269,34 +275,5 @@ impl EchoStage {
             }
         }
         playing
-    }
-
-    /// Updates the statistics after one chunk; `playing` while the reference was audible.
-    fn account(&mut self, playing: bool, mic_db: f32, out_db: f32) {
-        self.chunks += 1;
-        if playing && self.mode != EchoMode::Off {
-            let p = |db: f32| 10f64.powf(f64::from(db) / 10.0);
-            // About two seconds of memory at one chunk per 10 ms.
-            self.echo_energy = self.echo_energy * 0.995 + p(mic_db);
-            self.out_energy = self.out_energy * 0.995 + p(out_db);
-            let erle = 10.0 * (self.echo_energy / self.out_energy.max(1e-12)).log10();
-            self.stats.erle_db_bits.store((erle as f32).to_bits(), Ordering::Relaxed);
-            self.stats.measured.store(true, Ordering::Relaxed);
-            if mic_db > SPEECH_DB && out_db < SPEECH_DB - 10.0 {
-                self.burst += 1;
-                if self.burst == BURST_CHUNKS {
-                    self.stats.false_barge_ins_avoided.fetch_add(1, Ordering::Relaxed);
-                }
-            } else {
-                self.burst = 0;
-            }
-        } else {
-            self.burst = 0;
-        }
-        if self.chunks.is_multiple_of(50) {
-            if let Some(d) = self.apm.as_ref().and_then(|apm| apm.statistics().delay_ms) {
-                self.stats.delay_ms.store(d, Ordering::Relaxed);
-            }
-        }
     }
 }

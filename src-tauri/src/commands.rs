@@ -154,8 +154,14 @@ pub fn get_settings(app: AppState<'_>) -> Settings {
 }
 
 #[tauri::command]
-pub async fn save_settings(app: AppState<'_>, settings: Settings) -> Res<Settings> {
-    app.save_settings(settings).map_err(err)
+pub async fn save_settings<R: tauri::Runtime>(
+    handle: tauri::AppHandle<R>,
+    app: AppState<'_>,
+    settings: Settings,
+) -> Res<Settings> {
+    let saved = app.save_settings(settings).map_err(err)?;
+    crate::startup::apply(&handle, &saved.startup)?;
+    Ok(saved)
 }
 
 #[tauri::command]

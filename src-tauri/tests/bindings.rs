@@ -46,7 +46,7 @@ fn generate() -> String {
         companion::config::DeepgramSettings, companion::config::OpenAiSettings,
         companion::config::AudioSettings, companion::config::EchoSetting, companion::config::Limits,
         companion::config::SyncSettings, companion::config::SyncMode, companion::config::RetentionSettings,
-        companion::config::SafetySettings,
+        companion::config::SafetySettings, companion::config::StartupSettings,
         companion::audio::Direction,
         companion::audio::DeviceInfo, Devices, Format, Exported, companion::agent::AgentStartedLatency,
         companion::agent::LatencyReport, TurnMetrics, SessionStats, SessionEnd, SessionEvent,

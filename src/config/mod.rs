@@ -9,6 +9,7 @@ mod retention;
 mod safety_setting;
 pub mod secret;
 mod settings;
+mod startup;
 mod sync_setting;
 
 pub use echo_setting::EchoSetting;
@@ -18,6 +19,7 @@ pub use settings::{
     AgentSettings, AudioSettings, DeepgramSettings, Limits, OpenAiSettings, ProviderChoice, Settings,
     UserSettings,
 };
+pub use startup::{StartupSettings, AT_LOGIN_ARG};
 pub use sync_setting::{SyncMode, SyncSettings};
 
 use std::path::{Path, PathBuf};

@@ -21,6 +21,7 @@ pub struct Settings {
     pub sync: SyncSettings,
     pub retention: super::RetentionSettings,
     pub safety: super::SafetySettings,
+    pub startup: super::StartupSettings,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

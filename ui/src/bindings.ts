@@ -98,7 +98,7 @@ scheduled_at: string, duration_minutes: number | null, status: TaskStatus, compl
 
 export type GoalRow = { id: string, user_id: string, statement: string, timeline: string, status: GoalStatus, created_at: string, };
 
-export type Settings = { user: UserSettings, agent: AgentSettings, deepgram: DeepgramSettings, openai: OpenAiSettings, audio: AudioSettings, limits: Limits, sync: SyncSettings, retention: RetentionSettings, safety: SafetySettings, };
+export type Settings = { user: UserSettings, agent: AgentSettings, deepgram: DeepgramSettings, openai: OpenAiSettings, audio: AudioSettings, limits: Limits, sync: SyncSettings, retention: RetentionSettings, safety: SafetySettings, startup: StartupSettings, };
 
 export type UserSettings = { id: string, display_name: string, timezone: string, };
 
@@ -153,6 +153,16 @@ export type SafetySettings = {
  * `GB`, or `default`.
  */
 region: string, };
+
+export type StartupSettings = { 
+/**
+ * Start Flux when the user logs in (an entry in the system's autostart list).
+ */
+at_login: boolean, 
+/**
+ * When started at login, stay in the tray: no window until the user opens it.
+ */
+hidden: boolean, };
 
 export type Direction = "input" | "output";
 

@@ -1,5 +1,6 @@
 // Settings screen: Deepgram key, devices, speech provider (settings-provider.ts) and OpenAI key,
-// voice and models, how long history is kept (settings-retention.ts), sync to a hosted plane
+// voice and models, how long history is kept (settings-retention.ts), starting at login
+// (settings-startup.ts), sync to a hosted plane
 // (settings-sync.ts), persona, name, timezone and the safety notice's region (settings-safety.ts).
 import { commands } from "./bindings";
 import type { DeviceInfo, Devices, Settings } from "./bindings";
@@ -7,6 +8,7 @@ import { attempt, clear, confirmDialog, errText, h } from "./dom";
 import { keyForm, keyStatus } from "./keys";
 import { providerChoice } from "./settings-provider";
 import { confirmRetention, retentionChoice } from "./settings-retention";
+import { startupChoice } from "./settings-startup";
 import { safetyRegion } from "./settings-safety";
 import { mountSyncSettings } from "./settings-sync";
 import { devices, status } from "./store";
@@ -83,6 +85,7 @@ export function mountSettings(root: HTMLElement) {
   // ---- general form ----
   const provider = providerChoice();
   const retention = retentionChoice();
+  const startup = startupChoice();
   const region = safetyRegion();
   const f = {
     name: h("input", { type: "text", id: "user-name", autocomplete: "name" }),
@@ -173,6 +176,7 @@ export function mountSettings(root: HTMLElement) {
       ),
     ),
     retention.card,
+    startup.card,
     h("div", { class: "row end sticky-save" }, saved, formErr, h("button", { type: "submit", class: "btn btn-primary", id: "settings-save" }, "Save settings")),
   );
 
@@ -189,6 +193,7 @@ export function mountSettings(root: HTMLElement) {
     f.openaiVoice.value = s.openai.voice;
     echoSel.value = s.audio.echo;
     retention.set(s.retention);
+    startup.set(s.startup);
     region.set(s.safety.region);
   }
 
@@ -214,6 +219,7 @@ export function mountSettings(root: HTMLElement) {
     next.retention = retention.get();
     if (!(await confirmRetention(settings.retention, next.retention))) return;
     next.safety.region = region.select.value;
+    next.startup = startup.get();
     try {
       settings = await commands.saveSettings(next);
       fillForm(settings);

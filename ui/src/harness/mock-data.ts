@@ -36,6 +36,7 @@ export function sampleSettings(): Settings {
     limits: { sessions_per_10_minutes: 5, sessions_per_day: 20, open_sessions_per_user: 1 },
     sync: { enabled: false, url: "", user_id: "", mode: "auto", sessions_per_10_minutes: 5, sessions_per_day: 20 },
     retention: { days: null },
+    startup: { at_login: false, hidden: false },
     safety: { region: "auto" },
   };
 }

@@ -175,3 +175,27 @@ async fn missing_models_say_how_to_install_them_and_start_nothing() {
     let sessions = support::cli_kit::json_of(&env.data(), &["sessions", "list"]).await;
     assert_eq!(sessions.as_array().map(Vec::len), Some(0), "{sessions}");
 }
+
+/// "Wait." and a breath before the request is one turn: a word or two that runs nothing does not
+/// end the turn at the early pause (it got an answer of its own there before).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_word_and_a_breath_before_a_request_is_one_turn() {
+    let env = LocalEnv::new(TZ);
+    let wav = local_kit::piper_wav(
+        env.dir.path(),
+        &[(3.0, "Wait."), (0.2, "Remind me to buy milk tomorrow at noon.")],
+        6.0,
+    );
+    let run = env.talk(&wav, &[]).await;
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    let session = env.session(run.json()["session_id"].as_str().unwrap()).await;
+    let said = messages(&session);
+    let turns: Vec<&String> = said.iter().filter(|m| m.starts_with("user:")).collect();
+    assert_eq!(turns.len(), 1, "{said:#?}");
+    let turn = turns[0].to_lowercase();
+    assert!(turn.contains("wait") && turn.contains("milk"), "{said:#?}");
+    let tasks = env.list("tasks").await;
+    assert_eq!(tasks.len(), 1, "{tasks:?}");
+    assert!(tasks[0]["title"].as_str().unwrap().to_lowercase().contains("buy milk"), "{tasks:?}");
+    assert_eq!(instant(&tasks[0]["scheduled_at"]), env.local_at(1, 12, 0), "{tasks:?}");
+}

@@ -26,6 +26,9 @@ const FRAME_16K: usize = 320;
 const CONTINUES: [&str; 16] =
     ["and", "to", "at", "the", "a", "on", "in", "for", "my", "of", "with", "um", "uh", "so", "but", "or"];
 
+/// At most this many words that run nothing do not end a turn at an early pause.
+const SHORT_WORDS: usize = 2;
+
 /// What the words at an early pause say about the turn.
 enum AtPause {
     /// A finished request: the turn ends here.
@@ -195,9 +198,12 @@ impl Listener {
             return AtPause::Unfinished(text);
         }
         match self.understanding.preview(&text, self.clock.now(), self.tz) {
-            Reply::Call { .. } | Reply::Say(_) => AtPause::Finished(text),
+            Reply::Call { .. } => AtPause::Finished(text),
+            // A word or two that runs nothing ("Wait.", "So.", "Okay.") is more often the start
+            // of a longer turn than all of it: the whole pause decides.
+            Reply::Say(_) if text.split_whitespace().count() > SHORT_WORDS => AtPause::Finished(text),
             // A missing detail is what a user is most likely still about to say.
-            Reply::Ask(_) => AtPause::Unfinished(text),
+            Reply::Say(_) | Reply::Ask(_) => AtPause::Unfinished(text),
         }
     }
 

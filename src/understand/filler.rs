@@ -13,7 +13,7 @@ const ANYWHERE: &[&str] =
 const OPENINGS: &[&str] = &[
     "hey|hi|hello|ok|okay|yo [there] flux",
     "flux",
-    "hey|hi|hello|ok|okay|alright|all_right|so|well|oh|yeah|yes|right|and|also|now|just|actually|quickly|then",
+    "hey|hi|hello|ok|okay|alright|all_right|so|well|oh|yeah|yes|right|and|also|now|just|actually|quickly|then|wait",
     "can|could|would|will [you|u] [please] [quickly|just]",
     "can|could|may [we|i] [please]",
     "would you mind",

@@ -8,7 +8,8 @@
 //!
 //! Every 10 s of conversation the process's resident memory (VmRSS) and open file descriptors
 //! are sampled. The agent times every audio frame it receives against the moment it was due
-//! (`frame_lateness`). Printed: memory, open files and the data dir's size after 30 s of
+//! (`frame_lateness`); a frame the client never sent (`unsent`) makes the later ones that much
+//! later, so lost audio shows there too. Printed: memory, open files and the data dir's size after 30 s of
 //! conversation; memory, open files and frame lateness (p50/p99/max) for every 10-minute window
 //! of conversation (every minute at `--pace 10`) and for the last part; then the peak, the first
 //! window against the last, and the data dir's size at the start and the end. Goals: memory
@@ -125,8 +126,11 @@ pub fn run(minutes: u64, pace: u32) -> anyhow::Result<()> {
     if let Some(late) = lateness.take() {
         let report = Report { minute: end, rss: last.0, fds: last.1, late, data: data_at_end };
         println!("soak: {} (the end: the last frames and the close)", window_line(&report));
-        // Without a whole window, the run is one window, compared with itself.
-        if windows.is_empty() {
+        // The last part counts as a window when it is at least half of one (the process can
+        // end just before the last window's report), or when there was no whole window. The
+        // client sends 20 ms frames.
+        let half = (WINDOW.as_millis() / 20 / 2) as usize;
+        if windows.is_empty() || report.late.frames >= half {
             windows.push(report);
         }
     }

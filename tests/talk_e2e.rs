@@ -350,6 +350,46 @@ async fn server_error_interrupts_the_session_with_its_code() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sped_up_run_stores_the_whole_conversation() {
+    let env = Env::new(vec![
+        Step::UserTurn,
+        Step::UserText("My name is Sam".into()),
+        Step::AgentText("Nice to meet you Sam.".into()),
+        Step::Reply { ms: 300 },
+        Step::UserTurn,
+        Step::UserText("What is my name".into()),
+        Step::AgentText("Sam.".into()),
+        Step::Reply { ms: 300 },
+    ])
+    .await;
+    // Ten times real time: the gaps (a second of wall time) outlast each real-time reply.
+    let wav = speech::make(env.dir.path(), &[(10.0, "My name is Sam"), (10.0, "What is my name")], 10.0);
+    let run = env.talk(&wav, &["--pace", "10"]).await;
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    let log = env.fake.log();
+    assert_clean(&log);
+    assert!(log.script_done, "{log:?}");
+    assert_eq!(log.barge_ins, 0);
+    let s = env.session(run.json()["session_id"].as_str().unwrap()).await;
+    assert_eq!(
+        messages(&s),
+        vec![
+            GREETING,
+            "user: My name is Sam",
+            "assistant: Nice to meet you Sam.",
+            "user: What is my name",
+            "assistant: Sam."
+        ]
+    );
+    assert_eq!(s["status"], "closed");
+    assert_eq!(s["turn_metrics"].as_array().unwrap().len(), 3, "{}", s["turn_metrics"]);
+    // The sped-up sink kept up and played all the agent audio.
+    let voiced = env.voiced_samples() as f64;
+    let sent = (log.audio_bytes_out / 2) as f64;
+    assert!((voiced - sent).abs() / sent < 0.02, "voiced {voiced} vs sent {sent}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn typed_turns_and_max_seconds() {
     let env =
         Env::new(vec![Step::Typed, Step::AgentText("Hi typist.".into()), Step::Reply { ms: 300 }]).await;

@@ -100,3 +100,25 @@ async fn each_failure_has_a_clear_message() {
     assert_eq!(run.stderr.trim().lines().filter(|l| l.starts_with("error:")).count(), 1, "{}", run.stderr);
     assert_eq!(fake.log().connections, 0, "no failed setup completed a handshake");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_pace_is_refused_with_a_clear_message() {
+    for pace in ["0", "101", "2.5", "fast"] {
+        let (code, err) = talk(&[], &["--pace", pace]).await;
+        assert_ne!(code, 0, "--pace {pace}");
+        assert!(err.contains("1 (real time) to 100") && !err.contains("panicked"), "--pace {pace}: {err}");
+    }
+    let (code, err) = talk(&[("COMPANION_INPUT_PACE", "500")], &[]).await;
+    assert_ne!(code, 0);
+    assert!(err.contains("invalid pace \"500\""), "{err}");
+
+    // The microphone and speakers run in real time: a pace needs both WAV files.
+    let dir = tempfile::tempdir().unwrap();
+    let wav = speech::silent(dir.path(), 1.0);
+    let run =
+        companion(&dir.path().join("data"), &[], &["talk", "--input", wav.to_str().unwrap(), "--pace", "10"])
+            .await;
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("needs --input and --output"), "{}", run.stderr);
+    assert!(!dir.path().join("data").exists(), "refused before anything was opened");
+}

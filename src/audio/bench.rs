@@ -240,7 +240,11 @@ fn output_callback_and_flush(out: &mut String) {
 /// that has applied it, i.e. from which on the output is silent (at most one period).
 fn flush_wall_time(out: &mut String) {
     let path = std::env::temp_dir().join(format!("companion-bench-flush-{}.wav", std::process::id()));
-    let sink = super::SinkSpec::Wav { path: path.clone(), sample_rate: Some(48_000) };
+    let sink = super::SinkSpec::Wav {
+        path: path.clone(),
+        sample_rate: Some(48_000),
+        speedup: super::Speedup::REAL_TIME,
+    };
     let Ok(mut p) = Player::new(super::PlayerOptions::new(24_000, sink)) else {
         return;
     };

@@ -10,7 +10,9 @@ use super::echo::{EchoMode, EchoStage, EchoStats};
 use super::echo_ref::EchoReference;
 use super::framer::{f32_to_i16, FrameSpec};
 use super::source::Signal;
-use super::{CaptureOptions, CaptureStream, EchoOptions, Pace, Player, PlayerOptions, SinkSpec, SourceSpec};
+use super::{
+    CaptureOptions, CaptureStream, EchoOptions, Pace, Player, PlayerOptions, SinkSpec, SourceSpec, Speedup,
+};
 
 const MIC: u32 = 48_000;
 const REF: u32 = 24_000;
@@ -122,7 +124,10 @@ fn path_cpu(out: &mut String) {
     for (name, mode) in [("cancel", Some(EchoMode::Cancel)), ("off", Some(EchoMode::Off)), ("none", None)] {
         let wav = dir.join(format!("companion-bench-echo-{}-{name}.wav", std::process::id()));
         let reference = EchoReference::new(MIC);
-        let mut po = PlayerOptions::new(REF, SinkSpec::Wav { path: wav.clone(), sample_rate: Some(MIC) });
+        let mut po = PlayerOptions::new(
+            REF,
+            SinkSpec::Wav { path: wav.clone(), sample_rate: Some(MIC), speedup: Speedup::REAL_TIME },
+        );
         po.reference = Some(reference.clone());
         let Ok(mut player) = Player::new(po) else { return };
         let signal = Signal::tone(MIC, 300.0, 0.1, Duration::from_secs(secs));

@@ -262,6 +262,7 @@ fn run_feed(
     let block = if pace == Pace::Fast { FEED_BLOCK * 10 } else { FEED_BLOCK };
     let block_frames = (rate as usize * block.as_millis() as usize / 1000).max(1);
     let mut block = vec![0.0f32; block_frames * usize::from(channels)];
+    let period = pace.period(FEED_BLOCK);
     let mut next = Instant::now();
     while !link.stop.load(Ordering::Acquire) && !pump.closed {
         let n = feed.read(&mut block)?;
@@ -270,8 +271,9 @@ fn run_feed(
         }
         on_input(&mut st, &block[..n]);
         pump.drain(&mut cons, link)?;
-        if pace == Pace::RealTime {
-            next += FEED_BLOCK;
+        if let Some(period) = period {
+            // Due times, not sleeps, are added up: a late wake-up is made good, never carried.
+            next += period;
             if let Some(wait) = next.checked_duration_since(Instant::now()) {
                 std::thread::sleep(wait);
             }

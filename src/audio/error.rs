@@ -29,6 +29,8 @@ pub enum AudioError {
     Resampler(String),
     #[error("audio stream stopped: {0}")]
     Stopped(String),
+    #[error("invalid pace {0:?}: a whole number of times real time, from 1 (real time) to 100")]
+    Speedup(String),
 }
 
 /// Which way audio flows through a device; used in errors and events.

@@ -31,6 +31,7 @@ pub mod resample;
 pub mod ring;
 pub mod sink;
 pub mod source;
+pub mod speedup;
 mod supervise;
 
 pub use capture::{CaptureOptions, CaptureStream, EchoOptions, SourceSpec};
@@ -40,8 +41,10 @@ pub use echo_ref::EchoReference;
 pub use error::{AudioError, Direction};
 pub use framer::{Frame, FrameSpec, Framer};
 pub use level::{Level, LevelMeter};
-pub use player::{PlaybackStats, Player, PlayerOptions, SinkSpec};
+pub use player::{PlaybackStats, Player, PlayerOptions};
+pub use sink::SinkSpec;
 pub use source::{Pace, Signal};
+pub use speedup::Speedup;
 
 #[cfg(test)]
 mod capture_tests;

@@ -4,7 +4,6 @@
 //! The sink (speakers or a WAV file) runs on its own worker thread; see `sink.rs`.
 
 use std::collections::VecDeque;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
@@ -14,24 +13,12 @@ use ringbuf::traits::Producer;
 use ringbuf::{HeapProd, HeapRb};
 
 use super::clock;
-use super::device::{DeviceSel, EventTx};
+use super::device::EventTx;
 use super::echo_ref::EchoReference;
 use super::error::AudioError;
 use super::playout::{PlaybackCallbackState, PlaybackShared};
 use super::resample::check_rate;
-use super::sink;
-
-/// Where played audio goes.
-#[derive(Debug, Clone)]
-pub enum SinkSpec {
-    Speaker(DeviceSel),
-    /// Writes what would have been heard (flushes included) at real-time pace, mono 16-bit,
-    /// at `sample_rate` (the imitated device rate; the player's own rate if `None`).
-    Wav {
-        path: PathBuf,
-        sample_rate: Option<u32>,
-    },
-}
+use super::sink::{self, SinkSpec};
 
 #[derive(Debug, Clone)]
 pub struct PlayerOptions {

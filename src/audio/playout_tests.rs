@@ -150,7 +150,11 @@ fn a_wav_sink_records_what_was_heard_in_real_time() {
     let path = dir.path().join("out.wav");
     let opts = super::PlayerOptions::new(
         24_000,
-        super::SinkSpec::Wav { path: path.clone(), sample_rate: Some(48_000) },
+        super::SinkSpec::Wav {
+            path: path.clone(),
+            sample_rate: Some(48_000),
+            speedup: super::Speedup::REAL_TIME,
+        },
     );
     let mut p = Player::new(opts).unwrap();
     let t0 = std::time::Instant::now();

@@ -1,10 +1,10 @@
 //! Playback sinks, each on its own worker thread that owns the output "device":
 //! - `Speaker`: a cpal output stream whose callback runs `playout::on_output`; the worker tops
 //!   the ring up from the backlog and replaces a dead stream with the default device.
-//! - `Wav`: the worker itself plays the part of the callback, every 10 ms of wall time, and
-//!   writes what came out to a WAV file: exactly what would have been heard.
+//! - `Wav`: the worker itself plays the part of the callback, every 10 ms of wall time (divided
+//!   by its speed-up), and writes what came out to a WAV file: exactly what would have been heard.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
@@ -15,9 +15,24 @@ use ringbuf::traits::Observer;
 
 use super::device::{self, device_name, emit, AudioEvent, DeviceSel, EventTx};
 use super::error::{AudioError, Direction};
-use super::player::{lock, PlayerOptions, SinkLink, SinkSpec};
+use super::player::{lock, PlayerOptions, SinkLink};
 use super::playout::{on_output, PlaybackCallbackState};
+use super::speedup::Speedup;
 use super::supervise::{by_sample_format, health, Supervisor};
+
+/// Where played audio goes.
+#[derive(Debug, Clone)]
+pub enum SinkSpec {
+    Speaker(DeviceSel),
+    /// Writes what would have been heard (flushes included), mono 16-bit, at `sample_rate`
+    /// (the imitated device rate; the player's own rate if `None`), as fast as `speedup` times
+    /// real time: the pace of the WAV source feeding the same conversation.
+    Wav {
+        path: PathBuf,
+        sample_rate: Option<u32>,
+        speedup: Speedup,
+    },
+}
 
 /// How often the worker moves backlog into the ring and checks the stream's health.
 const TICK: Duration = Duration::from_millis(5);
@@ -36,10 +51,10 @@ pub(crate) fn spawn(
         .name("audio-playback".into())
         .spawn(move || {
             let r = match opts.sink.clone() {
-                SinkSpec::Wav { path, sample_rate } => run_wav(
+                SinkSpec::Wav { path, sample_rate, speedup } => run_wav(
                     &path,
-                    opts.sample_rate,
-                    sample_rate.unwrap_or(opts.sample_rate),
+                    (opts.sample_rate, sample_rate.unwrap_or(opts.sample_rate)),
+                    speedup.wall(WAV_PERIOD),
                     &link,
                     &ready_tx,
                 ),
@@ -62,10 +77,11 @@ pub(crate) fn spawn(
     }
 }
 
+/// Plays `in_rate` audio as an `out_rate` device would, one 10 ms period every `period`.
 fn run_wav(
     path: &Path,
-    in_rate: u32,
-    out_rate: u32,
+    (in_rate, out_rate): (u32, u32),
+    period: Duration,
     link: &SinkLink,
     ready: &Ready,
 ) -> Result<(), AudioError> {
@@ -100,7 +116,7 @@ fn run_wav(
         for s in &buf {
             writer.write_sample(*s).map_err(|e| AudioError::wav(path, e))?;
         }
-        next += WAV_PERIOD;
+        next += period;
         if let Some(wait) = next.checked_duration_since(Instant::now()) {
             std::thread::sleep(wait);
         }

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use super::error::AudioError;
 use super::resample::check_rate;
+use super::speedup::Speedup;
 
 /// How a non-device source is paced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -16,8 +17,22 @@ pub enum Pace {
     /// One 10 ms block per 10 ms of wall time, like a microphone.
     #[default]
     RealTime,
+    /// One 10 ms block per 10 ms of wall time divided by the factor: a sped-up conversation
+    /// for load runs (`Times(Speedup::REAL_TIME)` is `RealTime`).
+    Times(Speedup),
     /// As fast as the consumer takes frames (lossless: the framer waits for the consumer).
     Fast,
+}
+
+impl Pace {
+    /// Wall time between two blocks of `block` audio; `None` when unpaced.
+    pub fn period(self, block: Duration) -> Option<Duration> {
+        match self {
+            Pace::RealTime => Some(block),
+            Pace::Times(speedup) => Some(speedup.wall(block)),
+            Pace::Fast => None,
+        }
+    }
 }
 
 /// Interleaved audio in blocks.

@@ -14,7 +14,7 @@ use crate::audio::level::to_dbfs;
 use crate::audio::source::read_wav_mono;
 use crate::audio::{
     CaptureOptions, CaptureStream, DeviceSel, Direction, FrameSpec, Player, PlayerOptions, SinkSpec,
-    SourceSpec,
+    SourceSpec, Speedup,
 };
 
 #[derive(clap::Args)]
@@ -153,7 +153,7 @@ pub fn play(args: PlayArgs) -> anyhow::Result<ExitCode> {
     let (samples, rate) =
         read_wav_mono(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
     let sink = match args.to_wav {
-        Some(path) => SinkSpec::Wav { path, sample_rate: None },
+        Some(path) => SinkSpec::Wav { path, sample_rate: None, speedup: Speedup::REAL_TIME },
         None => SinkSpec::Speaker(DeviceSel::parse(args.device.as_deref())),
     };
     let (events, printer) = event_printer();

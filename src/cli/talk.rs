@@ -11,6 +11,7 @@ use std::time::Duration;
 use anyhow::anyhow;
 use tokio::sync::mpsc;
 
+use crate::audio::Speedup;
 use crate::config::ProviderChoice;
 use crate::desktop::OsKeychain;
 use crate::launch::{self, DeviceChoice, MicCapture, ProviderKind, ServiceControl};
@@ -34,9 +35,16 @@ pub struct TalkArgs {
     /// A typed turn, sent when the agent is idle (repeatable).
     #[arg(long = "say", value_name = "TEXT")]
     pub say: Vec<String>,
-    /// Stop after this many seconds.
+    /// Stop after this many seconds (of conversation: a sped-up run stops sooner).
     #[arg(long, value_name = "N")]
     pub max_seconds: Option<u64>,
+    /// Hidden, for load runs: play --input and write --output N times faster than real time
+    /// (1 to 100; default 1). The conversation's own timers speed up with them; the agent is
+    /// expected to keep up. Needs --input and --output: a microphone and speakers run in real
+    /// time.
+    #[arg(long, value_name = "N", env = "COMPANION_INPUT_PACE", hide_short_help = true,
+          default_value = "1", value_parser = parse_pace)]
+    pub pace: Speedup,
     /// Print the summary as one JSON object on stdout (and nothing else there).
     #[arg(long)]
     pub json: bool,
@@ -59,7 +67,18 @@ const NO_PROVIDER: &str =
 const OPENAI_KEY_HELP: &str = "no OpenAI API key: create one at https://platform.openai.com/api-keys, \
 then `export OPENAI_API_KEY=<key>` and run `companion talk` again";
 
+fn parse_pace(text: &str) -> Result<Speedup, String> {
+    Speedup::parse(text).map_err(|e| e.to_string())
+}
+
 pub fn run_talk(data_dir: Option<&Path>, args: TalkArgs) -> anyhow::Result<ExitCode> {
+    if args.pace != Speedup::REAL_TIME && (args.input.is_none() || args.output.is_none()) {
+        return Err(anyhow!(
+            "--pace {} (or COMPANION_INPUT_PACE) needs --input and --output WAV files: a microphone \
+and speakers run in real time",
+            args.pace
+        ));
+    }
     let mut opened = super::context::open(data_dir)?;
     let settings = opened.service.settings();
     let openai_key = launch::openai_env_key();
@@ -122,11 +141,13 @@ pub fn run_talk(data_dir: Option<&Path>, args: TalkArgs) -> anyhow::Result<ExitC
     let mut options = SessionOptions::new(settings.user.id.clone());
     options.output_sample_rate = settings.agent.output_sample_rate;
     options.safety = Some(Arc::new(SafetyGuard::load(&opened.data_dir, &settings)?));
+    let options = options.paced(args.pace.get());
     let choice = DeviceChoice {
         input_wav: args.input.clone(),
         output_wav: args.output.clone(),
         input_device: args.input_device.clone(),
         output_device: args.output_device.clone(),
+        pace: args.pace,
         events: None,
         push_to_talk_held: None,
     };
@@ -181,7 +202,7 @@ async fn converse<S: FrameSource>(
     });
     let stopper = {
         let cmd_tx = cmd_tx.clone();
-        let max = args.max_seconds.map(Duration::from_secs);
+        let max = args.max_seconds.map(|s| args.pace.wall(Duration::from_secs(s)));
         tokio::spawn(async move {
             let limit = async {
                 match max {

@@ -8,7 +8,7 @@ use super::LaunchError;
 use crate::audio::EchoStats;
 use crate::audio::{
     AudioEvent, CaptureOptions, CaptureStream, DeviceSel, EchoMode, EchoOptions, EchoReference, FrameSpec,
-    Pace, Player, PlayerOptions, SinkSpec, SourceSpec,
+    Pace, Player, PlayerOptions, SinkSpec, SourceSpec, Speedup,
 };
 use crate::config::{EchoSetting, Settings};
 use crate::session::{EchoFigures, Frame, FrameSource, Playback, PlaybackStats};
@@ -101,10 +101,13 @@ pub fn frame_spec(settings: &Settings) -> FrameSpec {
 /// Where a conversation's audio comes from and goes to. `None` means the device in the settings.
 #[derive(Debug, Clone, Default)]
 pub struct DeviceChoice {
-    /// Stream this WAV at real-time pace instead of a microphone.
+    /// Stream this WAV at real-time pace (times `pace`) instead of a microphone.
     pub input_wav: Option<PathBuf>,
-    /// Write what would have been played to this WAV instead of speakers.
+    /// Write what would have been played to this WAV instead of speakers (at the same pace).
     pub output_wav: Option<PathBuf>,
+    /// How many times faster than real time the WAV files run; a microphone and speakers
+    /// always run in real time.
+    pub pace: Speedup,
     pub input_device: Option<String>,
     pub output_device: Option<String>,
     /// Device failures and fallbacks are reported here while the streams run.
@@ -135,7 +138,7 @@ pub fn open_devices(
     let named =
         |flag: &Option<String>, setting: &str| device_from_setting(flag.as_deref().unwrap_or(setting));
     let sink = match &choice.output_wav {
-        Some(path) => SinkSpec::Wav { path: path.clone(), sample_rate: None },
+        Some(path) => SinkSpec::Wav { path: path.clone(), sample_rate: None, speedup: choice.pace },
         None => SinkSpec::Speaker(named(&choice.output_device, &settings.audio.output_device)),
     };
     let acoustic = choice.input_wav.is_none() && choice.output_wav.is_none();
@@ -145,7 +148,7 @@ pub fn open_devices(
     out.reference = reference.clone();
     let player = Player::new(out).map_err(LaunchError::Output)?;
     let source = match &choice.input_wav {
-        Some(path) => SourceSpec::Wav { path: path.clone(), pace: Pace::RealTime },
+        Some(path) => SourceSpec::Wav { path: path.clone(), pace: Pace::Times(choice.pace) },
         None => SourceSpec::Mic(named(&choice.input_device, &settings.audio.input_device)),
     };
     let mut inp = CaptureOptions::new(source, frame_spec(settings));

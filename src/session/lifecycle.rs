@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use super::events::{SessionEnd, SessionEvent, SessionState};
 use super::machine::{Action, Input};
-use super::runner::{Runner, FRAME};
+use super::runner::Runner;
 use super::worker::{Finish, Job};
 use super::{CallRecord, ErrorRecord, SessionReport, TranscriptLine};
 use crate::voice::{ConnectError, HistoryEntry, VoiceLink};
@@ -102,7 +102,7 @@ impl Runner {
                 {
                     self.turns.speech_ended(at);
                 }
-                self.next_silence_at += FRAME;
+                self.next_silence_at += self.frame_period();
             }
         }
         let playback_drained = self.conversation.awaits_drain() && self.playback.is_drained();

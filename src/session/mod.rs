@@ -58,6 +58,9 @@ pub struct SessionOptions {
     /// Emergency phrases to listen for in the user's words, and whom to tell them to call;
     /// `None` listens for none.
     pub safety: Option<Arc<crate::safety::SafetyGuard>>,
+    /// How many times faster than real time the input and playback run (a sped-up file run;
+    /// 1 for a person talking). Set with [`SessionOptions::paced`].
+    pub pace: u32,
 }
 
 impl SessionOptions {
@@ -73,7 +76,19 @@ impl SessionOptions {
             close_wait: Duration::from_secs(2),
             // The built-in phrases and the default region, until the caller sets the user's.
             safety: Some(Arc::new(crate::safety::SafetyGuard::builtin_default())),
+            pace: 1,
         }
+    }
+
+    /// A conversation running `times` faster than real time (0 is taken as 1): the 20 ms
+    /// housekeeping tick, the silence streamed after the input, `settle` and `reply_timeout`
+    /// are conversation time and shrink by that factor. Reconnect backoff and `close_wait` are
+    /// network time and stay.
+    pub fn paced(mut self, times: u32) -> Self {
+        self.pace = times.max(1);
+        self.settle /= self.pace;
+        self.reply_timeout /= self.pace;
+        self
     }
 }
 

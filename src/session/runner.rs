@@ -21,7 +21,7 @@ use crate::voice::{
     VoiceProvider,
 };
 
-pub(super) const FRAME: Duration = Duration::from_millis(20);
+const FRAME: Duration = Duration::from_millis(20);
 /// How late the housekeeping timer may fire after a quiet 20 ms.
 const SLACK: Duration = Duration::from_millis(5);
 
@@ -163,8 +163,9 @@ pub(super) async fn run<S: FrameSource>(
 
     // Housekeeping runs every 20 ms, piggybacking on whatever woke the loop (usually a frame);
     // the timer only fires when nothing else did, so it adds no wake-ups while audio flows.
-    let mut next_housekeeping = Instant::now() + FRAME;
-    let fallback = tokio::time::sleep(FRAME + SLACK);
+    let tick = r.frame_period();
+    let mut next_housekeeping = Instant::now() + tick;
+    let fallback = tokio::time::sleep(tick + SLACK);
     tokio::pin!(fallback);
     let mut commands_open = true;
     while r.conversation.ended().is_none() {
@@ -204,7 +205,7 @@ pub(super) async fn run<S: FrameSource>(
             r.stats.echo_reduction_db = echo.reduction_db;
             r.stats.echo_delay_ms = echo.delay_ms;
             r.stats.false_barge_ins_avoided = echo.false_barge_ins_avoided;
-            next_housekeeping = now + FRAME;
+            next_housekeeping = now + tick;
             fallback.as_mut().reset((next_housekeeping + SLACK).into());
         }
     }
@@ -213,6 +214,11 @@ pub(super) async fn run<S: FrameSource>(
 }
 
 impl Runner {
+    /// Wall time of one 20 ms frame of the conversation (shorter in a sped-up run).
+    pub(super) fn frame_period(&self) -> Duration {
+        FRAME / self.opts.pace.max(1)
+    }
+
     /// What a (re)connection is opened with; a resumed one gets the conversation so far.
     pub(super) fn connect_request(
         &self,

@@ -30,6 +30,8 @@ pub async fn companion(data: &Path, env: &[(&str, &str)], args: &[&str]) -> Run 
         .env_remove("COMPANION_OPENAI_URL")
         // Tests that talk on this computer pass the models dir themselves.
         .env_remove("COMPANION_MODELS_DIR")
+        // A sped-up run is asked for by the test itself.
+        .env_remove("COMPANION_INPUT_PACE")
         .env("RUST_LOG", "warn")
         .kill_on_drop(true);
     for (k, v) in env {

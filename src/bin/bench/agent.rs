@@ -18,6 +18,8 @@ use companion::session::memory::{MemoryControl, ScriptedSource, Segment, Virtual
 use companion::session::{run as run_session, SessionCommand, SessionOptions};
 use companion::voice::{ConversationSetup, VoiceProvider};
 
+use super::frame_lateness::FrameLateness;
+
 const TOKEN: &str = "bench-token";
 
 /// (user, system) CPU seconds.
@@ -38,21 +40,38 @@ fn pct(sorted: &[u32], p: f64) -> f64 {
     f64::from(sorted[((sorted.len() - 1) as f64 * p).round() as usize]) / 1000.0
 }
 
-/// A minimal agent: Welcome, SettingsApplied, then every 4 s a 2 s reply at real-time pace.
-pub(super) async fn serve(listener: tokio::net::TcpListener) {
+/// A minimal agent: Welcome, SettingsApplied, then every 4 s a 2 s reply, all `pace` times
+/// faster than real time (1: real time). With `lateness`, every audio frame received is timed.
+pub(super) async fn serve(
+    listener: tokio::net::TcpListener,
+    pace: u32,
+    lateness: Option<Arc<FrameLateness>>,
+) {
     let Ok((tcp, _)) = listener.accept().await else { return };
     let Ok(ws) = tokio_tungstenite::accept_async(tcp).await else { return };
     let (mut sink, mut stream) = ws.split();
     let _ = sink.send(Message::text(r#"{"type":"Welcome","request_id":"bench"}"#)).await;
     while let Some(Ok(m)) = stream.next().await {
-        if matches!(m, Message::Text(_)) {
+        if let Message::Text(settings) = m {
+            let rate = serde_json::from_str::<serde_json::Value>(&settings).ok().and_then(|v| {
+                v["audio"]["input"]["sample_rate"].as_u64().and_then(|r| u32::try_from(r).ok())
+            });
+            if let (Some(l), Some(rate)) = (&lateness, rate) {
+                l.set_rate(rate);
+            }
             break;
         }
     }
     let _ = sink.send(Message::text(r#"{"type":"SettingsApplied"}"#)).await;
-    let reader = tokio::spawn(async move { while let Some(Ok(_)) = stream.next().await {} });
+    let reader = tokio::spawn(async move {
+        while let Some(Ok(m)) = stream.next().await {
+            if let (Message::Binary(frame), Some(l)) = (&m, &lateness) {
+                l.arrived(frame.len(), std::time::Instant::now());
+            }
+        }
+    });
     let chunk = vec![0x10u8; 1920]; // 40 ms at 24 kHz
-    let mut tick = tokio::time::interval(Duration::from_millis(40));
+    let mut tick = tokio::time::interval(Duration::from_millis(40) / pace.max(1));
     let mut n = 0u64;
     loop {
         tick.tick().await;
@@ -96,7 +115,7 @@ pub fn run(provider: &str) -> String {
             if openai {
                 super::agent_openai::serve(listener).await;
             } else {
-                serve(listener).await;
+                serve(listener, 1, None).await;
             }
             Some(())
         });

@@ -1,20 +1,24 @@
 //! `companion-bench`: prints the speed and memory figures the product has targets for. Run with
 //! `cargo run --release --features bench --bin companion-bench -- [store|http|audio|agent|local|sync|soak|all]
-//! [--messages N] [--data-dir DIR] [--provider deepgram|openai] [--turns N] [--minutes N]`.
-//! `--data-dir` keeps the store's history there and reuses it on the next run. `all` runs every
-//! one but `sync` (a 100,000-message delivery, a 10 s idle window and 20 s of live writes: about a
-//! minute and a half) and `soak` (the memory of an N-minute `companion talk`, default 60, in real
-//! time), which run on request.
+//! [--messages N] [--data-dir DIR] [--provider deepgram|openai] [--turns N] [--minutes N]
+//! [--pace P]`. `--data-dir` keeps the store's history there and reuses it on the next run.
+//! `all` runs every one but `sync` (a 100,000-message delivery, a 10 s idle window and 20 s of
+//! live writes: about a minute and a half) and `soak` (memory, open files and per-frame latency
+//! of an N-minute `companion talk`, default 60, at P times real time, default 1), which run on
+//! request.
 
 mod agent;
 mod agent_openai;
 mod corpus;
+mod frame_lateness;
 mod http;
 mod local;
 mod local_score;
 mod local_set;
 mod local_talk;
 mod soak;
+mod soak_probe;
+mod soak_wav;
 mod stats;
 mod store;
 mod store_retention;
@@ -77,7 +81,15 @@ fn main() -> ExitCode {
                 .and_then(|i| args.get(i + 1))
                 .and_then(|n| n.parse().ok())
                 .unwrap_or(60u64);
-            soak::run(minutes)?;
+            let pace = match args.iter().position(|a| a == "--pace") {
+                None => 1,
+                Some(i) => args
+                    .get(i + 1)
+                    .and_then(|n| n.parse().ok())
+                    .filter(|p| (1..=100).contains(p))
+                    .ok_or_else(|| anyhow::anyhow!("--pace takes a whole number from 1 to 100"))?,
+            };
+            soak::run(minutes, pace)?;
         }
         Ok(())
     })();

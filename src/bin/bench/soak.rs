@@ -1,18 +1,45 @@
-//! `companion-bench soak [--minutes N]`: the memory of a long conversation. The real `companion
-//! talk` process streams an N-minute WAV (default 60: a 1.5 s burst of voice-band sound every
-//! 6 s) at real-time pace into a local agent that answers every 4 s, while its data dir grows;
-//! its resident memory (VmRSS) and open file descriptors are sampled every 10 s. Prints them at
-//! the start (after 30 s), every 10 minutes and at the end, with the peak. Goal: flat, < 40 MB.
+//! `companion-bench soak [--minutes N] [--pace P]`: memory, open files and per-frame latency of
+//! a long conversation. The real `companion talk` process streams an N-minute WAV (default 60:
+//! a 1.5 s burst of voice-band sound every 6 s) into a local agent that answers every 4 s,
+//! while its data dir grows (every answer is stored). `--pace P` (a whole number from 1 to 100,
+//! default 1: real time) runs the conversation P times faster than real time: the WAV source,
+//! the `--output` WAV sink and the session's timers (`talk --pace`) and the agent's replies, so
+//! `--minutes 240 --pace 10` is four hours of conversation in 24 minutes.
+//!
+//! Every 10 s of conversation the process's resident memory (VmRSS) and open file descriptors
+//! are sampled. The agent times every audio frame it receives against the moment it was due
+//! (`frame_lateness`); a frame the client never sent (`unsent`) makes the later ones that much
+//! later, so lost audio shows there too. Printed: memory, open files and the data dir's size after 30 s of
+//! conversation; memory, open files and frame lateness (p50/p99/max) for every 10-minute window
+//! of conversation (every minute at `--pace 10`) and for the last part; then the peak, the first
+//! window against the last, and the data dir's size at the start and the end. Goals: memory
+//! flat, < 40 MB; no growth in open files; no increase in per-frame latency.
 
-use std::path::Path;
 use std::process::Stdio;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const RATE: u32 = 16_000;
+use super::frame_lateness::{FrameLateness, Window};
+use super::soak_probe::{dir_kb, mb, sample};
+use super::soak_wav::write_wav;
+
+/// Conversation time between two samples, before the first report, and per window.
 const SAMPLE: Duration = Duration::from_secs(10);
 const WARM_UP: Duration = Duration::from_secs(30);
+const WINDOW: Duration = Duration::from_secs(600);
 
-pub fn run(minutes: u64) -> anyhow::Result<()> {
+/// One window's report: when it ended (minutes of conversation), memory (kB), open files, frame
+/// lateness and the data dir's size (kB).
+struct Report {
+    minute: f64,
+    rss: u64,
+    fds: usize,
+    late: Window,
+    data: u64,
+}
+
+pub fn run(minutes: u64, pace: u32) -> anyhow::Result<()> {
+    anyhow::ensure!((1..=100).contains(&pace), "--pace takes a whole number from 1 to 100");
     let dir = tempfile::tempdir()?;
     let wav = dir.path().join("long.wav");
     write_wav(&wav, minutes * 60)?;
@@ -26,7 +53,8 @@ pub fn run(minutes: u64) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
     let agent = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
     let agent_url = format!("ws://{}/v1/agent/converse", agent.local_addr()?);
-    rt.spawn(super::agent::serve(agent));
+    let lateness = Arc::new(FrameLateness::new(pace));
+    rt.spawn(super::agent::serve(agent, pace, Some(lateness.clone())));
     let grant = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
     let grant_url = format!("http://{}", grant.local_addr()?);
     let grant_app = axum::Router::new().route(
@@ -37,13 +65,14 @@ pub fn run(minutes: u64) -> anyhow::Result<()> {
     );
     rt.spawn(async move { axum::serve(grant, grant_app).await });
 
+    let data = dir.path().join("data");
     let mut child = std::process::Command::new(&exe)
         .args(["talk", "--input"])
         .arg(&wav)
         .arg("--output")
         .arg(dir.path().join("heard.wav"))
-        .arg("--json")
-        .env("COMPANION_DATA_DIR", dir.path().join("data"))
+        .args(["--json", "--pace", &pace.to_string()])
+        .env("COMPANION_DATA_DIR", &data)
         .env("DEEPGRAM_API_KEY", "soak-key-0123456789abcdef0123456789abcdef")
         .env("COMPANION_DEEPGRAM_API_URL", &grant_url)
         .env("COMPANION_DEEPGRAM_AGENT_URL", &agent_url)
@@ -52,37 +81,62 @@ pub fn run(minutes: u64) -> anyhow::Result<()> {
         .stderr(Stdio::piped())
         .spawn()?;
     let pid = child.id();
-    println!("soak: companion talk (pid {pid}) streaming {minutes} min of speech bursts at real-time pace");
+    let speed = if pace == 1 { "real-time pace".to_string() } else { format!("{pace}× real time") };
+    println!(
+        "soak: companion talk (pid {pid}) streaming {minutes} min of speech bursts at {speed} ({:.1} min)",
+        minutes as f64 / f64::from(pace)
+    );
+    // Conversation minutes after `t` of wall time.
+    let conversed = |t: Duration| t.as_secs_f64() * f64::from(pace) / 60.0;
     let started = Instant::now();
     let (mut first, mut peak, mut last) = (None, (0u64, 0usize), (0u64, 0usize));
-    let mut next_report = WARM_UP;
+    let mut data_at_start = None;
+    let mut windows: Vec<Report> = Vec::new();
+    let mut next_window = WINDOW / pace;
     while child.try_wait()?.is_none() {
-        std::thread::sleep(SAMPLE);
+        std::thread::sleep(SAMPLE / pace);
         let Some(now) = sample(pid) else { break };
         last = now;
         peak = (peak.0.max(now.0), peak.1.max(now.1));
         let t = started.elapsed();
-        if t >= next_report {
-            first.get_or_insert(now);
+        if first.is_none() && t >= WARM_UP / pace {
+            first = Some(now);
+            let kb = dir_kb(&data);
+            data_at_start = Some(kb);
+            let (rss, fds) = (mb(now.0), now.1);
             println!(
-                "soak: {:>5.1} min: RSS {:.1} MB, {} open files",
-                t.as_secs_f64() / 60.0,
-                mb(now.0),
-                now.1
+                "soak: {:>5.1} min: RSS {rss:.1} MB, {fds} open files, data dir {:.2} MB",
+                conversed(t),
+                mb(kb)
             );
-            next_report = if next_report == WARM_UP {
-                Duration::from_secs(600)
-            } else {
-                next_report + Duration::from_secs(600)
-            };
+        }
+        if t >= next_window {
+            next_window += WINDOW / pace;
+            let Some(late) = lateness.take() else { continue };
+            let report = Report { minute: conversed(t), rss: now.0, fds: now.1, late, data: dir_kb(&data) };
+            println!("soak: {}", window_line(&report));
+            windows.push(report);
         }
     }
     let out = child.wait_with_output()?;
     anyhow::ensure!(out.status.success(), "talk failed: {}", String::from_utf8_lossy(&out.stderr));
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let end = conversed(started.elapsed());
+    let data_at_end = dir_kb(&data);
+    if let Some(late) = lateness.take() {
+        let report = Report { minute: end, rss: last.0, fds: last.1, late, data: data_at_end };
+        println!("soak: {} (the end: the last frames and the close)", window_line(&report));
+        // The last part counts as a window when it is at least half of one (the process can
+        // end just before the last window's report), or when there was no whole window. The
+        // client sends 20 ms frames.
+        let half = (WINDOW.as_millis() / 20 / 2) as usize;
+        if windows.is_empty() || report.late.frames >= half {
+            windows.push(report);
+        }
+    }
     let first = first.unwrap_or(last);
     println!(
-        "soak: after {:.1} min: RSS {:.1} MB at {:.1} min, {:.1} MB at the end ({:+.1} MB), peak {:.1} MB (goal: flat, < 40 MB); open files {} then {} (peak {})",
+        "soak: after {:.1} min ({end:.1} min of conversation): RSS {:.1} MB at {:.1} min, {:.1} MB at the end ({:+.1} MB), peak {:.1} MB (goal: flat, < 40 MB); open files {} then {} (peak {})",
         started.elapsed().as_secs_f64() / 60.0,
         mb(first.0),
         WARM_UP.as_secs_f64() / 60.0,
@@ -92,6 +146,27 @@ pub fn run(minutes: u64) -> anyhow::Result<()> {
         first.1,
         last.1,
         peak.1
+    );
+    if let (Some(a), Some(b)) = (windows.first(), windows.last()) {
+        println!(
+            "soak: the first window (to {:.1} min) against the last (to {:.1} min): RSS {:.1} → {:.1} MB (goal: flat, < 40 MB); open files {} → {} (goal: no growth in open files); frame lateness p99 {:.2} → {:.2} ms (goal: no increase in per-frame latency)",
+            a.minute,
+            b.minute,
+            mb(a.rss),
+            mb(b.rss),
+            a.fds,
+            b.fds,
+            a.late.p99,
+            b.late.p99
+        );
+    }
+    // At the close the store folds its write-ahead log into the database: the end can be
+    // smaller than a window before it.
+    println!(
+        "soak: data dir {:.2} MB at {:.1} min, {:.2} MB at the end (after the close)",
+        mb(data_at_start.unwrap_or(data_at_end)),
+        WARM_UP.as_secs_f64() / 60.0,
+        mb(data_at_end)
     );
     let count = |k: &str| summary[k].as_array().map_or(0, Vec::len);
     println!(
@@ -105,46 +180,16 @@ pub fn run(minutes: u64) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn mb(kb: u64) -> f64 {
-    kb as f64 / 1024.0
-}
-
-/// VmRSS in kB and the number of open file descriptors of `pid`; `None` once it is gone.
-fn sample(pid: u32) -> Option<(u64, usize)> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let rss = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())?;
-    let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?.count();
-    Some((rss, fds))
-}
-
-/// `seconds` of 16 kHz mono: every 6 s, 1.5 s of a 220 Hz tone with harmonics (speech-band
-/// energy the voice activity detector takes for speech), silence between.
-fn write_wav(path: &Path, seconds: u64) -> anyhow::Result<()> {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: RATE,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec)?;
-    let period = (RATE * 6) as u64;
-    let burst = (RATE * 3 / 2) as u64;
-    for n in 0..seconds * RATE as u64 {
-        let i = n % period;
-        let v = if i < burst {
-            let t = n as f64 / RATE as f64;
-            let s: f64 =
-                (1..=4).map(|k| (2.0 * std::f64::consts::PI * 220.0 * k as f64 * t).sin() / k as f64).sum();
-            (s * 6000.0) as i16
-        } else {
-            0
-        };
-        w.write_sample(v)?;
-    }
-    w.finalize()?;
-    Ok(())
+fn window_line(r: &Report) -> String {
+    format!(
+        "{:>5.1} min: RSS {:.1} MB, {} open files; frame lateness p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} frames); data dir {:.2} MB",
+        r.minute,
+        mb(r.rss),
+        r.fds,
+        r.late.p50,
+        r.late.p99,
+        r.late.max,
+        r.late.frames,
+        mb(r.data)
+    )
 }

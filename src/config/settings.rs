@@ -21,6 +21,7 @@ pub struct Settings {
     pub sync: SyncSettings,
     pub retention: super::RetentionSettings,
     pub safety: super::SafetySettings,
+    pub reminders: super::ReminderSettings,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -220,6 +221,7 @@ impl Settings {
             return Err("deepgram.token_ttl_seconds must be between 1 and 3600".into());
         }
         self.retention.validate()?;
+        self.reminders.validate()?;
         self.safety.validate()
     }
 }

@@ -12,6 +12,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0006_sync_lookups.sql"),
     include_str!("../../migrations/0007_time_ordered_keys.sql"),
     include_str!("../../migrations/0008_safety_flags.sql"),
+    include_str!("../../migrations/0009_reminders.sql"),
 ];
 
 /// How many migrations this version knows (the newest schema's `user_version`).

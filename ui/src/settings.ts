@@ -1,11 +1,13 @@
 // Settings screen: Deepgram key, devices, speech provider (settings-provider.ts) and OpenAI key,
-// voice and models, how long history is kept (settings-retention.ts), sync to a hosted plane
-// (settings-sync.ts), persona, name, timezone and the safety notice's region (settings-safety.ts).
+// voice and models, how long history is kept (settings-retention.ts), reminders
+// (settings-reminders.ts), sync to a hosted plane (settings-sync.ts), persona, name, timezone and
+// the safety notice's region (settings-safety.ts).
 import { commands } from "./bindings";
 import type { DeviceInfo, Devices, Settings } from "./bindings";
 import { attempt, clear, confirmDialog, errText, h } from "./dom";
 import { keyForm, keyStatus } from "./keys";
 import { providerChoice } from "./settings-provider";
+import { reminderSettings } from "./settings-reminders";
 import { confirmRetention, retentionChoice } from "./settings-retention";
 import { safetyRegion } from "./settings-safety";
 import { mountSyncSettings } from "./settings-sync";
@@ -83,6 +85,7 @@ export function mountSettings(root: HTMLElement) {
   // ---- general form ----
   const provider = providerChoice();
   const retention = retentionChoice();
+  const remind = reminderSettings();
   const region = safetyRegion();
   const f = {
     name: h("input", { type: "text", id: "user-name", autocomplete: "name" }),
@@ -173,6 +176,7 @@ export function mountSettings(root: HTMLElement) {
       ),
     ),
     retention.card,
+    remind.card,
     h("div", { class: "row end sticky-save" }, saved, formErr, h("button", { type: "submit", class: "btn btn-primary", id: "settings-save" }, "Save settings")),
   );
 
@@ -189,6 +193,7 @@ export function mountSettings(root: HTMLElement) {
     f.openaiVoice.value = s.openai.voice;
     echoSel.value = s.audio.echo;
     retention.set(s.retention);
+    remind.set(s.reminders);
     region.set(s.safety.region);
   }
 
@@ -211,6 +216,9 @@ export function mountSettings(root: HTMLElement) {
     next.audio.input_device = inputSel.value;
     next.audio.output_device = outputSel.value;
     next.audio.echo = echoSel.value as Settings["audio"]["echo"];
+    const reminders = remind.get();
+    if (typeof reminders === "string") return void Object.assign(formErr, { textContent: reminders, hidden: false });
+    next.reminders = reminders;
     next.retention = retention.get();
     if (!(await confirmRetention(settings.retention, next.retention))) return;
     next.safety.region = region.select.value;

@@ -37,6 +37,7 @@ export function sampleSettings(): Settings {
     sync: { enabled: false, url: "", user_id: "", mode: "auto", sessions_per_10_minutes: 5, sessions_per_day: 20 },
     retention: { days: null },
     safety: { region: "auto" },
+    reminders: { enabled: true, lead_minutes: 10 },
   };
 }
 
@@ -68,7 +69,7 @@ const turnMetrics = (turn: number, played: number): TurnMetrics => ({
 
 /** A task as the core stores it; `id` makes the mock's ids. */
 export function mkTask(id: (p: string) => string, title: string, at: string, dur: number | null, notes: string, st: Task["status"]): Task {
-  return { id: id("task"), user_id: "local", goal_id: null, title, notes, scheduled_at: at, duration_minutes: dur, status: st, completed_at: st === "done" ? now() : null, created_at: now() };
+  return { id: id("task"), user_id: "local", goal_id: null, title, notes, scheduled_at: at, duration_minutes: dur, status: st, completed_at: st === "done" ? now() : null, created_at: now(), remind_before_minutes: null };
 }
 
 /** As the core cuts them (src/store/first_words.rs): the first user message, folded, cut at a word within 60 characters. */

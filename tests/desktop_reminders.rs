@@ -31,7 +31,7 @@ fn open(dir: &Path, clock: &Clock, every: Duration) -> Desk {
     let sink = seen.clone();
     let notify: companion::desktop::Notify = Arc::new(move |e: AppEvent| {
         if let AppEvent::Reminders(b) = e {
-            sink.lock().unwrap().push(b);
+            sink.lock().unwrap_or_else(|p| p.into_inner()).push(b);
         }
     });
     let app = Arc::new(App::open(dir, Arc::new(MemoryKeyStore::default()), notify).unwrap());
@@ -39,16 +39,14 @@ fn open(dir: &Path, clock: &Clock, every: Duration) -> Desk {
     Desk { app, seen }
 }
 
+fn input(title: &str, time: &str, lead: Option<i64>) -> TaskInput {
+    let (title, scheduled_at) = (title.into(), time.into());
+    TaskInput { title, scheduled_at, duration_minutes: None, notes: None, remind_before_minutes: lead }
+}
+
 impl Desk {
     fn task(&self, title: &str, time: &str, lead: Option<i64>) -> String {
-        let input = TaskInput {
-            title: title.into(),
-            scheduled_at: time.into(),
-            duration_minutes: None,
-            notes: None,
-            remind_before_minutes: lead,
-        };
-        self.app.service().create_task(&input).unwrap().id
+        self.app.service().create_task(&input(title, time, lead)).unwrap().id
     }
 
     /// The next batch pushed; fails the test after 5 s.
@@ -188,22 +186,23 @@ fn a_moved_task_is_reminded_of_at_its_new_time() {
     let desk = open(dir.path(), &clock, TICK);
     let id = desk.task("Team call", "2026-11-24T10:00:00Z", None);
     assert_eq!(titles(&desk.next().due), ["Team call"]);
-    let moved = TaskInput {
-        title: "Team call".into(),
-        scheduled_at: "2026-11-24T11:00:00Z".into(),
-        duration_minutes: None,
-        notes: None,
-        remind_before_minutes: None,
-    };
-    desk.app.service().update_task(&id, &moved).unwrap();
+    desk.app.service().update_task(&id, &input("Team call", "2026-11-24T11:00:00Z", None)).unwrap();
     set_clock(&clock, "2026-11-24T10:49:00Z");
     desk.nothing("the new time is not due yet");
     set_clock(&clock, "2026-11-24T10:50:00Z");
     let b = desk.next();
     assert_eq!((titles(&b.due), b.due[0].due_at.as_str()), (vec!["Team call"], "2026-11-24T10:50:00.000Z"));
     // An edit that keeps the time (a new title) is not a new reminder.
-    desk.app.service().update_task(&id, &TaskInput { title: "Team sync".into(), ..moved }).unwrap();
+    desk.app.service().update_task(&id, &input("Team sync", "2026-11-24T11:00:00Z", None)).unwrap();
     desk.nothing("same time, same reminder");
+
+    // Snoozed, then moved: the snooze was for the old time and goes; the new time has its own.
+    desk.app.snooze_reminder(&id, 5).unwrap();
+    desk.app.service().update_task(&id, &input("Team sync", "2026-11-24T12:00:00Z", None)).unwrap();
+    set_clock(&clock, "2026-11-24T10:56:00Z");
+    desk.nothing("the snooze ended with the move");
+    set_clock(&clock, "2026-11-24T11:50:00Z");
+    assert_eq!(titles(&desk.next().due), ["Team sync"], "the new time is reminded of");
 }
 
 #[test]

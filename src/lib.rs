@@ -12,6 +12,7 @@ pub mod intents;
 pub mod launch;
 pub mod local;
 pub mod openai;
+pub mod reminders;
 pub mod safety;
 pub mod session;
 pub mod store;

@@ -8,7 +8,13 @@ use harness::*;
 use serde_json::json;
 
 fn task(title: &str, at: &str) -> TaskInput {
-    TaskInput { title: title.into(), scheduled_at: at.into(), duration_minutes: Some(30), notes: None }
+    TaskInput {
+        title: title.into(),
+        scheduled_at: at.into(),
+        duration_minutes: Some(30),
+        notes: None,
+        remind_before_minutes: None,
+    }
 }
 
 #[tokio::test]
@@ -23,6 +29,9 @@ async fn tasks_by_hand() {
     let t = svc.update_task(&t.id, &edit).unwrap();
     assert_eq!((t.title.as_str(), t.notes.as_str()), ("Dentist (Dr. Ruiz)", "bring the card"));
     assert_eq!(t.scheduled_at, "2026-11-26T11:00:00+01:00");
+    assert_eq!(t.remind_before_minutes, None, "the settings' lead unless the task has its own");
+    edit.remind_before_minutes = Some(45);
+    assert_eq!(svc.update_task(&t.id, &edit).unwrap().remind_before_minutes, Some(45));
     assert_eq!(svc.set_task_done(&t.id, true).unwrap().status, companion::store::TaskStatus::Done);
     assert!(svc.set_task_done(&t.id, false).unwrap().completed_at.is_none());
 
@@ -30,6 +39,11 @@ async fn tasks_by_hand() {
         (task("  ", "2026-11-25T10:00"), "needs a title"),
         (task("X", "soon"), "time"),
         (TaskInput { duration_minutes: Some(0), ..task("X", "2026-11-25T10:00") }, "between 1 and 1440"),
+        (
+            TaskInput { remind_before_minutes: Some(-1), ..task("X", "2026-11-25T10:00") },
+            "between 0 and 1440",
+        ),
+        (TaskInput { remind_before_minutes: Some(1441), ..task("X", "2026-11-25T10:00") }, "(not 1441)"),
     ] {
         let e = svc.create_task(&bad).unwrap_err();
         assert_eq!(e.status(), 422);

@@ -102,8 +102,10 @@ pub async fn create_task(
     scheduled_at: String,
     duration_minutes: Option<i64>,
     notes: Option<String>,
+    remind_before_minutes: Option<i64>,
 ) -> Res<TaskRow> {
-    app.service().create_task(&TaskInput { title, scheduled_at, duration_minutes, notes }).map_err(err)
+    let input = TaskInput { title, scheduled_at, duration_minutes, notes, remind_before_minutes };
+    app.service().create_task(&input).map_err(err)
 }
 
 #[tauri::command]
@@ -114,8 +116,10 @@ pub async fn update_task(
     scheduled_at: String,
     duration_minutes: Option<i64>,
     notes: Option<String>,
+    remind_before_minutes: Option<i64>,
 ) -> Res<TaskRow> {
-    app.service().update_task(&id, &TaskInput { title, scheduled_at, duration_minutes, notes }).map_err(err)
+    let input = TaskInput { title, scheduled_at, duration_minutes, notes, remind_before_minutes };
+    app.service().update_task(&id, &input).map_err(err)
 }
 
 #[tauri::command]
@@ -126,6 +130,12 @@ pub async fn set_task_done(app: AppState<'_>, id: String, done: bool) -> Res<Tas
 #[tauri::command]
 pub async fn delete_task(app: AppState<'_>, id: String) -> Res<()> {
     app.service().delete_task(&id).map_err(err)
+}
+
+/// The task's reminder comes again in `minutes`; returns when (RFC 3339 UTC).
+#[tauri::command]
+pub async fn snooze_reminder(app: AppState<'_>, task_id: String, minutes: i64) -> Res<String> {
+    app.snooze_reminder(&task_id, minutes).map_err(err)
 }
 
 #[tauri::command]

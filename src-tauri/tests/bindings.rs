@@ -47,11 +47,13 @@ fn generate() -> String {
         companion::config::AudioSettings, companion::config::EchoSetting, companion::config::Limits,
         companion::config::SyncSettings, companion::config::SyncMode, companion::config::RetentionSettings,
         companion::config::SafetySettings, companion::config::StartupSettings,
+        companion::config::ReminderSettings,
         companion::audio::Direction,
         companion::audio::DeviceInfo, Devices, Format, Exported, companion::agent::AgentStartedLatency,
         companion::agent::LatencyReport, TurnMetrics, SessionStats, SessionEnd, SessionEvent,
         companion::safety::SafetyNotice, companion::safety::CrisisLine,
         companion::store::outbox::ItemKind, QuarantinedItem, LostSession, SyncState, SyncStatus,
+        companion::reminders::Reminder, companion::reminders::ReminderBatch,
     ));
     out.push_str(
         "// The names the UI uses.\n\
@@ -73,7 +75,7 @@ fn generate() -> String {
     }
     out.push_str(
         "};\n\n\
-         export const events = {\n  sessionEvent: \"session-event\",\n  appStatus: \"app-status\",\n  syncStatus: \"sync-status\",\n  audioDevices: \"audio-devices\",\n} as const;\n",
+         export const events = {\n  sessionEvent: \"session-event\",\n  appStatus: \"app-status\",\n  syncStatus: \"sync-status\",\n  audioDevices: \"audio-devices\",\n  reminders: \"reminders\",\n} as const;\n",
     );
     out
 }

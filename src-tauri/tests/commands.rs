@@ -67,10 +67,11 @@ fn tasks_and_goals_round_trip() {
     let t = s
         .call(
             "update_task",
-            json!({"id": id, "title": "Call mum back", "scheduledAt": "2030-01-03T09:00", "durationMinutes": null, "notes": "about Sunday"}),
+            json!({"id": id, "title": "Call mum back", "scheduledAt": "2030-01-03T09:00", "durationMinutes": null, "notes": "about Sunday", "remindBeforeMinutes": 15}),
         )
         .unwrap();
     assert_eq!(t["title"], "Call mum back");
+    assert_eq!(t["remind_before_minutes"], 15);
     assert_eq!(s.call("set_task_done", json!({"id": id, "done": true})).unwrap()["status"], "done");
     let err = s
         .call(

@@ -14,6 +14,9 @@ pub struct TaskInput {
     pub scheduled_at: String,
     pub duration_minutes: Option<i64>,
     pub notes: Option<String>,
+    /// Minutes before `scheduled_at` the task's reminder comes; `None` follows the settings.
+    #[serde(default)]
+    pub remind_before_minutes: Option<i64>,
 }
 
 impl Service {
@@ -41,6 +44,14 @@ impl Service {
                 return Err(ApiError::Invalid("The duration must be between 1 and 1440 minutes.".into()));
             }
         }
+        if let Some(m) = t.remind_before_minutes {
+            let max = i64::from(crate::config::MAX_REMINDER_LEAD_MINUTES);
+            if !(0..=max).contains(&m) {
+                return Err(ApiError::Invalid(format!(
+                    "The reminder must come between 0 and {max} minutes before the task (not {m})."
+                )));
+            }
+        }
         when::parse_time(&t.scheduled_at, tz).map_err(ApiError::Invalid)
     }
 
@@ -60,7 +71,8 @@ impl Service {
                 duration_minutes: t.duration_minutes,
                 source_call_id: None,
             };
-            tasks::insert_task(tx, &new, now)
+            tasks::insert_task(tx, &new, now)?;
+            tasks::set_remind_before(tx, &id, t.remind_before_minutes, now)
         })?;
         self.task(&id)
     }
@@ -74,6 +86,7 @@ impl Service {
             let found = tasks::update_details(tx, id, t.title.trim(), notes, t.duration_minutes, now)?;
             if found {
                 tasks::set_time(tx, id, at, now)?;
+                tasks::set_remind_before(tx, id, t.remind_before_minutes, now)?;
             }
             Ok::<_, ApiError>(found)
         })?;

@@ -5,6 +5,7 @@ pub mod catalog;
 mod echo_setting;
 pub mod intent_kind;
 pub mod prompt;
+mod reminder_setting;
 mod retention;
 mod safety_setting;
 pub mod secret;
@@ -13,6 +14,7 @@ mod startup;
 mod sync_setting;
 
 pub use echo_setting::EchoSetting;
+pub use reminder_setting::{ReminderSettings, MAX_REMINDER_LEAD_MINUTES};
 pub use retention::{RetentionSettings, MAX_RETENTION_DAYS};
 pub use safety_setting::SafetySettings;
 pub use settings::{

@@ -51,6 +51,7 @@ mod tests {
             status: TaskStatus::Pending,
             completed_at: None,
             created_at: "x".into(),
+            remind_before_minutes: None,
         };
         let p = render("You are Flux.", &user, chrono_tz::Europe::Madrid, now, &[task]);
         assert!(p.starts_with("You are Flux."));

@@ -22,6 +22,7 @@ pub struct Settings {
     pub retention: super::RetentionSettings,
     pub safety: super::SafetySettings,
     pub startup: super::StartupSettings,
+    pub reminders: super::ReminderSettings,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -221,6 +222,7 @@ impl Settings {
             return Err("deepgram.token_ttl_seconds must be between 1 and 3600".into());
         }
         self.retention.validate()?;
+        self.reminders.validate()?;
         self.safety.validate()
     }
 }

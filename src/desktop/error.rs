@@ -20,6 +20,8 @@ pub enum DesktopError {
     Io(String),
     #[error("{0}")]
     Talk(String),
+    #[error("{0}")]
+    Reminder(#[from] crate::reminders::ReminderError),
 }
 
 impl From<LaunchError> for DesktopError {

@@ -3,15 +3,18 @@
 //! tested here and in the shell's mock-runtime tests alike.
 
 mod error;
+mod exported;
 mod gate;
 pub mod hotplug;
 mod keychain;
 pub mod keys;
+mod reminders;
 mod sync;
 mod sync_worker;
 mod talk;
 
 pub use error::DesktopError;
+pub use exported::Exported;
 pub use gate::{Gate, TalkMode};
 pub use keychain::OsKeychain;
 pub use keys::{KeyName, KeyStore, KeyStoreError, MemoryKeyStore};
@@ -20,7 +23,6 @@ use crate::audio::{self, Direction};
 use crate::backend::host_lock::HostLock;
 use crate::backend::Service;
 use crate::config::{load_prompt_template, prompt, write_atomically, Settings};
-use crate::export::{self, Format};
 use crate::launch::{self, Role};
 use crate::session::SessionEvent;
 use keys::KeyState;
@@ -38,6 +40,8 @@ pub enum AppEvent {
     Sync(crate::sync::SyncStatus),
     /// The audio devices, whenever one was plugged in or out or a default changed.
     Devices(Devices),
+    /// Tasks whose reminder came due (or came due while the app was closed); never empty.
+    Reminders(crate::reminders::ReminderBatch),
 }
 
 pub type Notify = Arc<dyn Fn(AppEvent) + Send + Sync>;
@@ -90,13 +94,6 @@ pub struct Devices {
     pub error: Option<String>,
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize)]
-pub struct Exported {
-    pub path: String,
-    pub bytes: usize,
-}
-
 pub struct App {
     data_dir: PathBuf,
     service: Service,
@@ -108,7 +105,9 @@ pub struct App {
     sync: sync_worker::SyncCtl,
     /// The daily retention sweep; only the host of conversations runs it.
     retention: Option<launch::RetentionTimer>,
-    _host: Option<HostLock>,
+    /// The reminder check, once started; only the host of conversations runs it.
+    reminders: Mutex<Option<reminders::ReminderWatch>>,
+    host: Option<HostLock>,
 }
 
 impl App {
@@ -133,7 +132,8 @@ impl App {
             talk: Mutex::new(talk::Talk::default()),
             microphone: Mutex::new(None),
             retention,
-            _host: opened.host,
+            reminders: Mutex::new(None),
+            host: opened.host,
         })
     }
 
@@ -236,6 +236,8 @@ impl App {
         if let Some(r) = &self.retention {
             r.nudge();
         }
+        // Reminders turned on or off, or a new default lead, apply now.
+        self.wake_reminders();
         Ok(s)
     }
 
@@ -268,20 +270,6 @@ impl App {
         let (inputs, e1) = split(audio::device::list(Direction::Input));
         let (outputs, e2) = split(audio::device::list(Direction::Output));
         Devices { inputs, outputs, error: e1.or(e2) }
-    }
-
-    /// Writes the export to the Downloads folder (the data dir's `exports/` if there is none).
-    pub fn export_session(&self, id: &str, format: Format) -> Result<Exported, DesktopError> {
-        let detail = self.service.session_detail(id)?;
-        let text = export::render(&detail, format);
-        let dir = dirs::download_dir().unwrap_or_else(|| self.data_dir.join("exports"));
-        std::fs::create_dir_all(&dir).map_err(|e| DesktopError::Io(format!("{}: {e}", dir.display())))?;
-        let short: String = id.chars().take(8).collect();
-        let day = detail.conversation.started_at.get(..10).unwrap_or("session");
-        let path = dir.join(format!("flux-{day}-{short}.{}", format.extension()));
-        write_atomically(&path, &text)
-            .map_err(|e| DesktopError::Io(format!("cannot write {}: {e}", path.display())))?;
-        Ok(Exported { path: path.display().to_string(), bytes: text.len() })
     }
 
     fn lock_talk(&self) -> std::sync::MutexGuard<'_, talk::Talk> {

@@ -110,6 +110,7 @@ mod tests {
             status,
             completed_at: None,
             created_at: String::new(),
+            remind_before_minutes: None,
         }
     }
 

@@ -12,6 +12,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0006_sync_lookups.sql"),
     include_str!("../../migrations/0007_time_ordered_keys.sql"),
     include_str!("../../migrations/0008_safety_flags.sql"),
+    include_str!("../../migrations/0009_reminders.sql"),
 ];
 
 /// How many migrations this version knows (the newest schema's `user_version`).
@@ -73,6 +74,28 @@ mod tests {
         .unwrap();
         let tail: Vec<String> = st.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).skip(7).collect();
         assert_eq!(tail, ["message:m4", "close:c2"]);
+    }
+
+    /// Tasks whose time passed before reminders existed are not reminded of: migration 0009
+    /// marks them as reminded for their time, and leaves the others owed.
+    #[test]
+    fn tasks_past_before_reminders_existed_are_not_reminded_of() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        let steps: Vec<_> = super::STEPS.iter().map(|s| super::M::up(s)).collect();
+        let migrations = super::Migrations::new(steps);
+        migrations.to_version(&mut conn, 8).unwrap();
+        conn.execute_batch(
+            "INSERT INTO users (id, created_at, updated_at) VALUES ('u', 't', 't');
+             INSERT INTO tasks (id, user_id, title, scheduled_at, scheduled_utc, created_at, updated_at) VALUES
+               ('past', 'u', 'a', '2020-01-01T09:00:00+00:00', '2020-01-01T09:00:00.000Z', 't', 't'),
+               ('ahead', 'u', 'b', '2999-01-01T09:00:00+00:00', '2999-01-01T09:00:00.000Z', 't', 't');",
+        )
+        .unwrap();
+        migrations.to_latest(&mut conn).unwrap();
+        let mut st = conn.prepare("SELECT id, reminded_for FROM tasks ORDER BY id").unwrap();
+        let rows: Vec<(String, Option<String>)> =
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+        assert_eq!(rows, [("ahead".into(), None), ("past".into(), Some("2020-01-01T09:00:00.000Z".into()))]);
     }
 
     /// Migration 0005 rebuilds the search index with prefix indexes: history written before it

@@ -13,6 +13,7 @@ pub mod metrics;
 mod migrations;
 mod opening;
 pub mod outbox;
+pub mod reminders;
 pub mod remote;
 pub mod retention;
 pub mod safety;

@@ -53,10 +53,13 @@ pub struct TaskRow {
     pub status: TaskStatus,
     pub completed_at: Option<String>,
     pub created_at: String,
+    /// Minutes before `scheduled_at` its reminder comes; `None` follows `reminders.lead_minutes`.
+    pub remind_before_minutes: Option<i64>,
 }
 
 const COLUMNS: &str =
-    "id, user_id, goal_id, title, notes, scheduled_at, duration_minutes, status, completed_at, created_at";
+    "id, user_id, goal_id, title, notes, scheduled_at, duration_minutes, status, completed_at, created_at, \
+     remind_before_minutes";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TaskRow> {
     Ok(TaskRow {
@@ -70,6 +73,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TaskRow> {
         status: r.get(7)?,
         completed_at: r.get(8)?,
         created_at: r.get(9)?,
+        remind_before_minutes: r.get(10)?,
     })
 }
 
@@ -146,10 +150,14 @@ pub fn tasks_between(
     )
 }
 
+/// Moves the task; a snooze of its reminder is dropped when the time changes (the new time has a
+/// reminder of its own).
 pub fn set_time(conn: &Connection, id: &str, at: DateTime<FixedOffset>, now: DateTime<Utc>) -> Result<bool> {
     let n = conn
         .execute(
-            "UPDATE tasks SET scheduled_at = ?2, scheduled_utc = ?3, updated_at = ?4 WHERE id = ?1",
+            "UPDATE tasks SET scheduled_at = ?2, scheduled_utc = ?3, updated_at = ?4,
+                    snoozed_until = CASE WHEN scheduled_utc = ?3 THEN snoozed_until END
+              WHERE id = ?1",
             params![id, at.to_rfc3339(), format_utc(at.with_timezone(&Utc)), format_utc(now)],
         )
         .map_err(db)?;
@@ -180,6 +188,22 @@ pub fn update_details(
         .execute(
             "UPDATE tasks SET title = ?2, notes = ?3, duration_minutes = ?4, updated_at = ?5 WHERE id = ?1",
             params![id, title, notes, duration_minutes, format_utc(now)],
+        )
+        .map_err(db)?;
+    Ok(n > 0)
+}
+
+/// The task's own reminder lead in minutes; `None` follows the settings.
+pub fn set_remind_before(
+    conn: &Connection,
+    id: &str,
+    minutes: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let n = conn
+        .execute(
+            "UPDATE tasks SET remind_before_minutes = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, minutes, format_utc(now)],
         )
         .map_err(db)?;
     Ok(n > 0)

@@ -94,11 +94,15 @@ export type TaskRow = { id: string, user_id: string, goal_id: string | null, tit
 /**
  * RFC 3339 with the offset the user meant, for display in their time.
  */
-scheduled_at: string, duration_minutes: number | null, status: TaskStatus, completed_at: string | null, created_at: string, };
+scheduled_at: string, duration_minutes: number | null, status: TaskStatus, completed_at: string | null, created_at: string, 
+/**
+ * Minutes before `scheduled_at` its reminder comes; `None` follows `reminders.lead_minutes`.
+ */
+remind_before_minutes: number | null, };
 
 export type GoalRow = { id: string, user_id: string, statement: string, timeline: string, status: GoalStatus, created_at: string, };
 
-export type Settings = { user: UserSettings, agent: AgentSettings, deepgram: DeepgramSettings, openai: OpenAiSettings, audio: AudioSettings, limits: Limits, sync: SyncSettings, retention: RetentionSettings, safety: SafetySettings, startup: StartupSettings, };
+export type Settings = { user: UserSettings, agent: AgentSettings, deepgram: DeepgramSettings, openai: OpenAiSettings, audio: AudioSettings, limits: Limits, sync: SyncSettings, retention: RetentionSettings, safety: SafetySettings, reminders: ReminderSettings, };
 
 export type UserSettings = { id: string, display_name: string, timezone: string, };
 
@@ -154,15 +158,15 @@ export type SafetySettings = {
  */
 region: string, };
 
-export type StartupSettings = { 
+export type ReminderSettings = { 
 /**
- * Start Flux when the user logs in (an entry in the system's autostart list).
+ * Off: no reminder is shown, and those that come due meanwhile are not kept for later.
  */
-at_login: boolean, 
+enabled: boolean, 
 /**
- * When started at login, stay in the tray: no window until the user opens it.
+ * How many minutes before a task's time its reminder comes, unless the task has its own.
  */
-hidden: boolean, };
+lead_minutes: number, };
 
 export type Direction = "input" | "output";
 
@@ -241,6 +245,19 @@ export type SyncStatus = { state: SyncState, configured: boolean, enabled: boole
  */
 orphan: string | null, };
 
+export type Reminder = { task_id: string, title: string, 
+/**
+ * The task's time, RFC 3339 with the offset the user meant.
+ */
+scheduled_at: string, 
+/**
+ * When the reminder came due (UTC, RFC 3339): the task's time less the lead, or the end of a
+ * snooze.
+ */
+due_at: string, };
+
+export type ReminderBatch = { due: Array<Reminder>, missed: Array<Reminder>, };
+
 // The names the UI uses.
 export type Conversation = ConversationRow;
 export type Message = MessageRow;
@@ -266,10 +283,11 @@ export const commands = {
   deleteSession: (id: string) => invoke<null>("delete_session", { id }),
   deleteAllSessions: () => invoke<number>("delete_all_sessions"),
   listTasks: () => invoke<Task[]>("list_tasks"),
-  createTask: (title: string, scheduledAt: string, durationMinutes: number | null, notes: string | null) => invoke<Task>("create_task", { title, scheduledAt, durationMinutes, notes }),
-  updateTask: (id: string, title: string, scheduledAt: string, durationMinutes: number | null, notes: string) => invoke<Task>("update_task", { id, title, scheduledAt, durationMinutes, notes }),
+  createTask: (title: string, scheduledAt: string, durationMinutes: number | null, notes: string | null, remindBeforeMinutes: number | null) => invoke<Task>("create_task", { title, scheduledAt, durationMinutes, notes, remindBeforeMinutes }),
+  updateTask: (id: string, title: string, scheduledAt: string, durationMinutes: number | null, notes: string, remindBeforeMinutes: number | null) => invoke<Task>("update_task", { id, title, scheduledAt, durationMinutes, notes, remindBeforeMinutes }),
   setTaskDone: (id: string, done: boolean) => invoke<Task>("set_task_done", { id, done }),
   deleteTask: (id: string) => invoke<null>("delete_task", { id }),
+  snoozeReminder: (taskId: string, minutes: number) => invoke<string>("snooze_reminder", { taskId, minutes }),
   listGoals: () => invoke<Goal[]>("list_goals"),
   createGoal: (statement: string, timeline: string) => invoke<Goal>("create_goal", { statement, timeline }),
   setGoalStatus: (id: string, status: GoalStatus) => invoke<Goal>("set_goal_status", { id, status }),
@@ -298,4 +316,5 @@ export const events = {
   appStatus: "app-status",
   syncStatus: "sync-status",
   audioDevices: "audio-devices",
+  reminders: "reminders",
 } as const;

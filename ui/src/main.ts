@@ -3,10 +3,11 @@ import "./styles.css";
 import { commands } from "./bindings";
 import type { AppStatus } from "./bindings";
 import { clear, errText, h, toast, toastHost } from "./dom";
+import { mountReminders } from "./reminders";
 import { mountReview } from "./review";
 import { mountOnboarding } from "./onboarding";
 import { mountSettings } from "./settings";
-import { listenAll, sessionEvents, status, syncStatus } from "./store";
+import { listenAll, reminders, sessionEvents, status, syncStatus } from "./store";
 import { mountSyncIndicator } from "./sync";
 import { mountTalk } from "./talk";
 import { mountTasks } from "./tasks";
@@ -77,7 +78,10 @@ async function boot() {
     document.getElementById("talk-start")?.focus();
   });
 
-  clear(app, h("div", { class: "shell" }, nav, main), onboarding);
+  // Fixed on screen; between the sidebar and the screen in the tab order.
+  const reminderCards = mountReminders();
+  reminders.subscribe((b) => b && reminderCards.show(b));
+  clear(app, h("div", { class: "shell" }, nav, reminderCards.el, main), onboarding);
   app.removeAttribute("aria-busy");
 
   mountTalk(views.get("talk")!);

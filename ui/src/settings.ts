@@ -1,12 +1,15 @@
-// Settings screen: Deepgram key, devices, speech provider (settings-provider.ts) and OpenAI key,
-// voice and models, how long history is kept (settings-retention.ts), starting at login
+// Settings screen: Deepgram key, devices (settings-devices.ts), speech provider
+// (settings-provider.ts) and OpenAI key, voice and models, how long history is kept
+// (settings-retention.ts), reminders (settings-reminders.ts), starting at login
 // (settings-startup.ts), sync to a hosted plane
 // (settings-sync.ts), persona, name, timezone and the safety notice's region (settings-safety.ts).
 import { commands } from "./bindings";
-import type { DeviceInfo, Devices, Settings } from "./bindings";
+import type { Settings } from "./bindings";
 import { attempt, clear, confirmDialog, errText, h } from "./dom";
 import { keyForm, keyStatus } from "./keys";
+import { audioDevices } from "./settings-devices";
 import { providerChoice } from "./settings-provider";
+import { reminderSettings } from "./settings-reminders";
 import { confirmRetention, retentionChoice } from "./settings-retention";
 import { startupChoice } from "./settings-startup";
 import { safetyRegion } from "./settings-safety";
@@ -33,59 +36,12 @@ export function mountSettings(root: HTMLElement) {
   );
   const openaiKey = keyStatus("openai", "openai-key", "Add one to talk through OpenAI Realtime.");
 
-  // ---- devices ----
-  const inputSel = h("select", { id: "input-device" });
-  const outputSel = h("select", { id: "output-device" });
-  const devError = h("p", { class: "field-error", id: "devices-error", hidden: true });
-  // What the microphone path does about Flux's own voice coming back from the speakers.
-  const ECHO_MODES: [Settings["audio"]["echo"], string, string][] = [
-    ["cancel", "Cancel the echo", "Talk over Flux on laptop speakers: its own voice is removed from the microphone."],
-    ["half_duplex", "Mute the mic while Flux speaks", "For a noisy or very loud room; interrupt Flux with push-to-talk."],
-    ["off", "Off (headphones)", "Nothing is removed; Flux tells you if it can hear itself."],
-  ];
-  const echoSel = h(
-    "select",
-    { id: "echo-mode", "aria-describedby": "echo-help" },
-    ...ECHO_MODES.map(([v, label]) => h("option", { value: v }, label)),
-  );
-  const echoHelp = h(
-    "ul",
-    { class: "muted small", id: "echo-help" },
-    ...ECHO_MODES.map(([v, label, why]) => h("li", { "data-mode": v }, h("strong", null, `${label}: `), why)),
-  );
-  const refreshDev = h("button", { type: "button", class: "btn btn-sm", id: "devices-refresh", onclick: () => void loadDevices() }, "Refresh");
-
-  function fillSelect(sel: HTMLSelectElement, devices: DeviceInfo[], current: string) {
-    const opts = [h("option", { value: "" }, "System default (follows the OS)")];
-    for (const d of devices) {
-      const extra = [d.is_default ? "current default" : "", d.sample_rate ? `${Math.round(d.sample_rate / 1000)} kHz` : "", d.channels ? `${d.channels} ch` : ""]
-        .filter(Boolean)
-        .join(", ");
-      opts.push(h("option", { value: d.name }, extra ? `${d.name} (${extra})` : d.name));
-    }
-    if (current && !devices.some((d) => d.name === current)) {
-      opts.push(h("option", { value: current }, `${current} (not connected)`));
-    }
-    sel.replaceChildren(...opts);
-    sel.value = current;
-  }
-
-  async function loadDevices() {
-    const d = await attempt(commands.listDevices(), "Could not list audio devices");
-    if (d) showDevices(d);
-  }
-
-  function showDevices(d: Devices) {
-    fillSelect(inputSel, d.inputs, settings?.audio.input_device ?? "");
-    fillSelect(outputSel, d.outputs, settings?.audio.output_device ?? "");
-    devError.textContent = d.error ?? "";
-    devError.hidden = !d.error;
-  }
-
   // ---- general form ----
+  const audio = audioDevices(() => settings?.audio);
   const provider = providerChoice();
   const retention = retentionChoice();
   const startup = startupChoice();
+  const remind = reminderSettings();
   const region = safetyRegion();
   const f = {
     name: h("input", { type: "text", id: "user-name", autocomplete: "name" }),
@@ -127,20 +83,7 @@ export function mountSettings(root: HTMLElement) {
         region.field,
       ),
     ),
-    h(
-      "section",
-      { class: "card", "aria-labelledby": "set-audio-h" },
-      h("div", { class: "row between" }, h("h2", { id: "set-audio-h" }, "Audio devices"), refreshDev),
-      h(
-        "div",
-        { class: "form-grid" },
-        h("label", { class: "field grow" }, h("span", null, "Microphone"), inputSel),
-        h("label", { class: "field grow" }, h("span", null, "Speaker"), outputSel),
-        h("label", { class: "field span-all" }, h("span", null, "Echo (Flux hearing itself)"), echoSel),
-      ),
-      echoHelp,
-      devError,
-    ),
+    audio.card,
     h(
       "section",
       { class: "card", "aria-labelledby": "set-provider-h" },
@@ -177,6 +120,7 @@ export function mountSettings(root: HTMLElement) {
     ),
     retention.card,
     startup.card,
+    remind.card,
     h("div", { class: "row end sticky-save" }, saved, formErr, h("button", { type: "submit", class: "btn btn-primary", id: "settings-save" }, "Save settings")),
   );
 
@@ -191,9 +135,10 @@ export function mountSettings(root: HTMLElement) {
     provider.set(s.agent.provider);
     f.openaiModel.value = s.openai.model;
     f.openaiVoice.value = s.openai.voice;
-    echoSel.value = s.audio.echo;
+    audio.set(s.audio);
     retention.set(s.retention);
     startup.set(s.startup);
+    remind.set(s.reminders);
     region.set(s.safety.region);
   }
 
@@ -213,9 +158,10 @@ export function mountSettings(root: HTMLElement) {
     next.agent.provider = provider.select.value as Settings["agent"]["provider"];
     next.openai.model = f.openaiModel.value.trim();
     next.openai.voice = f.openaiVoice.value.trim();
-    next.audio.input_device = inputSel.value;
-    next.audio.output_device = outputSel.value;
-    next.audio.echo = echoSel.value as Settings["audio"]["echo"];
+    next.audio = audio.get();
+    const reminders = remind.get();
+    if (typeof reminders === "string") return void Object.assign(formErr, { textContent: reminders, hidden: false });
+    next.reminders = reminders;
     next.retention = retention.get();
     if (!(await confirmRetention(settings.retention, next.retention))) return;
     next.safety.region = region.select.value;
@@ -283,7 +229,7 @@ export function mountSettings(root: HTMLElement) {
 
   // A device plugged in or out shows in the lists at once (the core pushes the new lists).
   devices.subscribe((d) => {
-    if (d) showDevices(d);
+    if (d) audio.show(d);
   });
 
   const about = h("p", { class: "muted small", id: "about" });
@@ -300,7 +246,7 @@ export function mountSettings(root: HTMLElement) {
       fillForm(s);
       syncCard.fill(s.sync, s.user.id);
     }
-    await loadDevices();
+    await audio.load();
     const p = await attempt(commands.getPrompt(), "Could not load the persona");
     if (p !== undefined && document.activeElement !== prompt) prompt.value = p;
   }

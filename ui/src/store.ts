@@ -1,6 +1,6 @@
 // Shared app state: the shell's AppStatus and SyncStatus, kept fresh from `app-status` and
 // `sync-status` events and command replies.
-import type { AppStatus, Devices, SessionEvent, SyncStatus } from "./bindings";
+import type { AppStatus, Devices, ReminderBatch, SessionEvent, SyncStatus } from "./bindings";
 import { events } from "./bindings";
 import { listen } from "@tauri-apps/api/event";
 
@@ -27,11 +27,16 @@ export const syncStatus = new Signal<SyncStatus | null>(null);
 export const devices = new Signal<Devices | null>(null);
 /** Bumped whenever stored sessions may have changed (a session ended, history deleted). */
 export const historyChanged = new Signal<number>(0);
+/** Reminders the core pushed: due now, and missed while the app was closed. */
+export const reminders = new Signal<ReminderBatch | null>(null);
+/** Bumped when a task changed outside the Tasks screen (marked done from a reminder). */
+export const tasksChanged = new Signal<number>(0);
 
 export async function listenAll() {
   await listen<AppStatus>(events.appStatus, (e) => status.set(e.payload));
   await listen<SyncStatus>(events.syncStatus, (e) => syncStatus.set(e.payload));
   await listen<Devices>(events.audioDevices, (e) => devices.set(e.payload));
+  await listen<ReminderBatch>(events.reminders, (e) => reminders.set(e.payload));
   await listen<SessionEvent>(events.sessionEvent, (e) => {
     sessionEvents.set(e.payload);
     if (e.payload.event === "ended") historyChanged.set(historyChanged.value + 1);

@@ -1,8 +1,10 @@
-// Tasks & goals screen: today's, upcoming, overdue and done tasks; goals (goals.ts).
+// Tasks & goals screen: today's, upcoming, overdue and done tasks; goals (goals.ts). A task's
+// "Remind me … min before" left empty follows the Reminders setting.
 import { commands } from "./bindings";
 import type { Task } from "./bindings";
 import { attempt, clear, confirmDialog, h } from "./dom";
 import { mountGoals } from "./goals";
+import { tasksChanged } from "./store";
 
 function todayIn(tz: string | null): string {
   try {
@@ -25,6 +27,12 @@ function fmtDay(d: string): string {
   return dt.toLocaleDateString(undefined, { weekday: "short", month: "short", day: "numeric" });
 }
 
+/** "Remind me N minutes before": empty is the settings' default (null); else 0 to 1440. */
+function leadInput(attrs: Record<string, unknown>, value: number | null) {
+  return h("input", { type: "number", min: "0", max: "1440", step: "1", inputmode: "numeric", placeholder: "default", value: value ?? "", ...attrs });
+}
+const leadOf = (i: HTMLInputElement) => (i.value.trim() === "" ? null : Number(i.value));
+
 function addMinutes(hhmm: string, mins: number): string {
   const [hh, mm] = hhmm.split(":").map(Number);
   const t = (hh * 60 + mm + mins) % 1440;
@@ -42,6 +50,8 @@ export function mountTasks(root: HTMLElement) {
   const timeIn = h("input", { type: "time", id: "task-time", required: true, value: "09:00" });
   const durIn = h("input", { type: "number", id: "task-duration", min: "1", max: "1440", placeholder: "min", inputmode: "numeric" });
   const notesIn = h("input", { type: "text", id: "task-notes", placeholder: "Optional", autocomplete: "off" });
+  const leadIn = leadInput({ id: "task-remind", "aria-describedby": "task-remind-help" }, null);
+  const leadHelp = h("span", { class: "sr-only", id: "task-remind-help" }, "Empty: the default from Settings.");
   const taskForm = h(
     "form",
     { class: "card form-grid", id: "task-form", "aria-label": "New task" },
@@ -51,6 +61,7 @@ export function mountTasks(root: HTMLElement) {
     h("label", { class: "field" }, h("span", null, "Time"), timeIn),
     h("label", { class: "field narrow" }, h("span", null, "Minutes"), durIn),
     h("label", { class: "field grow" }, h("span", null, "Notes"), notesIn),
+    h("label", { class: "field narrow" }, h("span", null, "Remind me (min before)"), leadIn, leadHelp),
     h("div", { class: "field end" }, h("button", { type: "submit", class: "btn btn-primary" }, "Add task")),
   );
 
@@ -85,7 +96,12 @@ export function mountTasks(root: HTMLElement) {
       attempt(commands.listGoals(), "Could not load goals"),
       commands.getSettings().catch(() => null),
     ]);
-    if (s) tz = s.user.timezone;
+    if (s) {
+      tz = s.user.timezone;
+      const hint = s.reminders.enabled ? `default ${s.reminders.lead_minutes}` : "reminders off";
+      leadIn.placeholder = hint;
+      leadHelp.textContent = `Empty: ${s.reminders.enabled ? `${s.reminders.lead_minutes} minutes, the default from Settings` : "reminders are off in Settings"}.`;
+    }
     if (!dateIn.value) dateIn.value = todayIn(tz);
     if (t) tasks = t;
     if (g) goalsCard.setGoals(g);
@@ -197,6 +213,7 @@ export function mountTasks(root: HTMLElement) {
     const time = h("input", { type: "time", name: "time", required: true, value: timePart(t.scheduled_at), "aria-label": "Time" });
     const dur = h("input", { type: "number", name: "duration", min: "1", max: "1440", value: t.duration_minutes ?? "", "aria-label": "Minutes" });
     const notes = h("input", { type: "text", name: "notes", value: t.notes, "aria-label": "Notes" });
+    const lead = leadInput({ name: "remind", "aria-label": "Remind me (min before)", placeholder: leadIn.placeholder }, t.remind_before_minutes);
     const form = h(
       "form",
       { class: "task-edit form-grid" },
@@ -205,6 +222,7 @@ export function mountTasks(root: HTMLElement) {
       h("label", { class: "field" }, h("span", null, "Time"), time),
       h("label", { class: "field narrow" }, h("span", null, "Minutes"), dur),
       h("label", { class: "field grow" }, h("span", null, "Notes"), notes),
+      h("label", { class: "field narrow" }, h("span", null, "Remind me (min before)"), lead),
       h(
         "div",
         { class: "field end row" },
@@ -216,7 +234,7 @@ export function mountTasks(root: HTMLElement) {
       e.preventDefault();
       const d = dur.value ? Number(dur.value) : null;
       const r = await attempt(
-        commands.updateTask(t.id, title.value.trim(), `${date.value}T${time.value}`, d, notes.value),
+        commands.updateTask(t.id, title.value.trim(), `${date.value}T${time.value}`, d, notes.value, leadOf(lead)),
         "Could not save the task",
       );
       if (r) {
@@ -245,17 +263,21 @@ export function mountTasks(root: HTMLElement) {
     e.preventDefault();
     const d = durIn.value ? Number(durIn.value) : null;
     const r = await attempt(
-      commands.createTask(titleIn.value.trim(), `${dateIn.value}T${timeIn.value}`, d, notesIn.value.trim() || null),
+      commands.createTask(titleIn.value.trim(), `${dateIn.value}T${timeIn.value}`, d, notesIn.value.trim() || null, leadOf(leadIn)),
       "Could not create the task",
     );
     if (r) {
       titleIn.value = "";
       notesIn.value = "";
       durIn.value = "";
+      leadIn.value = "";
       replaceTask(r);
       titleIn.focus();
     }
   });
+
+  // A task marked done from a reminder shows as done here too.
+  tasksChanged.subscribe(() => void load());
 
   return { onShow: () => void load() };
 }

@@ -38,7 +38,7 @@ test("create, edit, complete, uncomplete and delete a task", async () => {
   await page.click("#task-form button[type=submit]");
   await until(page, () => [...document.querySelectorAll("#tasks-today .task-title")].some((e) => e.textContent === "Write the report"), null, "task in Today");
   assert.deepEqual((await callsOf(page, "create_task")).map((c) => c.args), [
-    { title: "Write the report", scheduledAt: `${today()}T15:00`, durationMinutes: 60, notes: "Q4 numbers" },
+    { title: "Write the report", scheduledAt: `${today()}T15:00`, durationMinutes: 60, notes: "Q4 numbers", remindBeforeMinutes: null },
   ]);
   assert.deepEqual(await titles(page, "today"), ["Morning run", "Spanish lesson", "Write the report"]);
   assert.equal(await page.inputValue("#task-title"), "", "form cleared");
@@ -59,7 +59,7 @@ test("create, edit, complete, uncomplete and delete a task", async () => {
   await page.waitForSelector(form, { state: "detached" });
   const upd = (await callsOf(page, "update_task")).map((c) => c.args);
   assert.equal(upd.length, 1);
-  assert.deepEqual({ ...upd[0], id: undefined }, { id: undefined, title: "Write the Q4 report", scheduledAt: `${tomorrow}T10:30`, durationMinutes: null, notes: "Q4 numbers" });
+  assert.deepEqual({ ...upd[0], id: undefined }, { id: undefined, title: "Write the Q4 report", scheduledAt: `${tomorrow}T10:30`, durationMinutes: null, notes: "Q4 numbers", remindBeforeMinutes: null });
   assert.deepEqual(await titles(page, "upcoming"), ["Write the Q4 report", "Call the dentist"]);
   assert.ok(!(await titles(page, "today")).includes("Write the report"));
 

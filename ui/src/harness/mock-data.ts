@@ -38,6 +38,7 @@ export function sampleSettings(): Settings {
     retention: { days: null },
     startup: { at_login: false, hidden: false },
     safety: { region: "auto" },
+    reminders: { enabled: true, lead_minutes: 10 },
   };
 }
 
@@ -69,7 +70,7 @@ const turnMetrics = (turn: number, played: number): TurnMetrics => ({
 
 /** A task as the core stores it; `id` makes the mock's ids. */
 export function mkTask(id: (p: string) => string, title: string, at: string, dur: number | null, notes: string, st: Task["status"]): Task {
-  return { id: id("task"), user_id: "local", goal_id: null, title, notes, scheduled_at: at, duration_minutes: dur, status: st, completed_at: st === "done" ? now() : null, created_at: now() };
+  return { id: id("task"), user_id: "local", goal_id: null, title, notes, scheduled_at: at, duration_minutes: dur, status: st, completed_at: st === "done" ? now() : null, created_at: now(), remind_before_minutes: null };
 }
 
 /** As the core cuts them (src/store/first_words.rs): the first user message, folded, cut at a word within 60 characters. */

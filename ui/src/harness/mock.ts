@@ -7,6 +7,7 @@ import { events } from "../bindings";
 import { DEFAULT_PROMPT, mkTask, sampleDevices, sampleGoals, samplePlan, sampleSessions, sampleSettings, sampleTasks } from "./mock-data";
 import { mockKeys } from "./mock-keys";
 import { localFields, mockProvider } from "./mock-provider";
+import { checkReminderSettings, checkTaskLead, mockReminders } from "./mock-reminders";
 import { mockSync, type SyncInit } from "./mock-sync";
 
 export interface MockInit {
@@ -78,6 +79,7 @@ export function installMock(init: MockInit = {}) {
   const provider = mockProvider(status, () => settings.agent.provider, pushStatus);
   const keys = mockKeys(status, provider.update, pushStatus);
   const sync = mockSync(init.sync ?? {}, status, () => settings, pushStatus);
+  const reminders = mockReminders(tasks);
   function conv(s: SessionDetail): Conversation {
     const { messages: _m, function_calls: _f, turn_metrics: _t, stats: _s, safety_categories: _sc, ...c } = s;
     return c;
@@ -169,14 +171,16 @@ export function installMock(init: MockInit = {}) {
     list_tasks: () => [...tasks].sort((x, y) => (x.scheduled_at < y.scheduled_at ? -1 : 1)),
     create_task: (a) => {
       if (!String(a.title).trim()) throw "The task needs a title.";
-      const t = mkTask(id, a.title, localToIso(a.scheduledAt), a.durationMinutes ?? null, a.notes ?? "", "pending");
+      const lead = checkTaskLead(a.remindBeforeMinutes);
+      const t = { ...mkTask(id, a.title, localToIso(a.scheduledAt), a.durationMinutes ?? null, a.notes ?? "", "pending"), remind_before_minutes: lead };
       tasks.push(t);
       return t;
     },
     update_task: (a) => {
       const t = findTask(a.id);
       if (!String(a.title).trim()) throw "The task needs a title.";
-      Object.assign(t, { title: a.title, scheduled_at: localToIso(a.scheduledAt), duration_minutes: a.durationMinutes ?? null, notes: a.notes ?? "" });
+      const lead = checkTaskLead(a.remindBeforeMinutes);
+      Object.assign(t, { title: a.title, scheduled_at: localToIso(a.scheduledAt), duration_minutes: a.durationMinutes ?? null, notes: a.notes ?? "", remind_before_minutes: lead });
       return { ...t };
     },
     set_task_done: (a) => {
@@ -221,6 +225,7 @@ export function installMock(init: MockInit = {}) {
       if (!s.agent.voice_model) throw "agent.voice_model must not be empty";
       const days = s.retention.days;
       if (days !== null && !(Number.isInteger(days) && days >= 1 && days <= 36500)) throw `retention.days must be between 1 and 36500, or null to keep conversations forever (it is ${days})`;
+      checkReminderSettings(s);
       settings = structuredClone(s);
       if (provider.update()) void pushStatus();
       return structuredClone(settings);
@@ -232,6 +237,7 @@ export function installMock(init: MockInit = {}) {
     },
     ...keys.handlers,
     ...sync.handlers,
+    ...reminders.handlers,
     list_devices: () => structuredClone(devices),
   };
 
@@ -268,6 +274,7 @@ export function installMock(init: MockInit = {}) {
       devices.inputs.push({ ...devices.inputs[0], name, id: name, is_default: false });
       void emit(events.audioDevices, structuredClone(devices));
     },
+    ...reminders.api,
     emitMany: async (evs: SessionEvent[]) => {
       for (const ev of evs) await emit(events.sessionEvent, ev);
     },

@@ -75,7 +75,7 @@ fn generate() -> String {
     }
     out.push_str(
         "};\n\n\
-         export const events = {\n  sessionEvent: \"session-event\",\n  appStatus: \"app-status\",\n  syncStatus: \"sync-status\",\n  audioDevices: \"audio-devices\",\n  reminders: \"reminders\",\n} as const;\n",
+         export const events = {\n  sessionEvent: \"session-event\",\n  appStatus: \"app-status\",\n  syncStatus: \"sync-status\",\n  audioDevices: \"audio-devices\",\n  reminders: \"reminders\",\n  reminderHandled: \"reminder-handled\",\n} as const;\n",
     );
     out
 }

@@ -3,6 +3,7 @@
 
 use flux_desktop::command_table as table;
 
+#[allow(dead_code)]
 #[path = "support/shell.rs"]
 mod shell;
 

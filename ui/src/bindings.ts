@@ -102,7 +102,7 @@ remind_before_minutes: number | null, };
 
 export type GoalRow = { id: string, user_id: string, statement: string, timeline: string, status: GoalStatus, created_at: string, };
 
-export type Settings = { user: UserSettings, agent: AgentSettings, deepgram: DeepgramSettings, openai: OpenAiSettings, audio: AudioSettings, limits: Limits, sync: SyncSettings, retention: RetentionSettings, safety: SafetySettings, reminders: ReminderSettings, };
+export type Settings = { user: UserSettings, agent: AgentSettings, deepgram: DeepgramSettings, openai: OpenAiSettings, audio: AudioSettings, limits: Limits, sync: SyncSettings, retention: RetentionSettings, safety: SafetySettings, startup: StartupSettings, reminders: ReminderSettings, };
 
 export type UserSettings = { id: string, display_name: string, timezone: string, };
 
@@ -157,6 +157,16 @@ export type SafetySettings = {
  * `GB`, or `default`.
  */
 region: string, };
+
+export type StartupSettings = { 
+/**
+ * Start Flux when the user logs in (an entry in the system's autostart list).
+ */
+at_login: boolean, 
+/**
+ * When started at login, stay in the tray: no window until the user opens it.
+ */
+hidden: boolean, };
 
 export type ReminderSettings = { 
 /**
@@ -317,4 +327,5 @@ export const events = {
   syncStatus: "sync-status",
   audioDevices: "audio-devices",
   reminders: "reminders",
+  reminderHandled: "reminder-handled",
 } as const;

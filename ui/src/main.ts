@@ -7,7 +7,7 @@ import { mountReminders } from "./reminders";
 import { mountReview } from "./review";
 import { mountOnboarding } from "./onboarding";
 import { mountSettings } from "./settings";
-import { listenAll, reminders, sessionEvents, status, syncStatus } from "./store";
+import { listenAll, reminderHandled, reminders, sessionEvents, status, syncStatus } from "./store";
 import { mountSyncIndicator } from "./sync";
 import { mountTalk } from "./talk";
 import { mountTasks } from "./tasks";
@@ -81,6 +81,7 @@ async function boot() {
   // Fixed on screen; between the sidebar and the screen in the tab order.
   const reminderCards = mountReminders();
   reminders.subscribe((b) => b && reminderCards.show(b));
+  reminderHandled.subscribe((r) => r && reminderCards.handled(r.task_id));
   clear(app, h("div", { class: "shell" }, nav, reminderCards.el, main), onboarding);
   app.removeAttribute("aria-busy");
 

@@ -150,5 +150,11 @@ export function mountReminders() {
     el.hidden = list.childElementCount === 0;
   }
 
-  return { el, show };
+  /** Done or snoozed from the system notification: its card has nothing left to do. */
+  function handled(taskId: string) {
+    const card = list.querySelector<HTMLElement>(`.reminder[data-task-id="${CSS.escape(taskId)}"]`);
+    if (card) remove(card);
+  }
+
+  return { el, show, handled };
 }

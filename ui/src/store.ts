@@ -29,6 +29,8 @@ export const devices = new Signal<Devices | null>(null);
 export const historyChanged = new Signal<number>(0);
 /** Reminders the core pushed: due now, and missed while the app was closed. */
 export const reminders = new Signal<ReminderBatch | null>(null);
+/** A reminder dealt with from its system notification (Done or Snooze there). */
+export const reminderHandled = new Signal<{ task_id: string; action: string } | null>(null);
 /** Bumped when a task changed outside the Tasks screen (marked done from a reminder). */
 export const tasksChanged = new Signal<number>(0);
 
@@ -37,6 +39,10 @@ export async function listenAll() {
   await listen<SyncStatus>(events.syncStatus, (e) => syncStatus.set(e.payload));
   await listen<Devices>(events.audioDevices, (e) => devices.set(e.payload));
   await listen<ReminderBatch>(events.reminders, (e) => reminders.set(e.payload));
+  await listen<{ task_id: string; action: string }>(events.reminderHandled, (e) => {
+    reminderHandled.set(e.payload);
+    if (e.payload.action === "done") tasksChanged.set(tasksChanged.value + 1);
+  });
   await listen<SessionEvent>(events.sessionEvent, (e) => {
     sessionEvents.set(e.payload);
     if (e.payload.event === "ended") historyChanged.set(historyChanged.value + 1);

@@ -191,3 +191,21 @@ test("Settings: reminders on or off and the default lead, saved with the other s
   const saved = (await callsOf(page, "save_settings")).map((c) => c.args.settings.reminders);
   assert.deepEqual(saved, [{ enabled: true, lead_minutes: 25 }, { enabled: false, lead_minutes: 25 }]);
 });
+
+test("Done or Snooze chosen in the system notification takes the reminder's card away, and Done shows in Tasks", async () => {
+  const page = await open();
+  await push(page, ["Spanish lesson"]);
+  await page.waitForSelector(card("Spanish lesson"));
+  const id = await taskId(page, "Spanish lesson");
+  await page.evaluate((t) => window.__flux.handledInNotification(t, "done"), id);
+  await page.waitForSelector(card("Spanish lesson"), { state: "detached" });
+  assert.equal(await page.isVisible("#reminders"), false);
+  await nav(page, "tasks");
+  await expectText(page, `[data-task-id="${id}"]`, "Spanish lesson");
+  assert.equal(await page.isChecked(`[data-task-id="${id}"] input[type=checkbox]`), true, "marked done");
+  // A snooze from the notification likewise leaves no card behind.
+  await push(page, ["Spanish lesson"]);
+  await page.waitForSelector(card("Spanish lesson"));
+  await page.evaluate((t) => window.__flux.handledInNotification(t, "snooze"), id);
+  await page.waitForSelector(card("Spanish lesson"), { state: "detached" });
+});

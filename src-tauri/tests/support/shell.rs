@@ -10,7 +10,7 @@ use tauri::WebviewWindow;
 
 pub struct Shell {
     _dir: tempfile::TempDir,
-    _app: tauri::App<MockRuntime>,
+    pub app: tauri::App<MockRuntime>,
     pub window: WebviewWindow<MockRuntime>,
     pub events: Arc<Mutex<Vec<AppEvent>>>,
 }
@@ -32,7 +32,7 @@ pub fn shell() -> Shell {
     .unwrap();
     let app = flux_desktop::setup(mock_builder(), Arc::new(core)).build(mock_context(noop_assets())).unwrap();
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    Shell { _dir: dir, _app: app, window, events }
+    Shell { _dir: dir, app, window, events }
 }
 
 impl Shell {

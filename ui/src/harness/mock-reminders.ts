@@ -37,5 +37,12 @@ export function mockReminders(tasks: Task[]) {
   }
   /** The core's `reminders` event, as the tests push it (`pushReminders`). */
   const pushReminders = (batch: ReminderBatch) => emit(events.reminders, batch);
-  return { handlers, api: { pushReminders, reminderOf } };
+  /** What the shell says after the user chose Done or Snooze in the system notification; the
+   * shell has already changed the task, as the core does. */
+  const handledInNotification = (taskId: string, action: "done" | "snooze") => {
+    const t = tasks.find((x) => x.id === taskId);
+    if (t && action === "done") t.status = "done";
+    return emit(events.reminderHandled, { task_id: taskId, action });
+  };
+  return { handlers, api: { pushReminders, reminderOf, handledInNotification } };
 }

@@ -80,6 +80,10 @@ pub fn run(minutes: u64, pace: u32) -> anyhow::Result<()> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()?;
+    // Read while it runs: an hours-long conversation's summary outgrows the pipe's buffer, and a
+    // child blocked writing it would never exit.
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
     let pid = child.id();
     let speed = if pace == 1 { "real-time pace".to_string() } else { format!("{pace}× real time") };
     println!(
@@ -118,9 +122,10 @@ pub fn run(minutes: u64, pace: u32) -> anyhow::Result<()> {
             windows.push(report);
         }
     }
-    let out = child.wait_with_output()?;
-    anyhow::ensure!(out.status.success(), "talk failed: {}", String::from_utf8_lossy(&out.stderr));
-    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let status = child.wait()?;
+    let (stdout, stderr) = (stdout.join().unwrap_or_default(), stderr.join().unwrap_or_default());
+    anyhow::ensure!(status.success(), "talk failed: {}", String::from_utf8_lossy(&stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&stdout).unwrap_or_default();
     let end = conversed(started.elapsed());
     let data_at_end = dir_kb(&data);
     if let Some(late) = lateness.take() {
@@ -192,4 +197,15 @@ fn window_line(r: &Report) -> String {
         r.late.frames,
         mb(r.data)
     )
+}
+
+/// Everything `pipe` gives until it closes, read on a thread of its own.
+fn drain<R: std::io::Read + Send + 'static>(pipe: Option<R>) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut all = Vec::new();
+        if let Some(mut p) = pipe {
+            let _ = p.read_to_end(&mut all);
+        }
+        all
+    })
 }

@@ -103,6 +103,14 @@ fn assert_clean(log: &FakeLog) {
 }
 
 const GREETING: &str = "assistant: Hey! What can I help you with today?";
+/// The stored transcript of the two-turn "My name is Sam" conversation.
+const SAM: [&str; 5] = [
+    GREETING,
+    "user: My name is Sam",
+    "assistant: Nice to meet you Sam.",
+    "user: What is my name",
+    "assistant: Sam.",
+];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_intents_end_to_end() {
@@ -317,16 +325,7 @@ async fn dropped_socket_keeps_one_session_and_the_whole_transcript() {
     let sessions = json_of(&env.data(), &["sessions", "list"]).await;
     assert_eq!(sessions.as_array().unwrap().len(), 1, "{sessions}");
     let s = env.session(run.json()["session_id"].as_str().unwrap()).await;
-    assert_eq!(
-        messages(&s),
-        vec![
-            GREETING,
-            "user: My name is Sam",
-            "assistant: Nice to meet you Sam.",
-            "user: What is my name",
-            "assistant: Sam."
-        ]
-    );
+    assert_eq!(messages(&s), SAM);
     assert_eq!(s["status"], "closed");
     assert_eq!(s["stats"]["reconnects"], 1);
 }
@@ -371,16 +370,7 @@ async fn a_sped_up_run_stores_the_whole_conversation() {
     assert!(log.script_done, "{log:?}");
     assert_eq!(log.barge_ins, 0);
     let s = env.session(run.json()["session_id"].as_str().unwrap()).await;
-    assert_eq!(
-        messages(&s),
-        vec![
-            GREETING,
-            "user: My name is Sam",
-            "assistant: Nice to meet you Sam.",
-            "user: What is my name",
-            "assistant: Sam."
-        ]
-    );
+    assert_eq!(messages(&s), SAM);
     assert_eq!(s["status"], "closed");
     assert_eq!(s["turn_metrics"].as_array().unwrap().len(), 3, "{}", s["turn_metrics"]);
     // The sped-up sink kept up and played all the agent audio.

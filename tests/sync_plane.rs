@@ -4,8 +4,13 @@
 
 mod support;
 
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
+use companion::config::secret::Secret;
+use companion::store::Store;
+use companion::sync::{Budget, DrainEnd, FixedToken, Sync, SyncConfig};
+use companion::time::Clock;
 use support::fault_proxy::{Fault, FaultPlan, FaultProxy, Mix};
 use support::sync_kit::*;
 
@@ -92,6 +97,44 @@ async fn resending_blind_after_a_lost_answer_doubles_the_message() {
         .query_row("SELECT count(*) FROM messages WHERE conversation_id = ?1", [&id], |r| r.get(0))
         .unwrap();
     assert_eq!(n, 2, "a blind resend doubles the message on a plane that ignores the key");
+    plane.stop().await;
+}
+
+/// A caller that gives up while a message is on the wire (its future dropped: a conversation
+/// start that was cancelled, a drain cut short) cannot know whether the plane applied it. The
+/// same sync then reads the plane's copy before sending that conversation anything more.
+/// Without that, the message goes again and the plane, which ignores Idempotency-Key here,
+/// stores it twice (`resending_blind_after_a_lost_answer_doubles_the_message`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delivery_dropped_mid_request_is_reconciled_not_resent() {
+    let plane = Plane::start(IGNORE_MESSAGE_KEYS).await;
+    let proxy = FaultProxy::start(plane.addr).await;
+    let local = local_dir();
+    write_history(&open_local(local.path()), 1, 4);
+    // The second message reaches the plane only after its sender has given up on it.
+    let late = Duration::from_millis(1500);
+    proxy.set_plan(
+        FaultPlan::script(vec![Fault::Pass, Fault::Delay(late)]).only("POST", "/api/v1/voice/messages"),
+    );
+    let config = SyncConfig {
+        url: proxy.url(),
+        user_id: "local".into(),
+        budget: Budget { per_10_minutes: 100, per_day: 100 },
+    };
+    let store = Arc::new(Store::open_in(local.path()).unwrap());
+    let sync = Sync::new(store, &config, Arc::new(FixedToken(Secret::new(PLANE_TOKEN))), Clock::System);
+
+    let cut = tokio::time::timeout(Duration::from_millis(700), sync.drain(None, &mut |_| {})).await;
+    assert!(cut.is_err(), "the drain ended before the delayed message: {cut:?}");
+    let start = Instant::now();
+    while proxy.log().iter().filter(|e| e.method == "POST" && e.upstream_status.is_some()).count() < 3 {
+        assert!(start.elapsed() < Duration::from_secs(10), "the delayed message never reached the plane");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    let end = sync.drain(Some(Instant::now() + Duration::from_secs(30)), &mut |_| {}).await.unwrap();
+    assert_eq!(end, DrainEnd::Done);
+    assert_plane_holds_exactly(local.path(), &plane);
     plane.stop().await;
 }
 

@@ -196,23 +196,25 @@ impl Engine {
             self.store.write(|tx| outbox::remove(tx, item.id))?;
             return Ok(Step::Progress);
         };
+        // Unknown until the answer is in: a caller that gives up mid-request (this future
+        // dropped, the request perhaps already applied) leaves the conversation marked, and it
+        // is reconciled before anything more is sent to it.
+        self.uncertain.insert(conv.clone());
         // The previous message's local record is written while this one is on the wire.
         let (posted, recorded) = tokio::join!(
             self.client.post_message(remote_id, &role, &content, &item.key),
             acked::finish(&mut self.acked)
         );
-        if let Err(e) = recorded {
-            self.uncertain.insert(conv.clone());
-            return Err(e);
-        }
+        recorded?;
         match posted {
             Ok(()) => {
+                self.uncertain.remove(conv);
                 self.acked = Some(Acked::start(self.store.clone(), conv, item.id, self.clock.now()));
                 Ok(Step::Progress)
             }
             Err(e) => {
-                if e.is_uncertain() {
-                    self.uncertain.insert(conv.clone());
+                if !e.is_uncertain() {
+                    self.uncertain.remove(conv);
                 }
                 self.item_failed(conv, &item, e)
             }

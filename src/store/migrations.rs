@@ -13,6 +13,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0007_time_ordered_keys.sql"),
     include_str!("../../migrations/0008_safety_flags.sql"),
     include_str!("../../migrations/0009_reminders.sql"),
+    include_str!("../../migrations/0010_search_merge_upkeep.sql"),
 ];
 
 /// How many migrations this version knows (the newest schema's `user_version`).

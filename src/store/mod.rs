@@ -8,6 +8,7 @@ pub mod conversations;
 pub mod first_words;
 pub mod goals;
 pub mod idempotency;
+mod index_upkeep;
 pub mod messages;
 pub mod metrics;
 mod migrations;
@@ -151,6 +152,7 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| E::from(StoreError::classify(e)))?;
         let out = f(&tx)?;
+        index_upkeep::merge_step(&tx);
         tx.commit().map_err(|e| E::from(StoreError::classify(e)))?;
         drop(conn);
         if let Some(c) = &self.checkpointer {

@@ -1,0 +1,41 @@
+//! The search index's upkeep, a little at every write.
+//!
+//! FTS5 keeps its index as segments, and merges them as they pile up so a search reads few.
+//! Left to itself (`automerge`), it does that merging in bursts: the commit that takes the pages
+//! written past each multiple of 64 also merges 64 pages per level of the index (five or six
+//! levels at a few hundred thousand messages, each page copied once per level). Under a steady
+//! stream of writes about one commit in two hundred then took 8 to 18 ms, and every request
+//! queued behind it waited as long. Migration 0010 turns automerge off; instead every write
+//! transaction merges at most [`MERGE_PAGES`] pages, which keeps up with the pages that small
+//! transactions write. Writes that outrun it (a bulk import) leave segments waiting; FTS5's own
+//! crisis merge, at 16 segments on one level, still bounds how many a search reads.
+
+use rusqlite::Connection;
+
+/// The most index pages one write transaction merges: about a quarter of a millisecond.
+pub(super) const MERGE_PAGES: i64 = 16;
+
+/// Merges up to [`MERGE_PAGES`] pages of the search index inside the caller's transaction.
+/// Upkeep only: if it fails (a full disk), it is undone and the transaction goes on without it.
+pub(super) fn merge_step(tx: &Connection) {
+    let step = || -> rusqlite::Result<()> {
+        tx.execute_batch("SAVEPOINT index_upkeep")?;
+        let merged = tx
+            .prepare_cached("INSERT INTO messages_fts (messages_fts, rank) VALUES ('merge', ?1)")
+            .and_then(|mut st| st.execute([MERGE_PAGES]));
+        match merged {
+            Ok(_) => tx.execute_batch("RELEASE index_upkeep"),
+            Err(e) => {
+                tx.execute_batch("ROLLBACK TO index_upkeep; RELEASE index_upkeep")?;
+                Err(e)
+            }
+        }
+    };
+    if let Err(e) = step() {
+        tracing::debug!("search index upkeep skipped: {e}");
+    }
+}
+
+#[cfg(test)]
+#[path = "index_upkeep_tests.rs"]
+mod tests;

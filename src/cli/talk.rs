@@ -170,7 +170,7 @@ and speakers run in real time",
     let report = result.map_err(|e| explain(e, kind, &url))?;
     if args.json {
         let mut value = serde_json::to_value(&report)?;
-        value["turn_count"] = serde_json::json!(report.turns.len());
+        value["turn_count"] = serde_json::json!(report.stats.turns);
         println!("{}", serde_json::to_string(&value)?);
     } else {
         print_summary(&report);

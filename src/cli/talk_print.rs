@@ -47,13 +47,14 @@ pub(super) fn print_summary(report: &SessionReport) {
         SessionEnd::Interrupted { reason } => format!("interrupted: {reason}"),
     };
     println!("session {} {outcome}", report.session_id);
+    // Over the turns the report still holds (the most recent ones).
     let spoken: Vec<f64> = report.turns.iter().filter_map(|t| t.speech_end_to_played_ms).collect();
     let median = median(&spoken);
     println!(
         "{} turns, {} messages, {} function calls, {} barge-ins, {} reconnects{}",
-        report.turns.len(),
-        report.transcript.len(),
-        report.function_calls.len(),
+        report.stats.turns,
+        report.earlier.transcript + report.transcript.len() as u64,
+        report.earlier.function_calls + report.function_calls.len() as u64,
         report.stats.barge_ins,
         report.stats.reconnects,
         median.map(|m| format!(", median speech end → agent audio played {m:.0} ms")).unwrap_or_default()

@@ -4,10 +4,11 @@ use std::time::Instant;
 
 use super::events::SessionEvent;
 use super::machine::Input;
+use super::recent::push_recent;
 use super::runner::Runner;
 use super::vad::{frame_dbfs, VadEvent};
 use super::worker::{IntentDone, Job};
-use super::{CallRecord, ErrorRecord, Frame};
+use super::{CallRecord, ErrorRecord, Frame, HISTORY_KEEP};
 use crate::voice::{FunctionCallRequest, HistoryEntry, SendError, VoiceEvent};
 
 /// Level events every fifth 20 ms frame: about ten a second.
@@ -136,7 +137,7 @@ impl Runner {
             arguments: call.arguments.clone(),
         });
         if !call.client_side {
-            self.report.function_calls.push(record(&call, false));
+            self.record_call(record(&call, false));
             return;
         }
         if call.id.is_empty() || call.name.is_empty() {
@@ -157,7 +158,7 @@ impl Runner {
         }
         self.step(Input::CallStarted);
         self.pending_calls.insert(call.id.clone(), call.name.clone());
-        self.report.function_calls.push(record(&call, true));
+        self.record_call(record(&call, true));
         self.worker.push(Job::RunIntent { call_id: call.id, name: call.name, arguments: call.arguments });
     }
 
@@ -183,12 +184,13 @@ impl Runner {
             ok: done.ok,
         });
         // A resumed agent must know this call already ran (or it may run it again).
-        self.history.push(HistoryEntry::Call {
+        let entry = HistoryEntry::Call {
             id: done.call_id.clone(),
             name: done.name.clone(),
             arguments: if arguments.is_empty() { "{}".into() } else { arguments },
             response: done.content.clone(),
-        });
+        };
+        push_recent(&mut self.history, entry, HISTORY_KEEP);
         self.answer(&done.call_id, &done.name, &done.content);
         self.last_provider_activity = Instant::now();
     }

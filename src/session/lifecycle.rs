@@ -6,9 +6,10 @@ use std::time::Instant;
 
 use super::events::{SessionEnd, SessionEvent, SessionState};
 use super::machine::{Action, Input};
+use super::recent::push_recent;
 use super::runner::Runner;
 use super::worker::{Finish, Job};
-use super::{CallRecord, ErrorRecord, SessionReport, TranscriptLine};
+use super::{CallRecord, ErrorRecord, SessionReport, TranscriptLine, HISTORY_KEEP, REPORT_KEEP};
 use crate::voice::{ConnectError, HistoryEntry, VoiceLink};
 
 impl Runner {
@@ -184,7 +185,6 @@ impl Runner {
         }
         let playback = self.playback.stats();
         self.stats.playback_underruns = playback.underruns;
-        self.stats.turns = self.report.turns.len() as u64;
         let finish = match &end {
             SessionEnd::Interrupted { reason } => Finish::Interrupted(reason.clone()),
             _ => Finish::Close,
@@ -208,7 +208,8 @@ impl Runner {
     pub(super) fn record_turn(&mut self, metrics: super::TurnMetrics) {
         self.emit(SessionEvent::TurnMetrics { metrics: metrics.clone() });
         self.worker.push(Job::TurnMetrics(metrics.clone()));
-        self.report.turns.push(metrics);
+        self.stats.turns += 1;
+        self.report.earlier.turns += push_recent(&mut self.report.turns, metrics, REPORT_KEEP);
     }
 
     pub(super) fn user_text(&mut self, content: String, typed: bool, typed_at: Option<Instant>) {
@@ -223,11 +224,17 @@ impl Runner {
     }
 
     pub(super) fn store_text(&mut self, role: &str, content: String, typed: bool) {
-        self.history.push(HistoryEntry::Text { role: role.to_string(), content: content.clone() });
+        let entry = HistoryEntry::Text { role: role.to_string(), content: content.clone() };
+        push_recent(&mut self.history, entry, HISTORY_KEEP);
         // Shown before it is queued, so a notice that it could not be saved comes after it.
         self.emit(SessionEvent::Transcript { role: role.to_string(), content: content.clone(), typed });
         self.worker.push(Job::SaveMessage { role: role.to_string(), content: content.clone() });
-        self.report.transcript.push(TranscriptLine { role: role.to_string(), content, typed });
+        let line = TranscriptLine { role: role.to_string(), content, typed };
+        self.report.earlier.transcript += push_recent(&mut self.report.transcript, line, REPORT_KEEP);
+    }
+
+    pub(super) fn record_call(&mut self, call: CallRecord) {
+        self.report.earlier.function_calls += push_recent(&mut self.report.function_calls, call, REPORT_KEEP);
     }
 
     pub(super) fn call_record(&mut self, id: &str) -> Option<&mut CallRecord> {

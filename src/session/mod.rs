@@ -16,6 +16,7 @@ mod lifecycle;
 pub mod machine;
 #[cfg(feature = "test-support")]
 pub mod memory;
+mod recent;
 mod runner;
 mod safety;
 pub mod saving;
@@ -33,6 +34,7 @@ use serde::Serialize;
 use tokio::sync::mpsc;
 
 pub use events::{SessionEnd, SessionEvent, SessionState, SessionStats, TurnMetrics};
+pub use recent::{Earlier, HISTORY_KEEP, REPORT_KEEP};
 pub use traits::{
     ControlError, ControlPlane, EchoFigures, Frame, FrameSource, Playback, PlaybackStats, SessionStart,
 };
@@ -132,9 +134,11 @@ pub struct SessionReport {
     pub session_id: String,
     pub request_ids: Vec<String>,
     pub end: SessionEnd,
+    /// The most recent lines, calls and turns ([`REPORT_KEEP`]); `earlier` counts the others.
     pub transcript: Vec<TranscriptLine>,
     pub function_calls: Vec<CallRecord>,
     pub turns: Vec<TurnMetrics>,
+    pub earlier: Earlier,
     pub stats: SessionStats,
     pub errors: Vec<ErrorRecord>,
     pub warnings: Vec<ErrorRecord>,
@@ -152,6 +156,7 @@ impl SessionReport {
             transcript: Vec::new(),
             function_calls: Vec::new(),
             turns: Vec::new(),
+            earlier: Earlier::default(),
             stats: SessionStats::default(),
             errors: Vec::new(),
             warnings: Vec::new(),

@@ -8,6 +8,7 @@
 //! answer keep 32 requests in flight, so the mean latency is 32 / throughput (Little's law).
 
 use super::stats::percentiles;
+use super::thread_cpu;
 use companion::backend::{http, Service, ServiceParts};
 use companion::config::catalog::Catalog;
 use companion::config::secret::Secret;
@@ -58,13 +59,16 @@ pub fn run() -> anyhow::Result<()> {
             n as f64 / secs
         );
         let period = Duration::from_secs_f64(CLIENTS as f64 / RATE);
+        let cpu = thread_cpu::by_name();
         let (times, secs) = load(&client, &base, Some(period)).await?;
+        let spent = thread_cpu::spent(&cpu, &thread_cpu::by_name());
         let n = times.len();
         let (p50, p99) = percentiles(times);
         println!(
             "http: POST /api/v1/voice/messages, {CLIENTS} clients sending {RATE:.0} req/s in all on a schedule: {:.0} req/s done, p50 {p50:.2} ms, p99 {p99:.2} ms (goal p99 <= 2 ms)",
             n as f64 / secs
         );
+        println!("http: CPU of that run by thread ({secs:.1} s; the clients share the server's runtime): {spent}");
         Ok::<_, anyhow::Error>(())
     })
 }

@@ -25,6 +25,7 @@ mod store_retention;
 mod store_search;
 mod sync;
 mod sync_plane;
+mod thread_cpu;
 
 use std::process::ExitCode;
 

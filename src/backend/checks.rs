@@ -16,6 +16,15 @@ pub(super) fn require_open(
     Ok(conv)
 }
 
+/// As [`require_open`], reading only the status (a message's write).
+pub(super) fn require_open_status(tx: &rusqlite::Connection, id: &str) -> Result<(), ApiError> {
+    match conversations::status_of(tx, id)? {
+        None => Err(ApiError::unknown_session(id)),
+        Some(ConversationStatus::Open) => Ok(()),
+        Some(status) => Err(closed(id, status)),
+    }
+}
+
 pub(super) fn closed(id: &str, status: ConversationStatus) -> ApiError {
     ApiError::Conflict(format!("Session {id} is {}; start a new session", status.as_str()))
 }

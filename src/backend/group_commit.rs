@@ -110,12 +110,16 @@ fn commit(service: &Service, batch: &[Job]) -> Vec<Result<Written, ApiError>> {
             return one(tx, job, service).map(|w| vec![Ok(w)]);
         }
         let mut outcomes = Vec::with_capacity(batch.len());
+        // Prepared once per connection, not parsed again for every message.
+        let run =
+            |sql: &str| tx.prepare_cached(sql).and_then(|mut st| st.execute([])).map_err(crate::store::db);
         for job in batch {
-            tx.execute_batch("SAVEPOINT message").map_err(crate::store::db)?;
+            run("SAVEPOINT message")?;
             let outcome = one(tx, job, service);
-            let end =
-                if outcome.is_ok() { "RELEASE message" } else { "ROLLBACK TO message; RELEASE message" };
-            tx.execute_batch(end).map_err(crate::store::db)?;
+            if outcome.is_err() {
+                run("ROLLBACK TO message")?;
+            }
+            run("RELEASE message")?;
             outcomes.push(outcome);
         }
         Ok::<_, ApiError>(outcomes)

@@ -1,7 +1,7 @@
 //! Saving and listing a session's messages: the checks every message passes and the write
 //! itself, shared by in-process callers and the HTTP route's group commit.
 
-use super::checks::require_open;
+use super::checks::require_open_status;
 use super::idempotency::{self, Keyed};
 use super::schemas::{MessageOut, MessageSaved, SaveMessageRequest, SessionMessages};
 use super::{ApiError, Service, MAX_MESSAGE_BYTES};
@@ -65,7 +65,7 @@ pub(super) fn write_message(
 ) -> Result<MessageSaved, ApiError> {
     // Time-ordered (UUIDv7): a new id lands at the end of the id index, not on a random page.
     let saved = MessageSaved { message_id: uuid::Uuid::now_v7().to_string(), status: "saved".into() };
-    require_open(tx, &req.session_id)?;
+    require_open_status(tx, &req.session_id)?;
     messages::append_message(tx, &saved.message_id, &req.session_id, &req.role, &req.content, now)?;
     Ok(saved)
 }

@@ -1,4 +1,4 @@
-use super::{db, Result};
+use super::{db, read_error, Result};
 use crate::time::format_utc;
 use chrono::{DateTime, Utc};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
@@ -89,6 +89,15 @@ pub fn insert_conversation(conn: &Connection, id: &str, user_id: &str, now: Date
 pub fn get_conversation(conn: &Connection, id: &str) -> Result<Option<ConversationRow>> {
     let sql = format!("SELECT {COLUMNS} FROM conversations c WHERE c.id = ?1");
     conn.prepare_cached(&sql).map_err(db)?.query_row([id], from_row).optional().map_err(db)
+}
+
+/// Only the status: what every message write checks, without the row's first words and flags.
+pub fn status_of(conn: &Connection, id: &str) -> Result<Option<ConversationStatus>> {
+    conn.prepare_cached("SELECT status FROM conversations WHERE id = ?1")
+        .map_err(db)?
+        .query_row([id], |r| r.get(0))
+        .optional()
+        .map_err(read_error("conversations"))
 }
 
 /// Newest first; read in the order of the index `conversations_by_start` (migration 0005).

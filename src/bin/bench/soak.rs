@@ -173,10 +173,13 @@ pub fn run(minutes: u64, pace: u32) -> anyhow::Result<()> {
         WARM_UP.as_secs_f64() / 60.0,
         mb(data_at_end)
     );
-    let count = |k: &str| summary[k].as_array().map_or(0, Vec::len);
+    // The summary lists the most recent lines and counts the earlier ones.
+    let count = |k: &str| {
+        summary[k].as_array().map_or(0, |v| v.len() as u64) + summary["earlier"][k].as_u64().unwrap_or(0)
+    };
     println!(
         "soak: the conversation: {} turns, {} transcript lines, {} frames sent, {} unsent, {} reconnects",
-        count("turns"),
+        summary["stats"]["turns"],
         count("transcript"),
         summary["stats"]["frames_sent"],
         summary["stats"]["frames_unsent"],

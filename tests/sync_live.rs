@@ -5,7 +5,7 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 use support::fault_proxy::{Fault, FaultPlan, FaultProxy};
@@ -27,15 +27,6 @@ async fn post(url: &str, path: &str, body: Value) -> Value {
 
 fn plane_messages(plane: &Plane) -> i64 {
     plane.db().query_row("SELECT count(*) FROM messages", [], |r| r.get(0)).unwrap()
-}
-
-async fn wait_for(what: &str, limit: Duration, mut ok: impl FnMut() -> bool) -> Duration {
-    let start = Instant::now();
-    while !ok() {
-        assert!(start.elapsed() < limit, "{what} did not happen within {limit:?}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    start.elapsed()
 }
 
 async fn status(local: &std::path::Path) -> Value {

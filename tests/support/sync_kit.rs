@@ -275,3 +275,14 @@ pub fn data_files(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// Polls `ok` every 20 ms until it holds; fails the test, naming `what`, after `limit`.
+/// Returns how long it took.
+pub async fn wait_for(what: &str, limit: Duration, mut ok: impl FnMut() -> bool) -> Duration {
+    let start = std::time::Instant::now();
+    while !ok() {
+        assert!(start.elapsed() < limit, "{what} did not happen within {limit:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    start.elapsed()
+}

@@ -4,6 +4,7 @@
 //! session was still connecting arrive in a burst, and the first of them shows the stream's
 //! start late, not the others early.
 
+use super::stats::quantile_ms;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -18,8 +19,8 @@ struct State {
     zero: Option<Instant>,
     /// Audio bytes received before the current frame.
     bytes: u64,
-    /// Lateness in µs of the frames since the last `take`.
-    window: Vec<u32>,
+    /// Lateness of the frames since the last `take`.
+    window: Vec<Duration>,
 }
 
 /// p50, p99 and max of a window, in milliseconds, and its number of frames.
@@ -58,7 +59,7 @@ impl FrameLateness {
                 Duration::ZERO
             }
         };
-        s.window.push(u32::try_from(late.as_micros()).unwrap_or(u32::MAX));
+        s.window.push(late);
         s.bytes += len as u64;
     }
 
@@ -69,7 +70,7 @@ impl FrameLateness {
             return None;
         }
         v.sort_unstable();
-        let at = |q: f64| f64::from(v[((v.len() - 1) as f64 * q).round() as usize]) / 1000.0;
+        let at = |q: f64| quantile_ms(&v, q);
         Some(Window { p50: at(0.50), p99: at(0.99), max: at(1.0), frames: v.len() })
     }
 

@@ -27,6 +27,7 @@ mod sync;
 mod sync_plane;
 mod thread_cpu;
 
+use companion::audio::Speedup;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -82,13 +83,10 @@ fn main() -> ExitCode {
                 .and_then(|i| args.get(i + 1))
                 .and_then(|n| n.parse().ok())
                 .unwrap_or(60u64);
+            // The same factor, and the same check, as `companion talk --pace`.
             let pace = match args.iter().position(|a| a == "--pace") {
-                None => 1,
-                Some(i) => args
-                    .get(i + 1)
-                    .and_then(|n| n.parse().ok())
-                    .filter(|p| (1..=100).contains(p))
-                    .ok_or_else(|| anyhow::anyhow!("--pace takes a whole number from 1 to 100"))?,
+                None => Speedup::REAL_TIME,
+                Some(i) => Speedup::parse(args.get(i + 1).map_or("", String::as_str))?,
             };
             soak::run(minutes, pace)?;
         }

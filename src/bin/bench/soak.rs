@@ -15,6 +15,7 @@
 //! window against the last, and the data dir's size at the start and the end. Goals: memory
 //! flat, < 40 MB; no growth in open files; no increase in per-frame latency.
 
+use companion::audio::Speedup;
 use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -38,8 +39,8 @@ struct Report {
     data: u64,
 }
 
-pub fn run(minutes: u64, pace: u32) -> anyhow::Result<()> {
-    anyhow::ensure!((1..=100).contains(&pace), "--pace takes a whole number from 1 to 100");
+pub fn run(minutes: u64, speedup: Speedup) -> anyhow::Result<()> {
+    let pace = speedup.get();
     let dir = tempfile::tempdir()?;
     let wav = dir.path().join("long.wav");
     write_wav(&wav, minutes * 60)?;

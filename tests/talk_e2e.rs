@@ -81,6 +81,13 @@ impl Env {
         assert_eq!(rate, 24_000);
         s.iter().filter(|v| v.abs() > 2).count()
     }
+
+    /// The output holds all the agent audio the fake sent (within 2 %): nothing was cut.
+    fn assert_all_agent_audio_played(&self, log: &FakeLog) {
+        let voiced = self.voiced_samples() as f64;
+        let sent = (log.audio_bytes_out / 2) as f64;
+        assert!((voiced - sent).abs() / sent < 0.02, "voiced {voiced} vs sent {sent}");
+    }
 }
 
 fn call(id: &str, name: &str, args: Value) -> Step {
@@ -219,10 +226,7 @@ async fn five_intents_end_to_end() {
     assert_eq!(s["stats"]["barge_ins"], 0);
     assert_eq!(summary["turn_count"], 6);
     assert_eq!(summary["function_calls"].as_array().unwrap().len(), 5);
-    // The output holds all the agent audio (nothing was cut).
-    let voiced = env.voiced_samples() as f64;
-    let sent = (log.audio_bytes_out / 2) as f64;
-    assert!((voiced - sent).abs() / sent < 0.02, "voiced {voiced} vs sent {sent}");
+    env.assert_all_agent_audio_played(&log);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -373,10 +377,8 @@ async fn a_sped_up_run_stores_the_whole_conversation() {
     assert_eq!(messages(&s), SAM);
     assert_eq!(s["status"], "closed");
     assert_eq!(s["turn_metrics"].as_array().unwrap().len(), 3, "{}", s["turn_metrics"]);
-    // The sped-up sink kept up and played all the agent audio.
-    let voiced = env.voiced_samples() as f64;
-    let sent = (log.audio_bytes_out / 2) as f64;
-    assert!((voiced - sent).abs() / sent < 0.02, "voiced {voiced} vs sent {sent}");
+    // The sped-up sink kept up.
+    env.assert_all_agent_audio_played(&log);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

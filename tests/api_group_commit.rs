@@ -132,3 +132,37 @@ async fn a_failed_commit_answers_every_request_in_it_and_a_200_is_always_stored(
         rows.iter().map(|m| m.content.split(' ').next().unwrap().parse().unwrap()).collect();
     assert_eq!(stored, ok, "every 200 is stored, and only those");
 }
+
+/// The search index is merged by the message writer between requests, not inside their commits:
+/// after a stream of one-message commits (each leaves a new index segment) and a pause, the index
+/// is back to a few segments. Without the idle merging the lean commits would leave them to pile
+/// up to FTS5's crisis merge (16 on one level).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_writer_merges_the_search_index_between_requests() {
+    let grant = fake_grant(200).await;
+    let api = Api::start(&grant.url, Some(KEY)).await;
+    let open = session(&api).await;
+    let segments = || {
+        api.service
+            .store()
+            .read(
+                |c| Ok(c.query_row("SELECT count(DISTINCT segid) FROM messages_fts_idx", [], |r| r.get(0))?),
+            )
+            .unwrap()
+    };
+    for i in 0..300 {
+        let words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot"];
+        let body = json!({"session_id": open, "role": "user", "content": format!("{} {i}", words[i % 6])});
+        let (s, v) = post(api.http.clone(), api.base.clone(), None, body).await;
+        assert_eq!(s, 200, "{v}");
+    }
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut left: i64 = segments();
+    while left > 10 && std::time::Instant::now() < until {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        left = segments();
+    }
+    assert!(left <= 10, "{left} index segments after 300 commits and a pause");
+    let rows = api.service.store().read(|c| messages::list_messages(c, &open)).unwrap();
+    assert_eq!(rows.len(), 300);
+}

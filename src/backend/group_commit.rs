@@ -1,7 +1,9 @@
 //! The HTTP route's message writes, committed in groups. Requests queue for one writer thread,
 //! which writes everything queued in one transaction (a savepoint each, so a refused message
 //! fails alone) and answers each only after that transaction committed. A lone request commits
-//! at once; under load one commit, the costly part of a write, serves many requests.
+//! at once; under load one commit, the costly part of a write, serves many requests. The
+//! search index's merging is left out of these commits and done by the same thread whenever no
+//! request is queued, a small step at a time, so a request waits at most for one step.
 
 use super::idempotency::{self, Claim, Keyed};
 use super::messages::{check_message, write_message};
@@ -73,7 +75,21 @@ impl MessageQueue {
 }
 
 fn run(service: &Service, queued: mpsc::Receiver<Job>) {
-    while let Ok(first) = queued.recv() {
+    let mut tidy = true;
+    loop {
+        let first = match queued.try_recv() {
+            Ok(job) => job,
+            Err(mpsc::TryRecvError::Disconnected) => return,
+            Err(mpsc::TryRecvError::Empty) if tidy => {
+                tidy = service.store().tidy_index();
+                continue;
+            }
+            Err(mpsc::TryRecvError::Empty) => match queued.recv() {
+                Ok(job) => job,
+                Err(_) => return,
+            },
+        };
+        tidy = true;
         let mut batch = vec![first];
         while batch.len() < MOST_PER_COMMIT {
             match queued.try_recv() {
@@ -100,7 +116,7 @@ fn answer_all(service: &Service, batch: Vec<Job>) {
 /// One transaction for the whole batch. If the commit fails, every message in it gets that
 /// error (none of them was saved).
 fn commit(service: &Service, batch: &[Job]) -> Vec<Result<Written, ApiError>> {
-    let written = service.store().write(|tx| {
+    let written = service.store().write_lean(|tx| {
         let keyed = batch.iter().filter(|j| j.claim.is_some()).count() as i64;
         if keyed > 0 {
             records::purge_expired(tx, service.clock().now(), keyed * PURGE_BATCH)?;

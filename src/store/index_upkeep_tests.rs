@@ -1,10 +1,31 @@
 use super::merge_step;
-use crate::store::{configure, conversations, messages, migrations, users};
+use crate::store::{configure, conversations, messages, migrations, users, Store};
 use crate::time::Clock;
 use rusqlite::Connection;
 
 /// Words are made of two syllables from here: 144 of them, as varied as a day's talk.
 const SYLLABLES: &[&str] = &["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze", "pa", "de", "fu"];
+
+/// Twelve words, one in four with a number: the next sentence of a seeded stream.
+fn sentence(seed: &mut u64) -> String {
+    let text: Vec<String> = (0..12)
+        .map(|k| {
+            *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let pick = |shift: u64| SYLLABLES[(*seed >> shift) as usize % SYLLABLES.len()];
+            let word = format!("{}{}", pick(33), pick(45));
+            if k % 4 == 0 {
+                format!("{word}{}", (*seed >> 20) % 500)
+            } else {
+                word
+            }
+        })
+        .collect();
+    text.join(" ")
+}
+
+fn segments(conn: &Connection) -> i64 {
+    conn.query_row("SELECT count(DISTINCT segid) FROM messages_fts_idx", [], |r| r.get(0)).unwrap()
+}
 
 /// How a run keeps its index: FTS5's own automerge (the old way), or the upkeep step, or neither.
 #[derive(Clone, Copy, PartialEq)]
@@ -36,19 +57,8 @@ fn write(commits: usize, upkeep: Upkeep) -> (u64, i64) {
     for i in 0..commits {
         let tx = conn.transaction().unwrap();
         for j in 0..3 {
-            let text: Vec<String> = (0..12)
-                .map(|k| {
-                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                    let pick = |shift: u64| SYLLABLES[(seed >> shift) as usize % SYLLABLES.len()];
-                    let word = format!("{}{}", pick(33), pick(45));
-                    if k % 4 == 0 {
-                        format!("{word}{}", (seed >> 20) % 500)
-                    } else {
-                        word.to_string()
-                    }
-                })
-                .collect();
-            messages::append_message(&tx, &format!("m{i}-{j}"), "c", "user", &text.join(" "), now).unwrap();
+            messages::append_message(&tx, &format!("m{i}-{j}"), "c", "user", &sentence(&mut seed), now)
+                .unwrap();
         }
         if upkeep == Upkeep::Step {
             merge_step(&tx);
@@ -58,9 +68,7 @@ fn write(commits: usize, upkeep: Upkeep) -> (u64, i64) {
         most = most.max((after - before) / (4096 + 24));
         before = after;
     }
-    let segments =
-        conn.query_row("SELECT count(DISTINCT segid) FROM messages_fts_idx", [], |r| r.get(0)).unwrap();
-    (most, segments)
+    (most, segments(&conn))
 }
 
 #[test]
@@ -85,6 +93,46 @@ fn the_step_keeps_the_index_merged() {
     // Negative control: with automerge off and no step, segments pile up to FTS5's crisis
     // merge (16 on one level).
     assert!(left >= 14, "{left} segments without the step");
+}
+
+#[test]
+fn lean_writes_leave_the_merging_to_the_idle_steps() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_in(dir.path()).unwrap();
+    assert!(!store.tidy_index(), "an empty index has nothing to merge: an idle writer must not spin");
+    let now = Clock::System.now();
+    store
+        .write(|tx| {
+            users::ensure_user(tx, "u", "", "UTC", now)?;
+            conversations::insert_conversation(tx, "c", "u", now)
+        })
+        .unwrap();
+    let mut seed = 7u64;
+    for i in 0..1500 {
+        store
+            .write_lean(|tx| {
+                (0..3).try_for_each(|j| {
+                    messages::append_message(tx, &format!("m{i}-{j}"), "c", "user", &sentence(&mut seed), now)
+                        .map(drop)
+                })
+            })
+            .unwrap();
+    }
+    // Negative control: lean writes merge nothing, so segments pile up to the crisis merge.
+    let piled = store.read(|c| Ok(segments(c))).unwrap();
+    assert!(piled >= 14, "{piled} segments after lean writes alone");
+
+    let mut steps = 0;
+    while store.tidy_index() {
+        steps += 1;
+        assert!(steps < 100_000, "the idle steps never run out of work");
+    }
+    let merged = store.read(|c| Ok(segments(c))).unwrap();
+    eprintln!("segments: {piled} after lean writes, {merged} after {steps} idle steps");
+    assert!(merged <= 10, "{merged} segments after the idle steps");
+    assert!(!store.tidy_index(), "a merged index has nothing left to do");
+    let hits = store.read(|c| crate::store::search::search_messages(c, "ka", 5, ("[", "]"))).unwrap();
+    assert!(!hits.is_empty(), "the merged index still answers");
 }
 
 #[test]

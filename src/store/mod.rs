@@ -112,6 +112,9 @@ impl Store {
             });
         }
         migrations::apply(&mut writer)?;
+        // Savepoints (one per message in a group commit) journal into a temporary file by
+        // default: a write system call per page.
+        writer.pragma_update(None, "temp_store", "MEMORY")?;
         let checkpointer = checkpoint::Checkpointer::start(path);
         if checkpointer.is_some() {
             writer.pragma_update(None, "wal_autocheckpoint", checkpoint::BACKSTOP_PAGES)?;
@@ -147,12 +150,37 @@ impl Store {
     where
         E: From<StoreError>,
     {
+        self.write_with(true, f)
+    }
+
+    /// As [`Store::write`], leaving the search index's upkeep to [`Store::tidy_index`]: for a
+    /// writer that calls that whenever it is idle, so no request waits behind a merge.
+    pub fn write_lean<T, E>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.write_with(false, f)
+    }
+
+    fn write_with<T, E>(
+        &self,
+        upkeep: bool,
+        f: impl FnOnce(&Transaction<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E>
+    where
+        E: From<StoreError>,
+    {
         let mut conn = lock(&self.writer);
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| E::from(StoreError::classify(e)))?;
         let out = f(&tx)?;
-        index_upkeep::merge_step(&tx);
+        if upkeep {
+            index_upkeep::merge_step(&tx);
+        }
         tx.commit().map_err(|e| E::from(StoreError::classify(e)))?;
         drop(conn);
         if let Some(c) = &self.checkpointer {

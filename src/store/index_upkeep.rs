@@ -46,6 +46,9 @@ impl super::Store {
     /// to do. Errors (a full disk) end the upkeep for now: it is never needed for correctness.
     pub fn tidy_index(&self) -> bool {
         let conn = super::lock(&self.writer);
+        if self.checkpointer.as_ref().is_some_and(|c| c.finish(&conn)) {
+            return true;
+        }
         let done = merge_alone(&conn, MERGE_PAGES);
         drop(conn);
         match done {

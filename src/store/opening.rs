@@ -43,7 +43,7 @@ pub(super) fn opening_error(path: &Path, e: rusqlite::Error) -> StoreError {
     }
 }
 
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+pub(super) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
     s.push(suffix);
     PathBuf::from(s)

@@ -166,3 +166,41 @@ async fn the_writer_merges_the_search_index_between_requests() {
     let rows = api.service.store().read(|c| messages::list_messages(c, &open)).unwrap();
     assert_eq!(rows.len(), 300);
 }
+
+/// A message saved through the API is stored when it is answered and searchable as soon as the
+/// writer is idle: its indexing is left out of the request's commit, not lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_saved_message_becomes_searchable_when_the_writer_is_idle() {
+    let grant = fake_grant(200).await;
+    let api = Api::start(&grant.url, Some(KEY)).await;
+    let open = session(&api).await;
+    let tasks: Vec<_> = (0..50)
+        .map(|i| {
+            let body =
+                json!({"session_id": open, "role": "user", "content": format!("marmalade number {i}")});
+            tokio::spawn(post(api.http.clone(), api.base.clone(), None, body))
+        })
+        .collect();
+    for t in tasks {
+        let (s, v) = t.await.unwrap();
+        assert_eq!(s, 200, "{v}");
+    }
+    let found = || {
+        api.service
+            .store()
+            .read(|c| companion::store::search::search_messages(c, "marmalade", 100, ("[", "]")))
+            .unwrap()
+            .len()
+    };
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while found() < 50 && std::time::Instant::now() < until {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(found(), 50);
+    let queued: i64 = api
+        .service
+        .store()
+        .read(|c| Ok(c.query_row("SELECT count(*) FROM search_backlog", [], |r| r.get(0))?))
+        .unwrap();
+    assert_eq!(queued, 0);
+}

@@ -68,7 +68,8 @@ impl MessageQueue {
         };
         if let Some(job) = job {
             let svc = self.service.clone();
-            tokio::task::spawn_blocking(move || answer_all(&svc, vec![job]));
+            // No idle writer here to index later: this commit indexes its message itself.
+            tokio::task::spawn_blocking(move || answer_all(&svc, vec![job], Deferring::No));
         }
         answer.await.map_err(|_| ApiError::Storage("The message writer stopped; nothing was saved".into()))?
     }
@@ -79,14 +80,14 @@ fn run(service: &Service, queued: mpsc::Receiver<Job>) {
     loop {
         let first = match queued.try_recv() {
             Ok(job) => job,
-            Err(mpsc::TryRecvError::Disconnected) => return,
+            Err(mpsc::TryRecvError::Disconnected) => break,
             Err(mpsc::TryRecvError::Empty) if tidy => {
                 tidy = service.store().tidy_index();
                 continue;
             }
             Err(mpsc::TryRecvError::Empty) => match queued.recv() {
                 Ok(job) => job,
-                Err(_) => return,
+                Err(_) => break,
             },
         };
         tidy = true;
@@ -97,12 +98,22 @@ fn run(service: &Service, queued: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        answer_all(service, batch);
+        answer_all(service, batch, Deferring::Yes);
     }
+    // Stopping: what is still queued for the search index is indexed now rather than at the
+    // next start.
+    while service.store().index_queued() {}
 }
 
-fn answer_all(service: &Service, batch: Vec<Job>) {
-    let outcomes = commit(service, &batch);
+/// Whether a commit leaves its messages' search indexing to the writer's idle moments.
+#[derive(Clone, Copy, PartialEq)]
+enum Deferring {
+    Yes,
+    No,
+}
+
+fn answer_all(service: &Service, batch: Vec<Job>, deferring: Deferring) {
+    let outcomes = commit(service, &batch, deferring);
     for (job, outcome) in batch.into_iter().zip(outcomes) {
         // The key is free before the answer leaves: a client that retries the moment it has its
         // answer (after an error, say) must not find its own key still held (409).
@@ -115,8 +126,8 @@ fn answer_all(service: &Service, batch: Vec<Job>) {
 
 /// One transaction for the whole batch. If the commit fails, every message in it gets that
 /// error (none of them was saved).
-fn commit(service: &Service, batch: &[Job]) -> Vec<Result<Written, ApiError>> {
-    let written = service.store().write_lean(|tx| {
+fn commit(service: &Service, batch: &[Job], deferring: Deferring) -> Vec<Result<Written, ApiError>> {
+    let write = |tx: &rusqlite::Transaction<'_>| {
         let keyed = batch.iter().filter(|j| j.claim.is_some()).count() as i64;
         if keyed > 0 {
             records::purge_expired(tx, service.clock().now(), keyed * PURGE_BATCH)?;
@@ -139,7 +150,9 @@ fn commit(service: &Service, batch: &[Job]) -> Vec<Result<Written, ApiError>> {
             outcomes.push(outcome);
         }
         Ok::<_, ApiError>(outcomes)
-    });
+    };
+    let store = service.store();
+    let written = if deferring == Deferring::Yes { store.write_lean(write) } else { store.write(write) };
     written.unwrap_or_else(|e| batch.iter().map(|_| Err(e.clone())).collect())
 }
 

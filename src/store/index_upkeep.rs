@@ -42,11 +42,18 @@ pub(super) fn merge_step(tx: &Connection) {
 }
 
 impl super::Store {
-    /// One small step of the search index's upkeep, committed alone; whether there is likely more
-    /// to do. Errors (a full disk) end the upkeep for now: it is never needed for correctness.
+    /// One small step of upkeep, committed alone: finishing a checkpoint round, else indexing a
+    /// chunk of queued messages, else merging the search index. Whether there is likely more to
+    /// do. Errors (a full disk) end the upkeep for now; what is queued stays queued.
     pub fn tidy_index(&self) -> bool {
-        let conn = super::lock(&self.writer);
+        let mut conn = super::lock(&self.writer);
         if self.checkpointer.as_ref().is_some_and(|c| c.finish(&conn)) {
+            return true;
+        }
+        if self.index_queued_step(&mut conn) {
+            if let Some(c) = &self.checkpointer {
+                c.committed();
+            }
             return true;
         }
         let done = merge_alone(&conn, MERGE_PAGES);

@@ -14,6 +14,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0008_safety_flags.sql"),
     include_str!("../../migrations/0009_reminders.sql"),
     include_str!("../../migrations/0010_search_merge_upkeep.sql"),
+    include_str!("../../migrations/0011_search_backlog.sql"),
 ];
 
 /// How many migrations this version knows (the newest schema's `user_version`).

@@ -21,6 +21,7 @@ pub mod remote;
 pub mod retention;
 pub mod safety;
 pub mod search;
+mod search_backlog;
 pub mod tasks;
 pub mod users;
 
@@ -114,6 +115,7 @@ impl Store {
             });
         }
         migrations::apply(&mut writer)?;
+        search_backlog::index_all(&mut writer);
         // Savepoints (one per message in a group commit) journal into a temporary file by
         // default: a write system call per page.
         writer.pragma_update(None, "temp_store", "MEMORY")?;
@@ -155,8 +157,9 @@ impl Store {
         self.write_with(true, f)
     }
 
-    /// As [`Store::write`], leaving the search index's upkeep to [`Store::tidy_index`]: for a
-    /// writer that calls that whenever it is idle, so no request waits behind a merge.
+    /// As [`Store::write`], leaving the search index to [`Store::tidy_index`]: the messages it
+    /// inserts are queued for indexing, and it merges nothing. For a writer that calls that
+    /// whenever it is idle, so no request waits for the index.
     pub fn write_lean<T, E>(
         &self,
         f: impl FnOnce(&Transaction<'_>) -> std::result::Result<T, E>,
@@ -179,9 +182,14 @@ impl Store {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| E::from(StoreError::classify(e)))?;
+        if !upkeep {
+            search_backlog::defer(&tx)?;
+        }
         let out = f(&tx)?;
         if upkeep {
             index_upkeep::merge_step(&tx);
+        } else {
+            search_backlog::stop_deferring(&tx)?;
         }
         tx.commit().map_err(|e| E::from(StoreError::classify(e)))?;
         if let (true, Some(c)) = (upkeep, &self.checkpointer) {

@@ -1,0 +1,83 @@
+//! Messages saved without being indexed for search (migration 0011), and their indexing later.
+//! The REST API's message writer defers the indexing of what it commits ([`Store::write_lean`])
+//! and indexes the queue when no request is waiting, a chunk at a time: per message that is the
+//! cheapest way to index (one index segment per chunk, not one per commit), and no request waits
+//! for it. A queue left by a stop is indexed when the store is next opened.
+
+use super::{db, Result, Store};
+use rusqlite::{Connection, TransactionBehavior};
+
+/// Messages one idle step indexes: well under a millisecond of work, so a request arriving
+/// meanwhile waits little.
+const CHUNK: i64 = 64;
+
+/// Marks the caller's transaction so that the messages it inserts are queued, not indexed.
+/// [`stop_deferring`] must undo it before the commit.
+pub(super) fn defer(tx: &Connection) -> Result<()> {
+    tx.prepare_cached("INSERT INTO search_defer (marker) VALUES (1)")
+        .and_then(|mut s| s.execute([]))
+        .map_err(db)?;
+    Ok(())
+}
+
+pub(super) fn stop_deferring(tx: &Connection) -> Result<()> {
+    tx.prepare_cached("DELETE FROM search_defer").and_then(|mut s| s.execute([])).map_err(db)?;
+    Ok(())
+}
+
+/// Indexes the oldest `most` queued messages in a transaction of its own; how many it indexed.
+pub(super) fn index_queued(conn: &mut Connection, most: i64) -> Result<usize> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
+    let queued: Vec<i64> = tx
+        .prepare_cached("SELECT message_rowid FROM search_backlog ORDER BY message_rowid LIMIT ?1")
+        .and_then(|mut s| s.query_map([most], |r| r.get(0))?.collect())
+        .map_err(db)?;
+    for rowid in &queued {
+        tx.prepare_cached(
+            "INSERT INTO messages_fts (rowid, content) SELECT rowid, content FROM messages WHERE rowid = ?1",
+        )
+        .and_then(|mut s| s.execute([rowid]))
+        .map_err(db)?;
+        tx.prepare_cached("DELETE FROM search_backlog WHERE message_rowid = ?1")
+            .and_then(|mut s| s.execute([rowid]))
+            .map_err(db)?;
+    }
+    tx.commit().map_err(db)?;
+    Ok(queued.len())
+}
+
+/// Indexes the whole queue (at open); a failure (a full disk) leaves the rest queued.
+pub(super) fn index_all(conn: &mut Connection) {
+    loop {
+        match index_queued(conn, CHUNK * 16) {
+            Ok(0) => return,
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!("some saved messages are not searchable yet: {e}");
+                return;
+            }
+        }
+    }
+}
+
+impl Store {
+    /// One chunk of the queue indexed; whether there was any. Part of [`Store::tidy_index`].
+    pub(super) fn index_queued_step(&self, conn: &mut Connection) -> bool {
+        match index_queued(conn, CHUNK) {
+            Ok(n) => n > 0,
+            Err(e) => {
+                tracing::debug!("indexing queued messages: {e}");
+                false
+            }
+        }
+    }
+
+    /// Indexes one chunk of the queue alone (no checkpoint, no merging); whether there was any.
+    pub fn index_queued(&self) -> bool {
+        self.index_queued_step(&mut super::lock(&self.writer))
+    }
+}
+
+#[cfg(test)]
+#[path = "search_backlog_tests.rs"]
+mod tests;

@@ -223,22 +223,16 @@ mod tests {
 
 #[cfg(test)]
 mod rounds {
-    use crate::store::{conversations, messages, users, Store, StoreError};
+    use crate::store::test_kit::store_with;
+    use crate::store::{messages, StoreError};
     use crate::time::Clock;
 
     /// The most the log held while 4,000 messages were written one per commit, without a pause,
     /// through `Store::write` (which finishes the thread's rounds) or `Store::write_lean` (which
     /// does not): the log file never shrinks, so its size at the end is its peak.
     fn log_peak(finishing: bool) -> u64 {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open_in(dir.path()).unwrap();
+        let (dir, store) = store_with(&["c"]);
         let now = Clock::System.now();
-        store
-            .write(|tx| {
-                users::ensure_user(tx, "u", "", "UTC", now)?;
-                conversations::insert_conversation(tx, "c", "u", now)
-            })
-            .unwrap();
         let text = "a steady stream of words ".repeat(8);
         for i in 0..4000 {
             let one = |tx: &rusqlite::Transaction<'_>| {

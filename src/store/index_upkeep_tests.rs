@@ -1,5 +1,6 @@
 use super::merge_step;
-use crate::store::{configure, conversations, messages, migrations, users, Store};
+use crate::store::test_kit::store_with;
+use crate::store::{configure, conversations, messages, migrations, users};
 use crate::time::Clock;
 use rusqlite::Connection;
 
@@ -97,16 +98,9 @@ fn the_step_keeps_the_index_merged() {
 
 #[test]
 fn lean_writes_leave_indexing_and_merging_to_the_idle_steps() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_in(dir.path()).unwrap();
+    let (_dir, store) = store_with(&["c"]);
     assert!(!store.tidy_index(), "an empty index has nothing to merge: an idle writer must not spin");
     let now = Clock::System.now();
-    store
-        .write(|tx| {
-            users::ensure_user(tx, "u", "", "UTC", now)?;
-            conversations::insert_conversation(tx, "c", "u", now)
-        })
-        .unwrap();
     let mut seed = 7u64;
     for i in 0..1500 {
         store

@@ -23,6 +23,8 @@ pub mod safety;
 pub mod search;
 mod search_backlog;
 pub mod tasks;
+#[cfg(test)]
+mod test_kit;
 pub mod users;
 
 pub use calls::{CallStatus, FunctionCallRow};
@@ -258,16 +260,9 @@ mod tests {
 
     #[test]
     fn a_full_disk_is_its_own_error_and_loses_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open_in(dir.path()).unwrap();
+        let (_dir, store) = test_kit::store_with(&["c"]);
         let now = Clock::System.now();
-        store
-            .write(|tx| {
-                users::ensure_user(tx, "u", "", "UTC", now)?;
-                conversations::insert_conversation(tx, "c", "u", now)?;
-                messages::append_message(tx, "m1", "c", "user", "kept", now)
-            })
-            .unwrap();
+        store.write(|tx| messages::append_message(tx, "m1", "c", "user", "kept", now)).unwrap();
         // A database that may not grow fails exactly as a full disk does (SQLITE_FULL).
         let pages: i64 = store.read(|c| Ok(c.query_row("PRAGMA page_count", [], |r| r.get(0))?)).unwrap();
         assert_eq!(store.cap_growth(0).unwrap(), pages);

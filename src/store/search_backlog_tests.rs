@@ -1,20 +1,8 @@
 use super::index_queued;
-use crate::store::{conversations, messages, search, users, Store};
+use crate::store::test_kit::store_with;
+use crate::store::{messages, search, Store};
 use crate::time::Clock;
 use rusqlite::Connection;
-
-fn store_with(conversations_: &[&str]) -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_in(dir.path()).unwrap();
-    let now = Clock::System.now();
-    store
-        .write(|tx| {
-            users::ensure_user(tx, "u", "", "UTC", now)?;
-            conversations_.iter().try_for_each(|c| conversations::insert_conversation(tx, c, "u", now))
-        })
-        .unwrap();
-    (dir, store)
-}
 
 fn say_lean(store: &Store, conversation: &str, n: usize) {
     let now = Clock::System.now();

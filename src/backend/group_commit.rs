@@ -1,8 +1,9 @@
 //! The HTTP route's message writes, committed in groups. Requests queue for one writer thread,
 //! which writes everything queued in one transaction (a savepoint each, so a refused message
 //! fails alone) and answers each only after that transaction committed. A lone request commits
-//! at once; under load one commit, the costly part of a write, serves many requests. The
-//! search index's merging is left out of these commits and done by the same thread whenever no
+//! at once; under load one commit, the costly part of a write, serves many requests. The search
+//! index's work (indexing the messages these commits saved, merging its segments) and the end of
+//! each checkpoint round are left out of these commits and done by the same thread whenever no
 //! request is queued, a small step at a time, so a request waits at most for one step.
 
 use super::idempotency::{self, Claim, Keyed};

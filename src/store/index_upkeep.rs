@@ -10,9 +10,9 @@
 //! transactions write. Writes that outrun it (a bulk import) leave segments waiting; FTS5's own
 //! crisis merge, at 16 segments on one level, still bounds how many a search reads.
 //!
-//! The REST API's message writer goes further: its commits carry no merging at all
-//! (`Store::write_lean`), and it merges a step at a time (`Store::tidy_index`) whenever no
-//! request is waiting. At 15,000 messages a second the merge steps inside the commits made some
+//! The REST API's message writer goes further: its commits carry no merging at all, nor even the
+//! indexing of their messages (`Store::write_lean`, `search_backlog.rs`), and it indexes and
+//! merges a step at a time (`Store::tidy_index`) whenever no request is waiting. At 15,000 messages a second the merge steps inside the commits made some
 //! of them several times slower than the rest, and the requests queued behind them waited.
 
 use rusqlite::Connection;

@@ -149,6 +149,8 @@ impl Store {
     }
 
     /// Runs `f` in one IMMEDIATE transaction on the single writer; commits only if `f` succeeds.
+    /// Its messages are indexed for search in the same transaction; after the commit it finishes
+    /// the checkpoint thread's last round, if one is waiting (`checkpoint.rs`).
     pub fn write<T, E>(
         &self,
         f: impl FnOnce(&Transaction<'_>) -> std::result::Result<T, E>,

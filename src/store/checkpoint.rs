@@ -85,9 +85,7 @@ impl Checkpointer {
             self.shared.wake.notify_one();
         }
     }
-}
 
-impl Checkpointer {
     /// Once after each round of the thread: copies what the round left on `writer` (the
     /// writer's own connection, between its transactions), so the log is complete and the next
     /// commit starts it over. Whether it ran.
@@ -137,13 +135,13 @@ fn run(conn: &Connection, files: &[PathBuf], shared: &Shared) {
 /// Copies the log in passes, then flushes both files; whether there is anything for the writer
 /// to finish. PASSIVE never waits for readers or the writer: what it cannot copy now waits.
 fn round(conn: &Connection, files: &[PathBuf]) -> bool {
-    let mut copied = None;
+    let mut copied = 0;
     for _ in 0..PASSES {
         let pass = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(2));
         match pass {
             Ok(now) => {
-                let this = now - copied.unwrap_or(0);
-                copied = Some(now);
+                let this = now - copied;
+                copied = now;
                 if this < SMALL {
                     break;
                 }

@@ -12,8 +12,9 @@
 //!
 //! The REST API's message writer goes further: its commits carry no merging at all, nor even the
 //! indexing of their messages (`Store::write_lean`, `search_backlog.rs`), and it indexes and
-//! merges a step at a time (`Store::tidy_index`) whenever no request is waiting. At 15,000 messages a second the merge steps inside the commits made some
-//! of them several times slower than the rest, and the requests queued behind them waited.
+//! merges a step at a time (`Store::tidy_index`) whenever no request is waiting. At 15,000
+//! messages a second the merge steps inside the commits made some of them several times slower
+//! than the rest, and the requests queued behind them waited.
 
 use rusqlite::Connection;
 
@@ -50,7 +51,7 @@ impl super::Store {
         if self.checkpointer.as_ref().is_some_and(|c| c.finish(&conn)) {
             return true;
         }
-        if self.index_queued_step(&mut conn) {
+        if super::search_backlog::index_chunk(&mut conn) {
             if let Some(c) = &self.checkpointer {
                 c.committed();
             }

@@ -60,21 +60,21 @@ pub(super) fn index_all(conn: &mut Connection) {
     }
 }
 
-impl Store {
-    /// One chunk of the queue indexed; whether there was any. Part of [`Store::tidy_index`].
-    pub(super) fn index_queued_step(&self, conn: &mut Connection) -> bool {
-        match index_queued(conn, CHUNK) {
-            Ok(n) => n > 0,
-            Err(e) => {
-                tracing::debug!("indexing queued messages: {e}");
-                false
-            }
+/// One chunk of the queue indexed; whether there was any. Part of [`Store::tidy_index`].
+pub(super) fn index_chunk(conn: &mut Connection) -> bool {
+    match index_queued(conn, CHUNK) {
+        Ok(n) => n > 0,
+        Err(e) => {
+            tracing::debug!("indexing queued messages: {e}");
+            false
         }
     }
+}
 
+impl Store {
     /// Indexes one chunk of the queue alone (no checkpoint, no merging); whether there was any.
     pub fn index_queued(&self) -> bool {
-        self.index_queued_step(&mut super::lock(&self.writer))
+        index_chunk(&mut super::lock(&self.writer))
     }
 }
 

@@ -41,11 +41,36 @@ struct State {
 struct Shared {
     state: Mutex<State>,
     wake: Condvar,
+    /// Called at the points of a round, so a test can hold the thread there.
+    #[cfg(test)]
+    hook: Mutex<Option<Hook>>,
+}
+
+#[cfg(test)]
+type Hook = Box<dyn Fn(Step) + Send>;
+
+/// The points of a round where a test can hold the thread.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Step {
+    /// About to copy.
+    Start,
+    /// Copied and flushed; the round is not recorded yet.
+    Copied,
+    /// Recorded: the writer may finish it.
+    Recorded,
 }
 
 impl Shared {
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A point of a round: a test's hook runs here; nothing happens outside tests.
+    fn step(&self, _at: Step) {
+        #[cfg(test)]
+        if let Some(hook) = self.hook.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            hook(_at);
+        }
     }
 }
 
@@ -125,10 +150,14 @@ fn run(conn: &Connection, files: &[PathBuf], shared: &Shared) {
         }
         let target = s.commits;
         drop(s);
+        shared.step(Step::Start);
         let finish = round(conn, files);
+        shared.step(Step::Copied);
         let mut s = shared.lock();
         s.done = target;
         s.finish = finish;
+        drop(s);
+        shared.step(Step::Recorded);
     }
 }
 
@@ -163,95 +192,5 @@ fn round(conn: &Connection, files: &[PathBuf]) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::Instant;
-
-    /// A writer that never checkpoints itself, writing `commits` one-page commits; whether the
-    /// database file grew within two seconds (it grows only when the log is copied into it).
-    fn file_grows(tell_the_thread: bool) -> bool {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.db");
-        let conn = Connection::open(&path).unwrap();
-        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
-        conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
-        conn.execute_batch("CREATE TABLE t (x BLOB)").unwrap();
-        let checkpointer = Checkpointer::start(&path).unwrap();
-        let before = std::fs::metadata(&path).unwrap().len();
-        for _ in 0..EVERY * 2 {
-            conn.execute("INSERT INTO t VALUES (zeroblob(3000))", []).unwrap();
-            if tell_the_thread {
-                checkpointer.committed();
-            }
-        }
-        let until = Instant::now() + Duration::from_secs(2);
-        while Instant::now() < until {
-            if std::fs::metadata(&path).unwrap().len() > before + 64 * 4096 {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        false
-    }
-
-    #[test]
-    fn the_thread_copies_the_log_into_the_database() {
-        assert!(file_grows(true));
-        // Negative control: nothing else in this setup checkpoints.
-        assert!(!file_grows(false));
-    }
-
-    #[test]
-    fn a_quiet_writer_is_checkpointed_after_the_pause() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.db");
-        let conn = Connection::open(&path).unwrap();
-        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
-        conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
-        conn.execute_batch("CREATE TABLE t (x BLOB)").unwrap();
-        let checkpointer = Checkpointer::start(&path).unwrap();
-        let before = std::fs::metadata(&path).unwrap().len();
-        conn.execute("INSERT INTO t VALUES (zeroblob(100000))", []).unwrap();
-        checkpointer.committed();
-        std::thread::sleep(PAUSE + Duration::from_millis(700));
-        assert!(std::fs::metadata(&path).unwrap().len() > before + 20 * 4096);
-        drop(checkpointer); // joins the thread
-    }
-}
-
-#[cfg(test)]
-mod rounds {
-    use crate::store::test_kit::store_with;
-    use crate::store::{messages, StoreError};
-    use crate::time::Clock;
-
-    /// The most the log held while 4,000 messages were written one per commit, without a pause,
-    /// through `Store::write` (which finishes the thread's rounds) or `Store::write_lean` (which
-    /// does not): the log file never shrinks, so its size at the end is its peak.
-    fn log_peak(finishing: bool) -> u64 {
-        let (dir, store) = store_with(&["c"]);
-        let now = Clock::System.now();
-        let text = "a steady stream of words ".repeat(8);
-        for i in 0..4000 {
-            let one = |tx: &rusqlite::Transaction<'_>| {
-                messages::append_message(tx, &format!("m{i}"), "c", "user", &text, now).map(drop)
-            };
-            let written: Result<(), StoreError> =
-                if finishing { store.write(one) } else { store.write_lean(one) };
-            written.unwrap();
-            // A busy stream, not a bulk load: a little time between commits for the thread.
-            std::thread::sleep(std::time::Duration::from_micros(100));
-        }
-        std::fs::metadata(dir.path().join("companion.db-wal")).unwrap().len()
-    }
-
-    #[test]
-    fn the_log_starts_over_under_a_steady_stream() {
-        let finished = log_peak(true);
-        let unfinished = log_peak(false);
-        eprintln!("log peak: {} KiB finishing the rounds, {} KiB not", finished / 1024, unfinished / 1024);
-        // Negative control: left to the thread alone, the log grows until the writer's backstop.
-        assert!(unfinished >= 20 << 20, "the log peaked at {} KiB without finishing", unfinished / 1024);
-        assert!(finished * 4 <= unfinished, "the log peaked at {} KiB", finished / 1024);
-    }
-}
+#[path = "checkpoint_tests.rs"]
+mod tests;

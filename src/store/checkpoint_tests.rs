@@ -1,0 +1,127 @@
+//! The checkpoint thread copies the log on its own; the writer finishes its rounds.
+
+use super::*;
+use crate::store::test_kit::store_with;
+use crate::store::{messages, Store, StoreError};
+use crate::time::Clock;
+use std::sync::mpsc;
+use std::time::Instant;
+
+/// A writer that never checkpoints itself, writing `commits` one-page commits; whether the
+/// database file grew within two seconds (it grows only when the log is copied into it).
+fn file_grows(tell_the_thread: bool) -> bool {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+    conn.execute_batch("CREATE TABLE t (x BLOB)").unwrap();
+    let checkpointer = Checkpointer::start(&path).unwrap();
+    let before = std::fs::metadata(&path).unwrap().len();
+    for _ in 0..EVERY * 2 {
+        conn.execute("INSERT INTO t VALUES (zeroblob(3000))", []).unwrap();
+        if tell_the_thread {
+            checkpointer.committed();
+        }
+    }
+    let until = Instant::now() + Duration::from_secs(2);
+    while Instant::now() < until {
+        if std::fs::metadata(&path).unwrap().len() > before + 64 * 4096 {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+#[test]
+fn the_thread_copies_the_log_into_the_database() {
+    assert!(file_grows(true));
+    // Negative control: nothing else in this setup checkpoints.
+    assert!(!file_grows(false));
+}
+
+#[test]
+fn a_quiet_writer_is_checkpointed_after_the_pause() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+    conn.execute_batch("CREATE TABLE t (x BLOB)").unwrap();
+    let checkpointer = Checkpointer::start(&path).unwrap();
+    let before = std::fs::metadata(&path).unwrap().len();
+    conn.execute("INSERT INTO t VALUES (zeroblob(100000))", []).unwrap();
+    checkpointer.committed();
+    std::thread::sleep(PAUSE + Duration::from_millis(700));
+    assert!(std::fs::metadata(&path).unwrap().len() > before + 20 * 4096);
+    drop(checkpointer); // joins the thread
+}
+/// Holds the store's checkpoint thread at every point of its rounds: each point is reported
+/// on the returned receiver, and the thread goes on when the sender is given `()` (or dropped).
+fn hold(store: &Store) -> (mpsc::Receiver<Step>, mpsc::Sender<()>) {
+    let (report, reports) = mpsc::channel();
+    let (go, gone) = mpsc::channel::<()>();
+    let gone = Mutex::new(gone);
+    let hook: Hook = Box::new(move |at| {
+        let _ = report.send(at);
+        let _ = gone.lock().unwrap_or_else(|p| p.into_inner()).recv();
+    });
+    let checkpointer = store.checkpointer.as_ref().expect("the store has a checkpoint thread");
+    *checkpointer.shared.hook.lock().unwrap() = Some(hook);
+    (reports, go)
+}
+
+/// How many times the log has started over: the checkpoint sequence number in its header.
+fn log_restarts(dir: &std::path::Path) -> u32 {
+    let log = std::fs::read(dir.join("companion.db-wal")).unwrap();
+    u32::from_be_bytes(log[12..16].try_into().unwrap())
+}
+
+/// A round copies the log while the writer goes on committing, then the writer writes twice:
+/// through `Store::write` (which finishes the round) or `Store::write_lean` (which does not).
+/// Whether the log then started over. Each step happens in a set order, whatever the timing.
+fn starts_over(finishing: bool) -> bool {
+    let (dir, store) = store_with(&["c"]);
+    let (reports, go) = hold(&store);
+    let now = Clock::System.now();
+    let mut n = 0;
+    let mut write = |lean: bool| {
+        n += 1;
+        let one = |tx: &rusqlite::Transaction<'_>| {
+            messages::append_message(tx, &format!("m{n}"), "c", "user", "a steady stream", now).map(drop)
+        };
+        let written: Result<(), StoreError> = if lean { store.write_lean(one) } else { store.write(one) };
+        written.unwrap();
+    };
+    // Enough commits to start a round at once.
+    for _ in 0..EVERY {
+        write(true);
+    }
+    assert_eq!(reports.recv().unwrap(), Step::Start);
+    go.send(()).unwrap();
+    assert_eq!(reports.recv().unwrap(), Step::Copied);
+    // Commits that land after the round's last pass: the part it leaves to the writer.
+    for _ in 0..3 {
+        write(true);
+    }
+    go.send(()).unwrap();
+    assert_eq!(reports.recv().unwrap(), Step::Recorded);
+    go.send(()).unwrap();
+    let before = log_restarts(dir.path());
+    write(!finishing);
+    // The commit that starts the log over if it was complete. The thread cannot copy meanwhile:
+    // a round of its own would wait at its start.
+    write(true);
+    let started_over = log_restarts(dir.path()) > before;
+    drop(go);
+    started_over
+}
+
+#[test]
+fn the_writer_finishing_a_round_starts_the_log_over() {
+    assert!(starts_over(true), "the log went on growing after the writer finished the round");
+    // Negative control: the round alone never completes while commits land during it, and the
+    // log grows until the writer's backstop.
+    assert!(!starts_over(false), "the log started over without the writer finishing the round");
+}

@@ -132,7 +132,7 @@ fn path_cpu(out: &mut String) {
         let Ok(mut player) = Player::new(po) else { return };
         let signal = Signal::tone(MIC, 300.0, 0.1, Duration::from_secs(secs));
         let mut co =
-            CaptureOptions::new(SourceSpec::Signal { signal, pace: Pace::RealTime }, FrameSpec::default());
+            CaptureOptions::new(SourceSpec::Signal { signal, pace: Pace::REAL_TIME }, FrameSpec::default());
         co.echo = mode.map(|mode| EchoOptions { mode, reference, held: None });
         let (c0, t0) = (cpu_seconds(), Instant::now());
         player.begin_reply();

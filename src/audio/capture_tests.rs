@@ -80,7 +80,7 @@ fn wav_source_and_sink_round_trip() {
 fn real_time_pacing_takes_real_time() {
     let sig = Signal::tone(16_000, 300.0, 0.1, Duration::from_millis(200));
     let t0 = Instant::now();
-    let mut s = CaptureStream::open(signal_opts(sig, Pace::RealTime, 16_000)).unwrap();
+    let mut s = CaptureStream::open(signal_opts(sig, Pace::REAL_TIME, 16_000)).unwrap();
     assert_eq!(collect(&mut s).len(), 10);
     assert!(t0.elapsed() >= Duration::from_millis(180), "{:?}", t0.elapsed());
 }
@@ -88,7 +88,7 @@ fn real_time_pacing_takes_real_time() {
 #[test]
 fn a_slow_consumer_loses_frames_and_they_are_counted() {
     let sig = Signal::tone(16_000, 300.0, 0.1, Duration::from_millis(300));
-    let mut opts = signal_opts(sig, Pace::RealTime, 16_000);
+    let mut opts = signal_opts(sig, Pace::REAL_TIME, 16_000);
     opts.queue_frames = 2;
     let mut s = CaptureStream::open(opts).unwrap();
     std::thread::sleep(Duration::from_millis(400));
@@ -100,7 +100,7 @@ fn a_slow_consumer_loses_frames_and_they_are_counted() {
 #[tokio::test]
 async fn next_frame_is_cancel_safe() {
     let sig = Signal::tone(16_000, 300.0, 0.1, Duration::from_millis(300));
-    let mut s = CaptureStream::open(signal_opts(sig, Pace::RealTime, 16_000)).unwrap();
+    let mut s = CaptureStream::open(signal_opts(sig, Pace::REAL_TIME, 16_000)).unwrap();
     let mut n = 0;
     let mut cancelled = 0;
     loop {

@@ -12,26 +12,31 @@ use super::resample::check_rate;
 use super::speedup::Speedup;
 
 /// How a non-device source is paced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pace {
-    /// One 10 ms block per 10 ms of wall time, like a microphone.
-    #[default]
-    RealTime,
-    /// One 10 ms block per 10 ms of wall time divided by the factor: a sped-up conversation
-    /// for load runs (`Times(Speedup::REAL_TIME)` is `RealTime`).
+    /// One 10 ms block per 10 ms of wall time divided by the factor: [`Pace::REAL_TIME`] like a
+    /// microphone, faster for a sped-up conversation in load runs.
     Times(Speedup),
     /// As fast as the consumer takes frames (lossless: the framer waits for the consumer).
     Fast,
 }
 
 impl Pace {
+    /// One 10 ms block per 10 ms of wall time, like a microphone.
+    pub const REAL_TIME: Pace = Pace::Times(Speedup::REAL_TIME);
+
     /// Wall time between two blocks of `block` audio; `None` when unpaced.
     pub fn period(self, block: Duration) -> Option<Duration> {
         match self {
-            Pace::RealTime => Some(block),
             Pace::Times(speedup) => Some(speedup.wall(block)),
             Pace::Fast => None,
         }
+    }
+}
+
+impl Default for Pace {
+    fn default() -> Self {
+        Pace::REAL_TIME
     }
 }
 

@@ -70,9 +70,9 @@ impl Service {
                 scheduled_at: at,
                 duration_minutes: t.duration_minutes,
                 source_call_id: None,
+                remind_before_minutes: t.remind_before_minutes,
             };
-            tasks::insert_task(tx, &new, now)?;
-            tasks::set_remind_before(tx, &id, t.remind_before_minutes, now)
+            tasks::insert_task(tx, &new, now)
         })?;
         self.task(&id)
     }

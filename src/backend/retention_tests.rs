@@ -62,6 +62,7 @@ fn talk(f: &Fixture, id: &str, words: &str, open: bool) {
                 scheduled_at: now.fixed_offset(),
                 duration_minutes: None,
                 source_call_id: Some(&call.id),
+                remind_before_minutes: None,
             };
             tasks::insert_task(tx, &task, now)?;
             if !open {

@@ -81,10 +81,24 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", describe(&e));
             ExitCode::FAILURE
         }
     }
+}
+
+/// The error and each of its causes once. Many of the rooms' errors name their cause in their
+/// own message (so a plain `{e}` says it too), and `{e:#}` would print it a second time.
+fn describe(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
 }
 
 /// Logs go to stderr (stdout is for results and `--json`); `RUST_LOG` tunes them.
@@ -98,4 +112,20 @@ fn init_tracing() {
         .with_ansi(ansi)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe;
+
+    #[test]
+    fn a_cause_is_said_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotADirectory, "Not a directory");
+        let named = crate::store::StoreError::DataDir { path: "/x/y".into(), source: io };
+        assert_eq!(describe(&named.into()), "cannot create the data directory /x/y: Not a directory");
+        // A cause the message does not name is still said.
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "gone");
+        let wrapped = anyhow::Error::new(io).context("cannot open the models");
+        assert_eq!(describe(&wrapped), "cannot open the models: gone");
+    }
 }

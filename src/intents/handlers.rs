@@ -49,6 +49,7 @@ pub(super) fn dispatch(
                 scheduled_at: at,
                 duration_minutes: duration,
                 source_call_id: Some(call.call_id),
+                remind_before_minutes: None,
             };
             tasks::insert_task(tx, &task, now)?;
             let dur = duration.map(|m| format!(" for {m} minutes")).unwrap_or_default();

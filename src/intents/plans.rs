@@ -45,6 +45,7 @@ pub(super) fn plan_goal(
             scheduled_at: due(actor, now, *week).fixed_offset(),
             duration_minutes: None,
             source_call_id: Some(call.call_id),
+            remind_before_minutes: None,
         };
         tasks::insert_task(tx, &task, now)?;
         task_ids.push(id);

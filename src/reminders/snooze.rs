@@ -1,7 +1,7 @@
 //! "Snooze": the task's reminder comes again after some minutes, once.
 
 use super::ReminderError;
-use crate::store::{tasks, Store, TaskStatus};
+use crate::store::{tasks, Store};
 use crate::time::format_utc;
 use chrono::{DateTime, Duration, Utc};
 
@@ -20,11 +20,13 @@ pub fn snooze(
     }
     let until = now + Duration::minutes(minutes);
     store.write(|tx| {
-        let task = tasks::get_task(tx, task_id)?.ok_or_else(|| ReminderError::NoTask(task_id.into()))?;
-        if task.status == TaskStatus::Done {
-            return Err(ReminderError::Done(task_id.into()));
+        if crate::store::reminders::snooze(tx, task_id, &format_utc(until))? {
+            return Ok(until);
         }
-        crate::store::reminders::snooze(tx, task_id, &format_utc(until))?;
-        Ok(until)
+        // Only a pending task is snoozed, so a task that was not is done.
+        match tasks::get_task(tx, task_id)? {
+            Some(_) => Err(ReminderError::Done(task_id.into())),
+            None => Err(ReminderError::NoTask(task_id.into())),
+        }
     })
 }

@@ -93,14 +93,17 @@ pub struct NewTask<'a> {
     pub scheduled_at: DateTime<FixedOffset>,
     pub duration_minutes: Option<i64>,
     pub source_call_id: Option<&'a str>,
+    /// Its own reminder lead in minutes; `None` follows the settings.
+    pub remind_before_minutes: Option<i64>,
 }
 
 pub fn insert_task(conn: &Connection, t: &NewTask<'_>, now: DateTime<Utc>) -> Result<()> {
     let ts = format_utc(now);
     conn.execute(
         "INSERT INTO tasks (id, user_id, goal_id, title, notes, scheduled_at, scheduled_utc,
-                            duration_minutes, source_call_id, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+                            duration_minutes, source_call_id, remind_before_minutes, created_at,
+                            updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
         params![
             t.id,
             t.user_id,
@@ -111,6 +114,7 @@ pub fn insert_task(conn: &Connection, t: &NewTask<'_>, now: DateTime<Utc>) -> Re
             format_utc(t.scheduled_at.with_timezone(&Utc)),
             t.duration_minutes,
             t.source_call_id,
+            t.remind_before_minutes,
             ts
         ],
     )

@@ -2,12 +2,14 @@
 //! plugged in, so the device ids and the defaults are looked at again every few seconds (without
 //! opening any device); when they change, the microphone is probed again and the new status and
 //! device lists are pushed to the window. Nothing is looked at during a conversation: the audio
-//! path reports its own device failures and fallbacks then.
+//! path reports its own device failures and fallbacks then, and they are shown from here too.
 
 use super::{App, AppEvent};
-use crate::audio::{self, Direction};
+use crate::audio::{self, AudioEvent, Direction};
+use crate::session::SessionEvent;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
+use tokio::sync::mpsc;
 
 /// How often the devices are looked at.
 pub const POLL: Duration = Duration::from_secs(3);
@@ -80,6 +82,35 @@ fn watch(app: Weak<App>, mut last: Present, every: Duration, look: impl Fn() -> 
             tracing::info!(inputs = now.inputs.len(), outputs = now.outputs.len(), "audio devices changed");
             app.devices_changed();
             last = now;
+        }
+    }
+}
+
+impl App {
+    /// A device that fails mid-conversation: a fallback is reported as a warning; with no device
+    /// left the conversation is ended cleanly and the reason shown.
+    pub(super) async fn watch_devices(self: Arc<Self>, mut rx: mpsc::UnboundedReceiver<AudioEvent>) {
+        while let Some(event) = rx.recv().await {
+            let session_event = match event {
+                AudioEvent::Started { .. } => continue,
+                AudioEvent::FellBack { direction, from, to, reason } => SessionEvent::Warning {
+                    code: "AUDIO_DEVICE_CHANGED".into(),
+                    description: format!("The {direction} device {from} stopped ({reason}); now using {to}."),
+                },
+                AudioEvent::EchoHeard => SessionEvent::Warning {
+                    code: "ECHO_HEARD".into(),
+                    description: crate::audio::echo::ECHO_HEARD_NOTICE.into(),
+                },
+                AudioEvent::Failed { direction, error } => {
+                    let _ = self.stop_talk();
+                    SessionEvent::Error {
+                        code: "AUDIO_DEVICE_FAILED".into(),
+                        description: format!("No {direction} device is left: {error}"),
+                    }
+                }
+            };
+            (self.notify)(AppEvent::Session(session_event));
+            self.announce();
         }
     }
 }

@@ -5,7 +5,6 @@
 use super::gate::Gated;
 use super::keys::{self, KeyName};
 use super::{App, AppEvent, DesktopError, Gate, TalkMode};
-use crate::audio::AudioEvent;
 use crate::config::ProviderChoice;
 use crate::launch::{self, DeviceChoice, MicCapture, ProviderKind};
 use crate::safety::SafetyGuard;
@@ -271,34 +270,5 @@ impl App {
             }
             crate::intents::CancelOutcome::AlreadyCancelled => "That was already undone.".into(),
         })
-    }
-}
-
-impl App {
-    /// A device that fails mid-conversation: a fallback is reported as a warning; with no device
-    /// left the conversation is ended cleanly and the reason shown.
-    async fn watch_devices(self: Arc<Self>, mut rx: mpsc::UnboundedReceiver<AudioEvent>) {
-        while let Some(event) = rx.recv().await {
-            let session_event = match event {
-                AudioEvent::Started { .. } => continue,
-                AudioEvent::FellBack { direction, from, to, reason } => SessionEvent::Warning {
-                    code: "AUDIO_DEVICE_CHANGED".into(),
-                    description: format!("The {direction} device {from} stopped ({reason}); now using {to}."),
-                },
-                AudioEvent::EchoHeard => SessionEvent::Warning {
-                    code: "ECHO_HEARD".into(),
-                    description: crate::audio::echo::ECHO_HEARD_NOTICE.into(),
-                },
-                AudioEvent::Failed { direction, error } => {
-                    let _ = self.stop_talk();
-                    SessionEvent::Error {
-                        code: "AUDIO_DEVICE_FAILED".into(),
-                        description: format!("No {direction} device is left: {error}"),
-                    }
-                }
-            };
-            (self.notify)(AppEvent::Session(session_event));
-            self.announce();
-        }
     }
 }

@@ -8,6 +8,7 @@ import { attempt, clear, errText, h, toast } from "./dom";
 import { createStatePill, type Display } from "./state-pill";
 import { sessionEvents, status } from "./store";
 import { createSafetyNotice } from "./safety-notice";
+import { createModePicker } from "./talk-mode";
 import { createProviderInfo } from "./talk-provider";
 import { createTranscript } from "./transcript";
 
@@ -26,26 +27,10 @@ export function mountTalk(root: HTMLElement) {
   const statePill = createStatePill();
   const bargeBadge = h("span", { class: "badge badge-barge", id: "barge-in", hidden: true }, "You interrupted Flux");
 
-  const modeInputs = (["hands_free", "push_to_talk"] as TalkMode[]).map((m) =>
-    h("input", {
-      type: "radio",
-      name: "talk-mode",
-      value: m,
-      id: `mode-${m}`,
-      checked: m === mode,
-      onchange: () => {
-        mode = m;
-        render();
-      },
-    }),
-  );
-  const modeGroup = h(
-    "fieldset",
-    { class: "segmented", id: "talk-mode" },
-    h("legend", { class: "sr-only" }, "Conversation mode"),
-    h("label", { for: "mode-hands_free" }, modeInputs[0], h("span", null, "Hands-free")),
-    h("label", { for: "mode-push_to_talk" }, modeInputs[1], h("span", null, "Push-to-talk")),
-  );
+  const modePicker = createModePicker(mode, (m) => {
+    mode = m;
+    render();
+  });
 
   const startBtn = h("button", { type: "button", class: "btn btn-primary btn-lg", id: "talk-start" }, "Start");
   const muteBtn = h("button", { type: "button", class: "btn", id: "talk-mute", "aria-pressed": "false" }, "Mute");
@@ -79,7 +64,7 @@ export function mountTalk(root: HTMLElement) {
     h(
       "section",
       { class: "card talk-controls", "aria-label": "Conversation controls" },
-      h("div", { class: "row wrap" }, modeGroup, startBtn, muteBtn, pttBtn, pttHint),
+      h("div", { class: "row wrap" }, modePicker.el, startBtn, muteBtn, pttBtn, pttHint),
       provider.localNote,
       h(
         "div",
@@ -110,10 +95,7 @@ export function mountTalk(root: HTMLElement) {
     muteBtn.setAttribute("aria-pressed", String(muted));
     muteBtn.disabled = !talking;
     mutedNote.hidden = !muted;
-    for (const inp of modeInputs) {
-      inp.checked = inp.value === mode;
-      inp.disabled = talking;
-    }
+    modePicker.render(mode, talking);
     pttBtn.disabled = !(talking && mode === "push_to_talk");
     pttBtn.hidden = mode !== "push_to_talk";
     pttHint.hidden = mode !== "push_to_talk";

@@ -76,6 +76,36 @@ impl Store {
     pub fn index_queued(&self) -> bool {
         index_chunk(&mut super::lock(&self.writer))
     }
+
+    /// Indexes every message queued before this call, so a search that follows finds every
+    /// message stored before it: the REST API answers for a message before its writer is idle
+    /// enough to index it. A chunk at a time, letting other writes in between; messages queued
+    /// meanwhile are left to the writer. A failure (a full disk) leaves the rest queued and the
+    /// search goes on with what is indexed.
+    pub fn index_backlog(&self) {
+        let newest = |c: &Connection| {
+            c.query_row("SELECT max(message_rowid) FROM search_backlog", [], |r| r.get::<_, Option<i64>>(0))
+                .map_err(db)
+        };
+        let Ok(Some(last)) = self.read(newest) else { return };
+        loop {
+            let mut conn = super::lock(&self.writer);
+            let oldest = conn.query_row("SELECT min(message_rowid) FROM search_backlog", [], |r| {
+                r.get::<_, Option<i64>>(0)
+            });
+            if !matches!(oldest, Ok(Some(o)) if o <= last) {
+                return;
+            }
+            if let Err(e) = index_queued(&mut conn, CHUNK) {
+                tracing::warn!("some saved messages are not searchable yet: {e}");
+                return;
+            }
+            drop(conn);
+            if let Some(c) = &self.checkpointer {
+                c.committed();
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -116,3 +116,17 @@ fn a_chunk_indexes_the_oldest_first_and_stops_at_its_size() {
         conn.query_row("SELECT rowid FROM messages WHERE id = 'a-4'", [], |r| r.get(0)).unwrap();
     assert_eq!(left, oldest_left);
 }
+
+#[test]
+fn a_search_finds_every_message_stored_before_it() {
+    let (_dir, store) = store_with(&["a"]);
+    say_lean(&store, "a", 150);
+    // Negative control: the index alone does not hold them until the writer is idle.
+    assert_eq!(found(&store, "queued"), 0);
+    store.index_backlog();
+    assert_eq!(found(&store, "queued"), 150);
+    assert_eq!(store.read(|c| Ok(queued(c))).unwrap(), 0);
+    // Nothing queued: nothing to do, and nothing taken from the writer.
+    store.index_backlog();
+    assert_eq!(found(&store, "queued"), 150);
+}

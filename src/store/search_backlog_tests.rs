@@ -1,5 +1,5 @@
 use super::index_queued;
-use crate::store::test_kit::store_with;
+use crate::store::test_kit::{segments, store_with};
 use crate::store::{messages, search, Store};
 use crate::time::Clock;
 use rusqlite::Connection;
@@ -129,4 +129,37 @@ fn a_search_finds_every_message_stored_before_it() {
     // Nothing queued: nothing to do, and nothing taken from the writer.
     store.index_backlog();
     assert_eq!(found(&store, "queued"), 150);
+}
+
+#[test]
+fn a_chunk_is_indexed_as_one_segment() {
+    let (_dir, store) = store_with(&["a"]);
+    say_lean(&store, "a", 64);
+    assert!(store.index_queued());
+    assert_eq!(store.read(|c| Ok(segments(c))).unwrap(), 1);
+    assert_eq!(found(&store, "queued"), 64);
+
+    // Negative control: the same chunk indexed one `INSERT … SELECT` per message. FTS5 writes
+    // out what it holds before every such statement, so each message became a segment of its
+    // own (64 here, which its crisis merges fold into 4), all copied again by the merges.
+    let (_dir, store) = store_with(&["a"]);
+    say_lean(&store, "a", 64);
+    let per_message = |tx: &rusqlite::Transaction<'_>| {
+        let rowids: Vec<i64> = tx
+            .prepare("SELECT message_rowid FROM search_backlog")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for rowid in rowids {
+            tx.execute(
+                "INSERT INTO messages_fts (rowid, content) SELECT rowid, content FROM messages WHERE rowid = ?1",
+                [rowid],
+            )?;
+        }
+        tx.execute("DELETE FROM search_backlog", [])?;
+        Ok::<_, rusqlite::Error>(())
+    };
+    store.write(|tx| per_message(tx).map_err(crate::store::db)).unwrap();
+    let made = store.read(|c| Ok(segments(c))).unwrap();
+    eprintln!("segments: {made} after indexing one statement per message");
+    assert!(made > 1, "one segment a message");
 }

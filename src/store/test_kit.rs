@@ -16,3 +16,8 @@ pub(crate) fn store_with(ids: &[&str]) -> (tempfile::TempDir, Store) {
         .unwrap();
     (dir, store)
 }
+
+/// How many segments the search index is made of.
+pub(crate) fn segments(conn: &rusqlite::Connection) -> i64 {
+    conn.query_row("SELECT count(DISTINCT segid) FROM messages_fts_idx", [], |r| r.get(0)).unwrap()
+}

@@ -7,10 +7,9 @@ use crate::time::Clock;
 use std::sync::mpsc;
 use std::time::Instant;
 
-/// A writer that never checkpoints itself, writing `commits` one-page commits; whether the
-/// database file grew within two seconds (it grows only when the log is copied into it).
-fn file_grows(tell_the_thread: bool) -> bool {
-    let dir = tempfile::tempdir().unwrap();
+/// A database in WAL mode whose writer (returned) never checkpoints itself, with its checkpoint
+/// thread started; the file's size before any write.
+fn bare(dir: &tempfile::TempDir) -> (std::path::PathBuf, Connection, Checkpointer, u64) {
     let path = dir.path().join("t.db");
     let conn = Connection::open(&path).unwrap();
     conn.pragma_update(None, "journal_mode", "WAL").unwrap();
@@ -18,6 +17,14 @@ fn file_grows(tell_the_thread: bool) -> bool {
     conn.execute_batch("CREATE TABLE t (x BLOB)").unwrap();
     let checkpointer = Checkpointer::start(&path).unwrap();
     let before = std::fs::metadata(&path).unwrap().len();
+    (path, conn, checkpointer, before)
+}
+
+/// Writes `EVERY * 2` one-page commits; whether the database file grew within two seconds (it
+/// grows only when the log is copied into it).
+fn file_grows(tell_the_thread: bool) -> bool {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, conn, checkpointer, before) = bare(&dir);
     for _ in 0..EVERY * 2 {
         conn.execute("INSERT INTO t VALUES (zeroblob(3000))", []).unwrap();
         if tell_the_thread {
@@ -44,19 +51,14 @@ fn the_thread_copies_the_log_into_the_database() {
 #[test]
 fn a_quiet_writer_is_checkpointed_after_the_pause() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("t.db");
-    let conn = Connection::open(&path).unwrap();
-    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
-    conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
-    conn.execute_batch("CREATE TABLE t (x BLOB)").unwrap();
-    let checkpointer = Checkpointer::start(&path).unwrap();
-    let before = std::fs::metadata(&path).unwrap().len();
+    let (path, conn, checkpointer, before) = bare(&dir);
     conn.execute("INSERT INTO t VALUES (zeroblob(100000))", []).unwrap();
     checkpointer.committed();
     std::thread::sleep(PAUSE + Duration::from_millis(700));
     assert!(std::fs::metadata(&path).unwrap().len() > before + 20 * 4096);
     drop(checkpointer); // joins the thread
 }
+
 /// Holds the store's checkpoint thread at every point of its rounds: each point is reported
 /// on the returned receiver, and the thread goes on when the sender is given `()` (or dropped).
 fn hold(store: &Store) -> (mpsc::Receiver<Step>, mpsc::Sender<()>) {

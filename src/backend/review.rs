@@ -77,7 +77,8 @@ impl Service {
 
     /// Full-text search across all sessions: best first, or newest first for a query too broad to
     /// rank (`search::search_messages`); `marks` wrap each hit in the snippet. Every message
-    /// stored before the call is found (`Store::index_backlog`).
+    /// stored before the call is found, unless indexing it fails now (a full disk:
+    /// `Store::index_backlog`).
     pub fn search(&self, query: &str, limit: i64, marks: (&str, &str)) -> Result<Vec<SearchHit>, ApiError> {
         self.store().index_backlog();
         Ok(self.store().read(|c| search::search_messages(c, query, limit.max(1), marks))?)
@@ -101,3 +102,7 @@ impl Service {
         Ok(())
     }
 }
+
+#[cfg(test)]
+#[path = "review_tests.rs"]
+mod tests;

@@ -87,13 +87,13 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// The error and each of its causes once. Many of the rooms' errors name their cause in their
-/// own message (so a plain `{e}` says it too), and `{e:#}` would print it a second time.
+/// The error and each of its causes once. Many of the rooms' errors end their own message with
+/// their cause (so a plain `{e}` says it too), and `{e:#}` would print it a second time.
 fn describe(e: &anyhow::Error) -> String {
     let mut text = e.to_string();
     for cause in e.chain().skip(1) {
         let cause = cause.to_string();
-        if !text.contains(&cause) {
+        if !text.ends_with(&cause) {
             text.push_str(": ");
             text.push_str(&cause);
         }

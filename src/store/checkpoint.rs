@@ -47,7 +47,7 @@ struct Shared {
 }
 
 #[cfg(test)]
-type Hook = Box<dyn Fn(Step) + Send>;
+type Hook = Arc<dyn Fn(Step) + Send + Sync>;
 
 /// The points of a round where a test can hold the thread.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -67,8 +67,9 @@ impl Shared {
 
     /// A point of a round: a test's hook runs here; nothing happens outside tests.
     fn step(&self, _at: Step) {
+        // Called outside the lock: a hook that waits must not hold up whoever sets the next.
         #[cfg(test)]
-        if let Some(hook) = self.hook.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+        if let Some(hook) = self.hook.lock().unwrap_or_else(|p| p.into_inner()).clone() {
             hook(_at);
         }
     }

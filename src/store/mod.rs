@@ -24,7 +24,7 @@ pub mod search;
 mod search_backlog;
 pub mod tasks;
 #[cfg(test)]
-mod test_kit;
+pub(crate) mod test_kit;
 pub mod users;
 
 pub use calls::{CallStatus, FunctionCallRow};

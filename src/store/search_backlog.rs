@@ -28,8 +28,8 @@ pub(super) fn stop_deferring(tx: &Connection) -> Result<()> {
 /// Indexes the oldest `most` queued messages in a transaction of its own; how many it indexed.
 pub(super) fn index_queued(conn: &mut Connection, most: i64) -> Result<usize> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
-    // The chunk is every queued rowid up to `last`; two statements for all of it, in rowid
-    // order (the order FTS5 appends fastest in).
+    // The chunk is every queued rowid up to `last`: one statement indexes all of it, in rowid
+    // order (the order FTS5 appends fastest in), and one takes it off the queue.
     let last: Option<i64> = tx
         .prepare_cached(
             "SELECT max(message_rowid) FROM
@@ -87,9 +87,9 @@ impl Store {
 
     /// Indexes every message queued before this call, so a search that follows finds every
     /// message stored before it: the REST API answers for a message before its writer is idle
-    /// enough to index it. A chunk at a time, letting other writes in between; messages queued
-    /// meanwhile are left to the writer. A failure (a full disk) leaves the rest queued and the
-    /// search goes on with what is indexed.
+    /// enough to index it. A chunk at a time, letting other writes in between; it stops once the
+    /// last message queued before the call is indexed (its chunk may take some queued since). A
+    /// failure (a full disk) leaves the rest queued and the search goes on with what is indexed.
     pub fn index_backlog(&self) {
         let newest = |c: &Connection| {
             c.query_row("SELECT max(message_rowid) FROM search_backlog", [], |r| r.get::<_, Option<i64>>(0))

@@ -126,7 +126,7 @@ fn a_search_finds_every_message_stored_before_it() {
     store.index_backlog();
     assert_eq!(found(&store, "queued"), 150);
     assert_eq!(store.read(|c| Ok(queued(c))).unwrap(), 0);
-    // Nothing queued: nothing to do, and nothing taken from the writer.
+    // Nothing queued: nothing to do.
     store.index_backlog();
     assert_eq!(found(&store, "queued"), 150);
 }
@@ -160,6 +160,5 @@ fn a_chunk_is_indexed_as_one_segment() {
     };
     store.write(|tx| per_message(tx).map_err(crate::store::db)).unwrap();
     let made = store.read(|c| Ok(segments(c))).unwrap();
-    eprintln!("segments: {made} after indexing one statement per message");
-    assert!(made > 1, "one segment a message");
+    assert!(made > 1, "{made} segment(s) after indexing one statement per message");
 }

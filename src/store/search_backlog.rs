@@ -27,15 +27,21 @@ pub(super) fn stop_deferring(tx: &Connection) -> Result<()> {
 
 /// Indexes the oldest `most` queued messages in a transaction of its own; how many it indexed.
 pub(super) fn index_queued(conn: &mut Connection, most: i64) -> Result<usize> {
+    index_through(conn, most, i64::MAX)
+}
+
+/// As [`index_queued`], taking only messages queued at or before rowid `upto`.
+fn index_through(conn: &mut Connection, most: i64, upto: i64) -> Result<usize> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
     // The chunk is every queued rowid up to `last`: one statement indexes all of it, in rowid
     // order (the order FTS5 appends fastest in), and one takes it off the queue.
     let last: Option<i64> = tx
         .prepare_cached(
             "SELECT max(message_rowid) FROM
-               (SELECT message_rowid FROM search_backlog ORDER BY message_rowid LIMIT ?1)",
+               (SELECT message_rowid FROM search_backlog WHERE message_rowid <= ?2
+                 ORDER BY message_rowid LIMIT ?1)",
         )
-        .and_then(|mut s| s.query_row([most], |r| r.get(0)))
+        .and_then(|mut s| s.query_row([most, upto], |r| r.get(0)))
         .map_err(db)?;
     let Some(last) = last else { return Ok(0) };
     tx.prepare_cached(
@@ -54,10 +60,10 @@ pub(super) fn index_queued(conn: &mut Connection, most: i64) -> Result<usize> {
     Ok(indexed)
 }
 
-/// Indexes the whole queue (at open); a failure (a full disk) leaves the rest queued.
-pub(super) fn index_all(conn: &mut Connection) {
+/// Runs `chunk` until it indexes nothing; a failure (a full disk) leaves the rest queued.
+fn drain(mut chunk: impl FnMut() -> Result<usize>) {
     loop {
-        match index_queued(conn, CHUNK * 16) {
+        match chunk() {
             Ok(0) => return,
             Ok(_) => {}
             Err(e) => {
@@ -66,6 +72,11 @@ pub(super) fn index_all(conn: &mut Connection) {
             }
         }
     }
+}
+
+/// Indexes the whole queue (at open).
+pub(super) fn index_all(conn: &mut Connection) {
+    drain(|| index_queued(conn, CHUNK * 16));
 }
 
 /// One chunk of the queue indexed; whether there was any. Part of [`Store::tidy_index`].
@@ -87,32 +98,22 @@ impl Store {
 
     /// Indexes every message queued before this call, so a search that follows finds every
     /// message stored before it: the REST API answers for a message before its writer is idle
-    /// enough to index it. A chunk at a time, letting other writes in between; it stops once the
-    /// last message queued before the call is indexed (its chunk may take some queued since). A
-    /// failure (a full disk) leaves the rest queued and the search goes on with what is indexed.
+    /// enough to index it. A chunk at a time, letting other writes in between; what is queued
+    /// after the call is left to the writer. A failure (a full disk) leaves the rest queued and
+    /// the search goes on with what is indexed.
     pub fn index_backlog(&self) {
         let newest = |c: &Connection| {
             c.query_row("SELECT max(message_rowid) FROM search_backlog", [], |r| r.get::<_, Option<i64>>(0))
                 .map_err(db)
         };
         let Ok(Some(last)) = self.read(newest) else { return };
-        loop {
-            let mut conn = super::lock(&self.writer);
-            let oldest = conn.query_row("SELECT min(message_rowid) FROM search_backlog", [], |r| {
-                r.get::<_, Option<i64>>(0)
-            });
-            if !matches!(oldest, Ok(Some(o)) if o <= last) {
-                return;
-            }
-            if let Err(e) = index_queued(&mut conn, CHUNK) {
-                tracing::warn!("some saved messages are not searchable yet: {e}");
-                return;
-            }
-            drop(conn);
-            if let Some(c) = &self.checkpointer {
+        drain(|| {
+            let indexed = index_through(&mut super::lock(&self.writer), CHUNK, last)?;
+            if let (true, Some(c)) = (indexed > 0, &self.checkpointer) {
                 c.committed();
             }
-        }
+            Ok(indexed)
+        });
     }
 }
 

@@ -82,6 +82,21 @@ fn synthesised_speech_is_heard_back() {
 }
 
 #[test]
+fn without_variation_a_sentence_always_sounds_the_same() {
+    const TEXT: &str = "Add a task to water the plants.";
+    let paths = installed();
+    // The control: by default the voice varies each time it says a sentence.
+    let mut varied = voice();
+    let (a, b) = (varied.tts.synthesize(TEXT).unwrap(), varied.tts.synthesize(TEXT).unwrap());
+    assert_ne!(a, b, "the default voice varies");
+    drop(varied);
+    let mut steady = Synthesizer::load(&paths).unwrap().without_variation();
+    let (a, b) = (steady.synthesize(TEXT).unwrap(), steady.synthesize(TEXT).unwrap());
+    assert!(a.iter().any(|s| s.abs() > 0.1), "silent");
+    assert_eq!(a, b);
+}
+
+#[test]
 fn nothing_to_hear_or_say_is_empty_not_an_error() {
     let mut voice = voice();
     assert_eq!(voice.stt.transcribe(&[]).unwrap(), "");

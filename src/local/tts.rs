@@ -97,6 +97,16 @@ impl Synthesizer {
         })
     }
 
+    /// Turns off the voice's random variation: the model draws noise for each sentence's
+    /// timing and timbre, so by default the same text never gives the same samples twice.
+    /// Without it a sentence always sounds the same, which recorded test speech and measurements
+    /// need to be repeatable.
+    pub fn without_variation(mut self) -> Self {
+        self.scales[0] = 0.0;
+        self.scales[2] = 0.0;
+        self
+    }
+
     /// The rate of the audio [`Synthesizer::synthesize`] returns (22050 Hz for this voice).
     pub fn sample_rate(&self) -> u32 {
         self.sample_rate

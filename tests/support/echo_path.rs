@@ -54,9 +54,10 @@ pub fn speech(dir: &Path, name: &str, voice: &str, text: &str, rate: usize) -> V
     let raw = dir.join(format!("{name}-raw.wav"));
     let out = dir.join(format!("{name}.wav"));
     tool("espeak-ng", &["-v", voice, "-s", "160", "-w", raw.to_str().unwrap(), text]);
+    // Repeatable (-R): sox's dither noise is then the same every run.
     tool(
         "sox",
-        &[raw.to_str().unwrap(), "-r", &rate.to_string(), "-c", "1", "-b", "16", out.to_str().unwrap()],
+        &["-R", raw.to_str().unwrap(), "-r", &rate.to_string(), "-c", "1", "-b", "16", out.to_str().unwrap()],
     );
     read_mono(&out)
 }
@@ -165,6 +166,7 @@ pub fn run(v: &Voices, sc: &Scenario) -> Outcome {
     tool(
         "sox",
         &[
+            "-R",
             pw.to_str().unwrap(),
             "-r",
             &mic_rate,

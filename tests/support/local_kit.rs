@@ -11,6 +11,7 @@ use companion::local::{ModelPaths, Synthesizer, Transcriber};
 use serde_json::Value;
 
 use super::cli_kit::{companion, Run};
+use super::speech::sox;
 
 /// The installed models: `COMPANION_MODELS_DIR`, else the default data dir's. CI installs them
 /// (`scripts/install-models`); a missing model fails the test with the install hint.
@@ -123,7 +124,8 @@ pub fn first_sound_after(path: &Path, from: f32) -> Option<f32> {
 /// Like `speech::make`, in Piper's voice: utterances after `gap` seconds of silence each, then
 /// `tail` seconds, at 48 kHz stereo.
 pub fn piper_wav(dir: &Path, parts: &[(f32, &str)], tail: f32) -> PathBuf {
-    let mut tts = Synthesizer::load(&model_paths()).unwrap();
+    // Piper varies each sentence at random; test speech is the same every run.
+    let mut tts = Synthesizer::load(&model_paths()).unwrap().without_variation();
     let rate = tts.sample_rate();
     let mut all: Vec<f32> = Vec::new();
     for (gap, text) in parts {
@@ -134,7 +136,7 @@ pub fn piper_wav(dir: &Path, parts: &[(f32, &str)], tail: f32) -> PathBuf {
     let raw = dir.join("piper-raw.wav");
     write_mono(&raw, &all, rate);
     let out = dir.join("piper.wav");
-    tool("sox", &[raw.to_str().unwrap(), "-r", "48000", "-c", "2", "-b", "16", out.to_str().unwrap()]);
+    sox(&[raw.to_str().unwrap(), "-r", "48000", "-c", "2", "-b", "16", out.to_str().unwrap()]);
     out
 }
 
@@ -155,7 +157,7 @@ pub fn write_mono(path: &Path, samples: &[f32], rate: u32) {
 /// What the output WAV says, transcribed back with the same speech recogniser.
 pub fn transcribe(path: &Path) -> String {
     let mono16k = path.with_extension("16k.wav");
-    tool("sox", &[path.to_str().unwrap(), "-r", "16000", "-c", "1", "-b", "16", mono16k.to_str().unwrap()]);
+    sox(&[path.to_str().unwrap(), "-r", "16000", "-c", "1", "-b", "16", mono16k.to_str().unwrap()]);
     let mut r = hound::WavReader::open(&mono16k).unwrap();
     let samples: Vec<f32> = r.samples::<i16>().map(|s| f32::from(s.unwrap()) / 32768.0).collect();
     let mut stt = Transcriber::load(&model_paths()).unwrap();

@@ -11,6 +11,16 @@ fn tool(name: &str, args: &[&str]) {
     assert!(status.success(), "{name} {args:?} failed");
 }
 
+/// sox in repeatable mode: it dithers whenever it writes fewer bits than it computed (every
+/// resampling to 16 bits), and by default with a new random seed each run. The speech
+/// recogniser hears that noise: the same recording, dithered twice, was heard as "at a task"
+/// and as "edit tasks". Repeatable mode seeds it the same way every time.
+pub fn sox(args: &[&str]) {
+    let mut all = vec!["-R"];
+    all.extend_from_slice(args);
+    tool("sox", &all);
+}
+
 /// Utterances, each preceded by `gap` seconds of silence, then `tail` seconds of silence.
 pub fn make(dir: &Path, parts: &[(f32, &str)], tail: f32) -> PathBuf {
     make_with(dir, &["-s", "190"], parts, tail)
@@ -25,26 +35,23 @@ pub fn make_with(dir: &Path, voice: &[&str], parts: &[(f32, &str)], tail: f32) -
         let mut args = voice.to_vec();
         args.extend(["-w", raw.to_str().unwrap(), text]);
         tool("espeak-ng", &args);
-        tool("sox", &[raw.to_str().unwrap(), padded.to_str().unwrap(), "pad", &gap.to_string(), "0"]);
+        sox(&[raw.to_str().unwrap(), padded.to_str().unwrap(), "pad", &gap.to_string(), "0"]);
         pieces.push(padded);
     }
     let joined = dir.join("joined.wav");
     let mut args: Vec<String> = pieces.iter().map(|p| p.to_str().unwrap().to_string()).collect();
     args.push(joined.to_str().unwrap().to_string());
     args.extend(["pad".into(), "0".into(), tail.to_string()]);
-    tool("sox", &args.iter().map(String::as_str).collect::<Vec<_>>());
+    sox(&args.iter().map(String::as_str).collect::<Vec<_>>());
     let out = dir.join("speech.wav");
-    tool("sox", &[joined.to_str().unwrap(), "-r", "48000", "-c", "2", "-b", "16", out.to_str().unwrap()]);
+    sox(&[joined.to_str().unwrap(), "-r", "48000", "-c", "2", "-b", "16", out.to_str().unwrap()]);
     out
 }
 
 /// A silent 48 kHz stereo WAV of `secs` seconds.
 pub fn silent(dir: &Path, secs: f32) -> PathBuf {
     let out = dir.join("silence.wav");
-    tool(
-        "sox",
-        &["-n", "-r", "48000", "-c", "2", "-b", "16", out.to_str().unwrap(), "trim", "0", &secs.to_string()],
-    );
+    sox(&["-n", "-r", "48000", "-c", "2", "-b", "16", out.to_str().unwrap(), "trim", "0", &secs.to_string()]);
     out
 }
 

@@ -112,9 +112,11 @@ fn with_noise(speech: Vec<f32>, noise: &[f32], snr_db: f32) -> Vec<f32> {
 
 fn accuracy(engines: &Engines, dir: &Path) -> anyhow::Result<String> {
     let noise_wav = dir.join("noise.wav");
+    // Repeatable mode: the same noise every run, so runs compare.
     tool(
         "sox",
         &[
+            "-R",
             "-n",
             "-r",
             "16000",

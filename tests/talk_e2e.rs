@@ -3,121 +3,11 @@
 
 mod support;
 
-use serde_json::{json, Value};
-use support::cli_kit::{companion, json_of, messages, Run};
-use support::fake_agent::{FakeAgent, FakeConfig, FakeLog, Step};
-use support::fake_grant::{self, KEY};
-use support::session_kit::TOKEN;
+use serde_json::json;
+use support::cli_kit::{json_of, messages};
+use support::fake_agent::Step;
 use support::speech;
-
-struct Env {
-    dir: tempfile::TempDir,
-    fake: FakeAgent,
-    grant: fake_grant::FakeGrant,
-}
-
-impl Env {
-    async fn new(script: Vec<Step>) -> Env {
-        Env {
-            dir: tempfile::tempdir().unwrap(),
-            fake: FakeAgent::start(FakeConfig::new(TOKEN, script)).await,
-            grant: fake_grant::start(TOKEN, 200).await,
-        }
-    }
-
-    fn data(&self) -> std::path::PathBuf {
-        self.dir.path().join("data")
-    }
-
-    async fn talk(&self, wav: &std::path::Path, extra: &[&str]) -> Run {
-        let out = self.dir.path().join("out.wav");
-        // `--human` (test-only marker) leaves out `--json`.
-        let mut args = vec!["talk", "--input", wav.to_str().unwrap(), "--output", out.to_str().unwrap()];
-        if !extra.contains(&"--human") {
-            args.push("--json");
-        }
-        args.extend(extra.iter().copied().filter(|a| *a != "--human"));
-        let url = self.fake.url();
-        companion(
-            &self.data(),
-            &[
-                ("DEEPGRAM_API_KEY", KEY),
-                ("COMPANION_DEEPGRAM_API_URL", self.grant.url.as_str()),
-                ("COMPANION_DEEPGRAM_AGENT_URL", url.as_str()),
-                // Debug logs too must not carry a secret (checked by `assert_no_secrets`).
-                ("RUST_LOG", "debug"),
-            ],
-            &args,
-        )
-        .await
-    }
-
-    /// Neither the API key nor the agent token ends up in output, logs or the data dir.
-    fn assert_no_secrets(&self, run: &Run) {
-        for secret in [KEY, TOKEN] {
-            assert!(
-                !run.stdout.contains(secret) && !run.stderr.contains(secret),
-                "{secret} leaked in output"
-            );
-            for entry in std::fs::read_dir(self.data()).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_file() {
-                    let bytes = std::fs::read(&path).unwrap();
-                    let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
-                    assert!(!found, "{secret} leaked into {}", path.display());
-                }
-            }
-        }
-    }
-
-    async fn session(&self, id: &str) -> Value {
-        json_of(&self.data(), &["sessions", "show", id]).await
-    }
-
-    /// Samples of the output WAV that carry agent audio (the fake's sine is never exactly 0
-    /// except at a few zero crossings).
-    fn voiced_samples(&self) -> usize {
-        let (s, rate) = speech::samples(&self.dir.path().join("out.wav"));
-        assert_eq!(rate, 24_000);
-        s.iter().filter(|v| v.abs() > 2).count()
-    }
-
-    /// The output holds all the agent audio the fake sent (within 2 %): nothing was cut.
-    fn assert_all_agent_audio_played(&self, log: &FakeLog) {
-        let voiced = self.voiced_samples() as f64;
-        let sent = (log.audio_bytes_out / 2) as f64;
-        assert!((voiced - sent).abs() / sent < 0.02, "voiced {voiced} vs sent {sent}");
-    }
-}
-
-fn call(id: &str, name: &str, args: Value) -> Step {
-    Step::Call { id: id.into(), name: name.into(), args, await_response: true }
-}
-
-fn turn(user: &str, call_step: Step, agent: &str) -> Vec<Step> {
-    vec![
-        Step::UserTurn,
-        Step::UserText(user.into()),
-        call_step,
-        Step::AgentText(agent.into()),
-        Step::Reply { ms: 600 },
-    ]
-}
-
-fn assert_clean(log: &FakeLog) {
-    assert!(log.problems.is_empty(), "fake agent problems: {:?}", log.problems);
-    assert!(log.errors_sent.is_empty(), "fake agent sent errors: {:?}", log.errors_sent);
-}
-
-const GREETING: &str = "assistant: Hey! What can I help you with today?";
-/// The stored transcript of the two-turn "My name is Sam" conversation.
-const SAM: [&str; 5] = [
-    GREETING,
-    "user: My name is Sam",
-    "assistant: Nice to meet you Sam.",
-    "user: What is my name",
-    "assistant: Sam.",
-];
+use support::talk_kit::{assert_clean, turn, Env, GREETING, SAM};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_intents_end_to_end() {
@@ -125,7 +15,7 @@ async fn five_intents_end_to_end() {
     let mut script = Vec::new();
     script.extend(turn(
         "I want to learn Spanish by June",
-        call(
+        Step::call(
             "fc-goal",
             "submit_goal_intent",
             json!({"goal_statement": "Learn Spanish", "timeline": "by June"}),
@@ -134,12 +24,12 @@ async fn five_intents_end_to_end() {
     ));
     script.extend(turn(
         "Add practise verbs tomorrow at nine",
-        call("fc-create", "create_task", json!({"title": "Practise verbs", "scheduled_at": format!("{day}T09:00:00"), "duration_minutes": 30})),
+        Step::call("fc-create", "create_task", json!({"title": "Practise verbs", "scheduled_at": format!("{day}T09:00:00"), "duration_minutes": 30})),
         "Added.",
     ));
     script.extend(turn(
         "Move it to ten",
-        call(
+        Step::call(
             "fc-move",
             "reschedule_task",
             json!({"task": "practise verbs", "new_time": format!("{day}T10:00:00")}),
@@ -148,12 +38,12 @@ async fn five_intents_end_to_end() {
     ));
     script.extend(turn(
         "What is on tomorrow",
-        call("fc-list", "list_tasks", json!({"day": day})),
+        Step::call("fc-list", "list_tasks", json!({"day": day})),
         "One task.",
     ));
     script.extend(turn(
         "I did it",
-        call("fc-done", "complete_task", json!({"task": "Practise verbs"})),
+        Step::call("fc-done", "complete_task", json!({"task": "Practise verbs"})),
         "Well done.",
     ));
     let env = Env::new(script).await;
@@ -279,7 +169,7 @@ async fn cancelled_call_leaves_no_task_and_failing_intent_is_answered() {
         Step::Reply { ms: 400 },
         Step::UserTurn,
         Step::UserText("Add gym someday".into()),
-        call("fc-bad", "create_task", json!({"title": "Gym", "scheduled_at": "someday"})),
+        Step::call("fc-bad", "create_task", json!({"title": "Gym", "scheduled_at": "someday"})),
         Step::AgentText("When exactly?".into()),
         Step::Reply { ms: 400 },
     ])
@@ -332,116 +222,4 @@ async fn dropped_socket_keeps_one_session_and_the_whole_transcript() {
     assert_eq!(messages(&s), SAM);
     assert_eq!(s["status"], "closed");
     assert_eq!(s["stats"]["reconnects"], 1);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn server_error_interrupts_the_session_with_its_code() {
-    let env = Env::new(vec![
-        Step::UserTurn,
-        Step::UserText("Hello".into()),
-        Step::Error { code: "INTERNAL_SERVER_ERROR".into(), description: "Something went wrong".into() },
-    ])
-    .await;
-    let wav = speech::make(env.dir.path(), &[(1.0, "Hello")], 3.0);
-    let run = env.talk(&wav, &[]).await;
-    assert_ne!(run.code, 0);
-    assert!(run.stderr.contains("INTERNAL_SERVER_ERROR"), "{}", run.stderr);
-    let summary = run.json();
-    let s = env.session(summary["session_id"].as_str().unwrap()).await;
-    assert_eq!(s["status"], "interrupted");
-    assert_eq!(s["message_count"], 2);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_sped_up_run_stores_the_whole_conversation() {
-    let env = Env::new(vec![
-        Step::UserTurn,
-        Step::UserText("My name is Sam".into()),
-        Step::AgentText("Nice to meet you Sam.".into()),
-        Step::Reply { ms: 300 },
-        Step::UserTurn,
-        Step::UserText("What is my name".into()),
-        Step::AgentText("Sam.".into()),
-        Step::Reply { ms: 300 },
-    ])
-    .await;
-    // Ten times real time: the gaps (a second of wall time) outlast each real-time reply.
-    let wav = speech::make(env.dir.path(), &[(10.0, "My name is Sam"), (10.0, "What is my name")], 10.0);
-    let run = env.talk(&wav, &["--pace", "10"]).await;
-    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
-    let log = env.fake.log();
-    assert_clean(&log);
-    assert!(log.script_done, "{log:?}");
-    assert_eq!(log.barge_ins, 0);
-    let s = env.session(run.json()["session_id"].as_str().unwrap()).await;
-    assert_eq!(messages(&s), SAM);
-    assert_eq!(s["status"], "closed");
-    assert_eq!(s["turn_metrics"].as_array().unwrap().len(), 3, "{}", s["turn_metrics"]);
-    // The sped-up sink kept up.
-    env.assert_all_agent_audio_played(&log);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn typed_turns_and_max_seconds() {
-    let env =
-        Env::new(vec![Step::Typed, Step::AgentText("Hi typist.".into()), Step::Reply { ms: 300 }]).await;
-    let wav = speech::silent(env.dir.path(), 30.0);
-    let run = env.talk(&wav, &["--say", "Hello from the keyboard", "--max-seconds", "4"]).await;
-    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
-    let summary = run.json();
-    assert_eq!(summary["end"]["kind"], "stopped");
-    let s = env.session(summary["session_id"].as_str().unwrap()).await;
-    assert_eq!(messages(&s), vec![GREETING, "user: Hello from the keyboard", "assistant: Hi typist."]);
-    assert_eq!(s["status"], "closed");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn human_output_shows_the_conversation_and_a_summary() {
-    let env = Env::new(vec![
-        Step::Typed,
-        Step::Call { id: "fc-h".into(), name: "list_tasks".into(), args: json!({}), await_response: true },
-        Step::AgentText("Nothing planned.".into()),
-        Step::Reply { ms: 300 },
-    ])
-    .await;
-    let wav = speech::silent(env.dir.path(), 30.0);
-    let run = env.talk(&wav, &["--human", "--say", "What is planned?", "--max-seconds", "4"]).await;
-    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
-    let out = &run.stdout;
-    for line in [
-        "flux: Hey! What can I help you with today?",
-        "you (typed): What is planned?",
-        "  → list_tasks {}",
-        "flux: Nothing planned.",
-    ] {
-        assert!(out.contains(line), "missing {line:?} in:\n{out}");
-    }
-    assert!(out.contains(" stopped\n"), "{out}");
-    assert!(out.contains("1 function calls"), "{out}");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_emergency_phrase_prints_the_numbers_and_review_shows_the_flag() {
-    let env =
-        Env::new(vec![Step::Typed, Step::AgentText("Please call for help.".into()), Step::Reply { ms: 300 }])
-            .await;
-    let wav = speech::silent(env.dir.path(), 30.0);
-    let run = env.talk(&wav, &["--human", "--say", "I can't breathe", "--max-seconds", "4"]).await;
-    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
-    // No region set and the timezone UTC: the default region's 112.
-    assert!(run.stderr.contains("If this is an emergency, call 112 now."), "{}", run.stderr);
-    assert!(
-        !run.stderr.contains("can't breathe") && !run.stderr.contains("cant breathe"),
-        "no words in logs"
-    );
-    let log = env.fake.log();
-    assert_clean(&log);
-    assert_eq!(log.prompt_updates.len(), 1, "{:?}", log.prompt_updates);
-    let listed = json_of(&env.data(), &["sessions", "list"]).await;
-    let id = listed[0]["id"].as_str().unwrap();
-    assert_eq!(listed[0]["safety_notice"], true);
-    let s = env.session(id).await;
-    assert_eq!(s["safety_categories"], json!(["breathing"]));
-    let table = companion(&env.data(), &[], &["sessions", "list"]).await;
-    assert!(table.code == 0 && table.stdout.contains("safety notice shown"), "{}", table.stdout);
 }

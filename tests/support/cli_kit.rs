@@ -66,3 +66,26 @@ pub fn messages(session: &Value) -> Vec<String> {
         .map(|m| format!("{}: {}", m["role"].as_str().unwrap(), m["content"].as_str().unwrap()))
         .collect()
 }
+
+/// None of `secrets` is in a run's output or in any file of its data dir (logs included).
+pub fn assert_no_secrets(data: &Path, run: &Run, secrets: &[&str]) {
+    for secret in secrets {
+        assert!(!run.stdout.contains(secret) && !run.stderr.contains(secret), "{secret} leaked in output");
+        for entry in std::fs::read_dir(data).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                let bytes = std::fs::read(&path).unwrap();
+                let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
+                assert!(!found, "{secret} leaked into {}", path.display());
+            }
+        }
+    }
+}
+
+/// Samples of a 24 kHz output WAV that carry agent audio (the fakes' sine is never exactly 0
+/// except at a few zero crossings).
+pub fn voiced_samples(out_wav: &Path) -> usize {
+    let (s, rate) = super::speech::samples(out_wav);
+    assert_eq!(rate, 24_000);
+    s.iter().filter(|v| v.abs() > 2).count()
+}

@@ -13,3 +13,4 @@ pub mod pulse;
 pub mod session_kit;
 pub mod speech;
 pub mod sync_kit;
+pub mod talk_kit;

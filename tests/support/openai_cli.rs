@@ -3,9 +3,8 @@
 
 use serde_json::Value;
 
-use super::cli_kit::{companion, json_of, Run};
+use super::cli_kit::{assert_no_secrets, companion, json_of, voiced_samples, Run};
 use super::fake_openai::{FakeConfig, FakeLog, FakeOpenAi, Step};
-use super::speech;
 
 pub const KEY: &str = "sk-openai-test-key-e2e-0123456789";
 pub const SECRET: &str = "ek_e2e_client_secret_9876543210";
@@ -44,20 +43,7 @@ impl Env {
 
     /// Neither the API key nor the client secret ends up in output, logs or the data dir.
     pub fn assert_no_secrets(&self, run: &Run) {
-        for secret in [KEY, SECRET] {
-            assert!(
-                !run.stdout.contains(secret) && !run.stderr.contains(secret),
-                "{secret} leaked in output"
-            );
-            for entry in std::fs::read_dir(self.data()).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_file() {
-                    let bytes = std::fs::read(&path).unwrap();
-                    let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
-                    assert!(!found, "{secret} leaked into {}", path.display());
-                }
-            }
-        }
+        assert_no_secrets(&self.data(), run, &[KEY, SECRET]);
     }
 
     pub async fn session(&self, id: &str) -> Value {
@@ -65,9 +51,7 @@ impl Env {
     }
 
     pub fn voiced_samples(&self) -> usize {
-        let (s, rate) = speech::samples(&self.dir.path().join("out.wav"));
-        assert_eq!(rate, 24_000);
-        s.iter().filter(|v| v.abs() > 2).count()
+        voiced_samples(&self.dir.path().join("out.wav"))
     }
 }
 

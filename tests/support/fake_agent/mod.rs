@@ -58,6 +58,13 @@ pub enum Step {
     },
 }
 
+impl Step {
+    /// A function call the fake waits for the client to answer.
+    pub fn call(id: &str, name: &str, args: serde_json::Value) -> Step {
+        Step::Call { id: id.into(), name: name.into(), args, await_response: true }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct FakeConfig {
     pub token: String,

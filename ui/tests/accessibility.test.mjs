@@ -60,6 +60,10 @@ test("ARIA snapshot: state pill, level meter, transcript log, headings, labelled
   assert.match(log, /- listitem:\n\s+- text: You\n\s+- paragraph: Book a Spanish lesson/);
   assert.match(log, /Your Spanish lesson is booked/);
   assert.match(log, /button "Undo"/);
+  // The meter reads "silent" 1.5 s after the last level, and on a loaded machine the snapshots
+  // above can take that long: a fresh level, then its value once the meter's pacing lets it show.
+  await emit(page, { event: "level", dbfs: -12 });
+  await page.waitForFunction(() => document.querySelector("#level-meter").getAttribute("aria-valuetext") !== "silent");
   const meter = await page.locator("#level-meter").evaluate((m) => ({
     role: m.getAttribute("role"),
     now: Number(m.getAttribute("aria-valuenow")),

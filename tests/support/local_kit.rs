@@ -2,7 +2,6 @@
 //! by two different voices (espeak-ng, and Piper through the product's own synthesiser).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use chrono::{DateTime, Days, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -91,11 +90,6 @@ pub fn instant(v: &Value) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(v.as_str().unwrap_or_else(|| panic!("not a time: {v}")))
         .unwrap()
         .with_timezone(&Utc)
-}
-
-fn tool(name: &str, args: &[&str]) {
-    let status = Command::new(name).args(args).status().unwrap_or_else(|e| panic!("{name}: {e}"));
-    assert!(status.success(), "{name} {args:?} failed");
 }
 
 /// espeak-ng at the pace and word gap a person dictating to a computer uses (its default 175

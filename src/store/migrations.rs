@@ -15,6 +15,7 @@ const STEPS: &[&str] = &[
     include_str!("../../migrations/0009_reminders.sql"),
     include_str!("../../migrations/0010_search_merge_upkeep.sql"),
     include_str!("../../migrations/0011_search_backlog.sql"),
+    include_str!("../../migrations/0012_message_outbox_on_demand.sql"),
 ];
 
 /// How many migrations this version knows (the newest schema's `user_version`).
@@ -45,9 +46,9 @@ mod tests {
         migrations.to_version(&mut conn, 2).unwrap();
         conn.execute_batch(
             "INSERT INTO users (id, created_at, updated_at) VALUES ('u', 't', 't');
-             INSERT INTO conversations (id, user_id, status, started_at) VALUES
-               ('c2', 'u', 'open', '2026-01-02T00:00:00.000Z'),
-               ('c1', 'u', 'closed', '2026-01-01T00:00:00.000Z');
+             INSERT INTO conversations (id, user_id, status, started_at, message_count) VALUES
+               ('c2', 'u', 'open', '2026-01-02T00:00:00.000Z', 1),
+               ('c1', 'u', 'closed', '2026-01-01T00:00:00.000Z', 2);
              INSERT INTO messages (id, conversation_id, seq, role, content, created_at) VALUES
                ('m2', 'c1', 2, 'assistant', 'b', '2026-01-01T00:00:02.000Z'),
                ('m1', 'c1', 1, 'user', 'a', '2026-01-01T00:00:01.000Z'),
@@ -67,13 +68,11 @@ mod tests {
         let keys: i64 =
             conn.query_row("SELECT count(DISTINCT idem_key) FROM sync_outbox", [], |r| r.get(0)).unwrap();
         assert_eq!(keys, 7, "one key per item");
-        // From now on the triggers keep the outbox in step with every write.
-        conn.execute_batch(
-            "INSERT INTO messages (id, conversation_id, seq, role, content, created_at)
-               VALUES ('m4', 'c2', 2, 'assistant', 'd', 't');
-             UPDATE conversations SET status = 'interrupted' WHERE id = 'c2';",
-        )
-        .unwrap();
+        // From now on the triggers keep the outbox in step with every write (a message joins it
+        // at the latest with its conversation's close).
+        crate::store::messages::append_message(&conn, "m4", "c2", "assistant", "d", chrono::Utc::now())
+            .unwrap();
+        conn.execute_batch("UPDATE conversations SET status = 'interrupted' WHERE id = 'c2';").unwrap();
         let tail: Vec<String> = st.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).skip(7).collect();
         assert_eq!(tail, ["message:m4", "close:c2"]);
     }
@@ -139,5 +138,28 @@ mod tests {
         // Fails (SQLITE_CORRUPT_VTAB) if the index disagrees with the messages it was built from.
         conn.execute("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)", [])
             .unwrap();
+    }
+    /// Migration 0012: the messages already in the outbox stay there once, and only messages
+    /// written after it wait to be queued in batches.
+    #[test]
+    fn messages_queued_before_the_batches_are_not_queued_again() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        let steps: Vec<_> = super::STEPS.iter().map(|s| super::M::up(s)).collect();
+        let migrations = super::Migrations::new(steps);
+        migrations.to_version(&mut conn, 11).unwrap();
+        conn.execute_batch(
+            "INSERT INTO users (id, created_at, updated_at) VALUES ('u', 't', 't');
+             INSERT INTO conversations (id, user_id, status, started_at) VALUES ('c', 'u', 'open', 't');",
+        )
+        .unwrap();
+        crate::store::messages::append_message(&conn, "m1", "c", "user", "before", chrono::Utc::now())
+            .unwrap();
+        migrations.to_latest(&mut conn).unwrap();
+        crate::store::messages::append_message(&conn, "m2", "c", "user", "after", chrono::Utc::now())
+            .unwrap();
+        assert_eq!(crate::store::outbox::catch_up(&conn).unwrap(), 1);
+        let mut st = conn.prepare("SELECT kind || ':' || ref FROM sync_outbox ORDER BY id").unwrap();
+        let rows: Vec<String> = st.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+        assert_eq!(rows, ["open:c", "message:m1", "message:m2"]);
     }
 }

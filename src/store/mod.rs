@@ -16,6 +16,7 @@ pub mod metrics;
 mod migrations;
 mod opening;
 pub mod outbox;
+mod outbox_behind;
 pub mod reminders;
 pub mod remote;
 pub mod retention;

@@ -1,7 +1,12 @@
-//! The sync outbox: what the hosted plane has not received yet, in local order. The triggers of
-//! migration 0003 append to it in the same transaction as the write they carry; the sync worker
-//! reads it and removes what the plane acknowledged.
+//! The sync outbox: what the hosted plane has not received yet, in local order. Triggers append
+//! a conversation's creation, function calls and close in the same transaction as the write they
+//! carry. Messages join in batches (migration 0012): a conversation's messages past its
+//! `sync_queued` count are owed but not queued yet, and are queued by `catch_up` (before each
+//! sync step) or by the call and close triggers (before their own entry, to keep the order).
+//! The sync worker reads the outbox and removes what the plane acknowledged.
 
+use super::outbox_behind as behind;
+pub use super::outbox_behind::{behind_any, catch_up, BEHIND};
 use super::{db, Result};
 use crate::time::format_utc;
 use chrono::{DateTime, Utc};
@@ -164,14 +169,19 @@ pub fn take(conn: &Connection, id: i64) -> Result<bool> {
     Ok(n > 0)
 }
 
-/// Everything still owed for one conversation (the user discarded it, or it was deleted here).
+/// Everything still owed for one conversation (the user discarded it, or it was deleted here),
+/// messages not queued yet included. Returns how many items and messages were given up.
 pub fn remove_conversation(conn: &Connection, conversation_id: &str) -> Result<usize> {
-    conn.execute("DELETE FROM sync_outbox WHERE conversation_id = ?1", [conversation_id]).map_err(db)
+    let skipped = behind::skip(conn, Some(conversation_id))?;
+    let removed =
+        conn.execute("DELETE FROM sync_outbox WHERE conversation_id = ?1", [conversation_id]).map_err(db)?;
+    Ok(removed + skipped)
 }
 
 /// Everything owed so far (history the user chose not to send).
 pub fn remove_all(conn: &Connection) -> Result<usize> {
-    conn.execute("DELETE FROM sync_outbox", []).map_err(db)
+    let skipped = behind::skip(conn, None)?;
+    Ok(conn.execute("DELETE FROM sync_outbox", []).map_err(db)? + skipped)
 }
 
 pub fn quarantine(conn: &Connection, id: i64, reason: &str, now: DateTime<Utc>) -> Result<()> {
@@ -212,14 +222,19 @@ pub struct Pending {
     pub items: i64,
 }
 
+/// Messages not queued yet count as items too.
 pub fn pending(conn: &Connection) -> Result<Pending> {
-    conn.query_row(
-        "SELECT count(DISTINCT conversation_id), coalesce(sum(kind = 'message'), 0),
-                coalesce(sum(kind = 'intent'), 0), count(*)
-           FROM sync_outbox",
-        [],
-        |r| Ok(Pending { sessions: r.get(0)?, messages: r.get(1)?, intents: r.get(2)?, items: r.get(3)? }),
-    )
+    let sql = format!(
+        "WITH behind AS ({BEHIND})
+         SELECT (SELECT count(*) FROM (SELECT conversation_id FROM sync_outbox
+                                       UNION SELECT conversation_id FROM behind)),
+                (SELECT count(*) FROM sync_outbox WHERE kind = 'message') + (SELECT count(*) FROM behind),
+                (SELECT count(*) FROM sync_outbox WHERE kind = 'intent'),
+                (SELECT count(*) FROM sync_outbox) + (SELECT count(*) FROM behind)"
+    );
+    conn.query_row(&sql, [], |r| {
+        Ok(Pending { sessions: r.get(0)?, messages: r.get(1)?, intents: r.get(2)?, items: r.get(3)? })
+    })
     .map_err(db)
 }
 

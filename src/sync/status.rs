@@ -144,16 +144,16 @@ pub fn read(
     })
 }
 
-/// Items that are not held back by a refusal or a lost session.
+/// Items (and messages not queued yet) that are not held back by a refusal or a lost session.
 fn sendable(c: &rusqlite::Connection) -> Result<i64, StoreError> {
-    c.query_row(
-        "SELECT count(*) FROM sync_outbox o
+    let sql = format!(
+        "SELECT count(*) FROM (SELECT conversation_id FROM sync_outbox
+                               UNION ALL SELECT conversation_id FROM ({})) o
           WHERE NOT EXISTS (SELECT 1 FROM sync_outbox q WHERE q.conversation_id = o.conversation_id
                             AND q.quarantined IS NOT NULL)
             AND NOT EXISTS (SELECT 1 FROM sync_sessions s WHERE s.conversation_id = o.conversation_id
                             AND s.state = 'lost')",
-        [],
-        |r| r.get(0),
-    )
-    .map_err(crate::store::db)
+        outbox::BEHIND
+    );
+    c.query_row(&sql, [], |r| r.get(0)).map_err(crate::store::db)
 }

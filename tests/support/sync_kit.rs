@@ -206,8 +206,11 @@ fn local_db(dir: &Path) -> Connection {
     Connection::open_with_flags(dir.join("companion.db"), OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap()
 }
 
+/// What is still owed to the plane: the outbox's items and the messages not queued in it yet.
 pub fn outbox_len(dir: &Path) -> i64 {
-    local_db(dir).query_row("SELECT count(*) FROM sync_outbox", [], |r| r.get(0)).unwrap()
+    let sql = "SELECT (SELECT count(*) FROM sync_outbox)
+                    + (SELECT coalesce(sum(message_count - sync_queued), 0) FROM conversations)";
+    local_db(dir).query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
 fn strings(c: &Connection, sql: &str, arg: &str) -> Vec<String> {

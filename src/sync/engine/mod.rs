@@ -79,6 +79,10 @@ impl Engine {
     }
 
     pub async fn step(&mut self) -> Result<Step, SyncError> {
+        // Messages written since the last step join the outbox first, in one batch.
+        if self.store.read(outbox::behind_any)? {
+            self.store.write(|tx| outbox::catch_up(tx))?;
+        }
         if let Some(session) = self.store.read(remote::active)? {
             return match session.state {
                 RemoteState::Creating => {

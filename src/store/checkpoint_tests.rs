@@ -93,10 +93,13 @@ fn uncopied(dir: &std::path::Path) -> u32 {
 /// A round of the checkpoint thread that cannot copy the whole log, because commits landed past
 /// what it could copy: here a reader's snapshot holds it back, as commits landing during its
 /// passes do under a steady stream. Then the writer writes twice: through `Store::write` (which
-/// finishes the round) or `Store::write_lean` (which does not). Whether the log started over.
-/// Each step happens in a set order, whatever the timing.
-fn starts_over(finishing: bool) -> bool {
+/// finishes the round) or `Store::write_lean` (which does not). The writer finishes only a log of
+/// `finish_pages` or more. Whether the log started over. Each step happens in a set order,
+/// whatever the timing.
+fn starts_over(finishing: bool, finish_pages: i64) -> bool {
     let (dir, store) = store_with(&["c"]);
+    let checkpointer = store.checkpointer.as_ref().expect("the store has a checkpoint thread");
+    checkpointer.shared.lock().finish_pages = finish_pages;
     let (reports, go) = hold(&store);
     let now = Clock::System.now();
     let mut n = 0;
@@ -139,8 +142,15 @@ fn starts_over(finishing: bool) -> bool {
 
 #[test]
 fn the_writer_finishing_a_round_starts_the_log_over() {
-    assert!(starts_over(true), "the log went on growing after the writer finished the round");
+    assert!(starts_over(true, 0), "the log went on growing after the writer finished the round");
     // Negative control: a round that cannot copy everything leaves the log to grow (until the
     // writer's own backstop) unless the writer finishes it.
-    assert!(!starts_over(false), "the log started over without the writer finishing the round");
+    assert!(!starts_over(false, 0), "the log started over without the writer finishing the round");
+}
+
+/// A finish costs the writer two fsyncs: it is spent only on a log that has grown. The test
+/// above, where the same short log is finished, is this one's control.
+#[test]
+fn a_short_log_is_left_to_grow() {
+    assert!(!starts_over(true, FINISH_PAGES), "the writer finished a round over a short log");
 }

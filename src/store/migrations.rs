@@ -30,20 +30,28 @@ pub(super) fn apply(conn: &mut Connection) -> Result<(), rusqlite_migration::Err
 
 #[cfg(test)]
 mod tests {
+    fn all() -> super::Migrations<'static> {
+        super::Migrations::new(super::STEPS.iter().map(|s| super::M::up(s)).collect())
+    }
+
+    /// An in-memory database migrated to `version`, and the migrations to take it further.
+    fn at_version(version: usize) -> (rusqlite::Connection, super::Migrations<'static>) {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        let migrations = all();
+        migrations.to_version(&mut conn, version).unwrap();
+        (conn, migrations)
+    }
+
     #[test]
     fn migrations_validate() {
-        let steps: Vec<_> = super::STEPS.iter().map(|s| super::M::up(s)).collect();
-        super::Migrations::new(steps).validate().unwrap();
+        all().validate().unwrap();
     }
 
     /// History written before the sync existed is owed to the plane too, in the order it
     /// happened: each conversation's creation, its messages and calls as they came, its close.
     #[test]
     fn history_from_before_the_outbox_is_queued_in_order() {
-        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
-        let steps: Vec<_> = super::STEPS.iter().map(|s| super::M::up(s)).collect();
-        let migrations = super::Migrations::new(steps);
-        migrations.to_version(&mut conn, 2).unwrap();
+        let (mut conn, migrations) = at_version(2);
         conn.execute_batch(
             "INSERT INTO users (id, created_at, updated_at) VALUES ('u', 't', 't');
              INSERT INTO conversations (id, user_id, status, started_at, message_count) VALUES
@@ -81,10 +89,7 @@ mod tests {
     /// marks them as reminded for their time, and leaves the others owed.
     #[test]
     fn tasks_past_before_reminders_existed_are_not_reminded_of() {
-        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
-        let steps: Vec<_> = super::STEPS.iter().map(|s| super::M::up(s)).collect();
-        let migrations = super::Migrations::new(steps);
-        migrations.to_version(&mut conn, 8).unwrap();
+        let (mut conn, migrations) = at_version(8);
         conn.execute_batch(
             "INSERT INTO users (id, created_at, updated_at) VALUES ('u', 't', 't');
              INSERT INTO tasks (id, user_id, title, scheduled_at, scheduled_utc, created_at, updated_at) VALUES
@@ -103,10 +108,7 @@ mod tests {
     /// is found as before, by whole words and by prefixes, and new messages are indexed too.
     #[test]
     fn history_from_before_the_prefix_index_is_still_found() {
-        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
-        let steps: Vec<_> = super::STEPS.iter().map(|s| super::M::up(s)).collect();
-        let migrations = super::Migrations::new(steps);
-        migrations.to_version(&mut conn, 4).unwrap();
+        let (mut conn, migrations) = at_version(4);
         conn.execute_batch(
             "INSERT INTO users (id, created_at, updated_at) VALUES ('u', 't', 't');
              INSERT INTO conversations (id, user_id, status, started_at) VALUES ('c', 'u', 'open', 't');
@@ -139,14 +141,12 @@ mod tests {
         conn.execute("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)", [])
             .unwrap();
     }
+
     /// Migration 0012: the messages already in the outbox stay there once, and only messages
     /// written after it wait to be queued in batches.
     #[test]
     fn messages_queued_before_the_batches_are_not_queued_again() {
-        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
-        let steps: Vec<_> = super::STEPS.iter().map(|s| super::M::up(s)).collect();
-        let migrations = super::Migrations::new(steps);
-        migrations.to_version(&mut conn, 11).unwrap();
+        let (mut conn, migrations) = at_version(11);
         conn.execute_batch(
             "INSERT INTO users (id, created_at, updated_at) VALUES ('u', 't', 't');
              INSERT INTO conversations (id, user_id, status, started_at) VALUES ('c', 'u', 'open', 't');",

@@ -9,7 +9,7 @@
 //! while it copies), and only a complete one lets the next commit start the log over: the log
 //! grew to the backstop, and the writer then stopped for the whole copy and two fsyncs (5 to 10
 //! ms every tenth of a second at 15,000 messages a second). So the thread copies in passes, each
-//! taking what was committed during the one before, flushes both files, and leaves the writer a
+//! taking what was committed during the one before, and leaves the writer a
 //! small remainder to finish on its own connection when it is idle ([`Checkpointer::finish`]).
 //!
 //! The writer finishes only once the log holds [`FINISH_PAGES`]. A finish costs it two fsyncs
@@ -21,7 +21,7 @@
 //! 48 MB instead of 17 to 28 (the backstop moved with it).
 
 use rusqlite::{Connection, OpenFlags};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -68,7 +68,7 @@ type Hook = Arc<dyn Fn(Step) + Send + Sync>;
 enum Step {
     /// About to copy.
     Start,
-    /// Copied and flushed; the round is not recorded yet.
+    /// Copied; the round is not recorded yet.
     Copied,
     /// Recorded: the writer may finish it.
     Recorded,
@@ -103,9 +103,7 @@ impl Checkpointer {
         let shared = Arc::new(Shared::default());
         shared.lock().finish_pages = FINISH_PAGES;
         let s = shared.clone();
-        let files = [path.to_path_buf(), super::opening::with_suffix(path, "-wal")];
-        let thread =
-            std::thread::Builder::new().name("db-checkpoint".into()).spawn(move || run(&conn, &files, &s));
+        let thread = std::thread::Builder::new().name("db-checkpoint".into()).spawn(move || run(&conn, &s));
         match thread {
             Ok(thread) => Some(Checkpointer { shared, thread: Some(thread) }),
             Err(e) => {
@@ -151,7 +149,7 @@ impl Drop for Checkpointer {
     }
 }
 
-fn run(conn: &Connection, files: &[PathBuf], shared: &Shared) {
+fn run(conn: &Connection, shared: &Shared) {
     loop {
         let s = shared.lock();
         let s =
@@ -167,7 +165,7 @@ fn run(conn: &Connection, files: &[PathBuf], shared: &Shared) {
         let (target, finish_pages) = (s.commits, s.finish_pages);
         drop(s);
         shared.step(Step::Start);
-        let finish = round(conn, files, finish_pages);
+        let finish = round(conn, finish_pages);
         shared.step(Step::Copied);
         let mut s = shared.lock();
         s.done = target;
@@ -177,10 +175,10 @@ fn run(conn: &Connection, files: &[PathBuf], shared: &Shared) {
     }
 }
 
-/// Copies the log in passes, then flushes both files; whether the writer should finish (the log
+/// Copies the log in passes; whether the writer should finish (the log
 /// holds `finish_pages` or more). PASSIVE never waits for readers or the writer: what it cannot
 /// copy now waits.
-fn round(conn: &Connection, files: &[PathBuf], finish_pages: i64) -> bool {
+fn round(conn: &Connection, finish_pages: i64) -> bool {
     let (mut copied, mut log): (i64, i64) = (0, 0);
     for _ in 0..PASSES {
         let pass =
@@ -200,13 +198,10 @@ fn round(conn: &Connection, files: &[PathBuf], finish_pages: i64) -> bool {
             }
         }
     }
-    // SQLite flushes the database only when a checkpoint reaches the end of the log, which is
-    // the writer's part now: flushed here, both files leave it little to wait for.
-    for f in files {
-        if let Err(e) = std::fs::File::open(f).and_then(|f| f.sync_data()) {
-            tracing::debug!("checkpoint: flushing {}: {e}", f.display());
-        }
-    }
+    // The files are not flushed here ahead of the writer's finish: opening and closing the
+    // database file outside SQLite drops every POSIX lock this process holds on it, and another
+    // process closing its last connection then takes the file for unused, checkpoints and
+    // deletes the live log; this process's later commits went to the deleted file.
     log >= finish_pages
 }
 

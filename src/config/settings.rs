@@ -159,7 +159,10 @@ impl Settings {
         let path = data_dir.join("settings.yaml");
         let mut settings = match std::fs::read_to_string(&path) {
             Ok(text) if text.trim().is_empty() => Settings::default(),
-            Ok(text) => serde_yaml::from_str(&text)
+            // Read as plain YAML first: a syntax error the typed reading passes over (a key
+            // given twice in a section it ignores) is still reported, with its line.
+            Ok(text) => serde_yaml::from_str::<serde_yaml::Value>(&text)
+                .and_then(|_| serde_yaml::from_str(&text))
                 .map_err(|e| ConfigError::Invalid { path: path.clone(), detail: super::yaml_error(&e) })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
             Err(source) => return Err(ConfigError::Read { path, source }),

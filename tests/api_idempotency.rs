@@ -4,70 +4,16 @@
 
 #[path = "api/harness.rs"]
 mod harness;
+#[path = "api/idempotency_kit.rs"]
+mod kit;
 
-use companion::backend::http;
 use companion::backend::idempotency::{IdempotencyKey, Keyed, Route};
 use companion::backend::schemas::{IntentRequest, SaveMessageRequest};
 use companion::store::calls;
 use harness::*;
-use serde_json::{json, Value};
+use kit::*;
+use serde_json::json;
 use std::sync::atomic::Ordering;
-
-const MESSAGES: &str = "/api/v1/voice/messages";
-const INTENTS: &str = "/api/v1/voice/intents";
-const SESSION: &str = "/api/v1/voice/session";
-
-/// A POST with a raw JSON body and an optional key: status, body, and whether it was a replay.
-async fn post(api: &Api, path: &str, key: Option<&str>, body: &str) -> (u16, Value, bool) {
-    post_to(&api.http, &api.base, path, key, body).await
-}
-
-async fn post_to(
-    http: &reqwest::Client,
-    base: &str,
-    path: &str,
-    key: Option<&str>,
-    body: &str,
-) -> (u16, Value, bool) {
-    let mut req = http
-        .post(format!("{base}{path}"))
-        .bearer_auth(API_TOKEN)
-        .header("content-type", "application/json")
-        .body(body.to_string());
-    if let Some(k) = key {
-        req = req.header("Idempotency-Key", k);
-    }
-    let r = req.send().await.unwrap();
-    let replayed = match r.headers().get("idempotent-replayed") {
-        None => false,
-        Some(v) => {
-            assert_eq!(v, "true");
-            true
-        }
-    };
-    let (s, v) = decode(r).await;
-    (s, v, replayed)
-}
-
-async fn api_with(ignored: Vec<Route>) -> (Api, FakeGrant) {
-    let grant = fake_grant(200).await;
-    let api = Api::start_with(&grant.url, Some(KEY), http::Options { ignore_idempotency_key: ignored }).await;
-    (api, grant)
-}
-
-async fn session(api: &Api) -> String {
-    let (s, v) = api.create("ana").await;
-    assert_eq!(s, 200, "{v}");
-    v["session_id"].as_str().unwrap().to_string()
-}
-
-fn message(id: &str, content: &str) -> String {
-    json!({"session_id": id, "role": "user", "content": content}).to_string()
-}
-
-fn stored(api: &Api, id: &str) -> Vec<String> {
-    api.service.messages(id).unwrap().messages.into_iter().map(|m| m.content).collect()
-}
 
 #[tokio::test]
 async fn a_retried_message_gets_the_same_answer_and_is_stored_once() {

@@ -7,6 +7,7 @@ pub mod fake_agent;
 pub mod fake_grant;
 pub mod fake_openai;
 pub mod fault_proxy;
+pub mod filling_disk;
 pub mod local_kit;
 pub mod openai_cli;
 pub mod pulse;

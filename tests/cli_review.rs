@@ -85,6 +85,8 @@ async fn review_a_finished_conversation() {
     assert!(hits[0]["snippet"].as_str().unwrap().contains("[Spanish]"), "{hits}");
     let hits = json_of(dir, &["search", "nothing-like-this", "--json"]);
     assert_eq!(hits, json!([]));
+    let (ok, _, err) = companion(dir, &["search", " -*( "]);
+    assert!(!ok && err.contains("\" -*( \" has no words to search for"), "{err}");
 
     let tasks = json_of(dir, &["tasks", "list", "--json"]);
     assert_eq!(tasks[0]["title"], "Practise Spanish verbs");

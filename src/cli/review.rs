@@ -98,6 +98,10 @@ pub fn sessions(dir: Option<&Path>, cmd: SessionsCmd) -> anyhow::Result<ExitCode
 }
 
 pub fn search(dir: Option<&Path>, args: SearchArgs) -> anyhow::Result<ExitCode> {
+    // Punctuation alone (or nothing) would find nothing: say why rather than "no match".
+    if crate::store::search::fts_query(&args.query).is_none() {
+        anyhow::bail!("{:?} has no words to search for; give one or more words", args.query);
+    }
     let svc = super::context::open(dir)?.service;
     let marks = if args.json { ("[", "]") } else { ("\x1b[1m", "\x1b[0m") };
     let hits = svc.search(&args.query, args.limit, marks)?;

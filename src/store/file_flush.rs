@@ -1,10 +1,10 @@
 //! Flushing the database and its log through SQLite's own file handles.
 //!
-//! The checkpoint thread flushes both files after its passes, so the writer's finish (whose
-//! checkpoint fsyncs the log, then the database) finds little left to write. The flush must go
-//! through the descriptors SQLite already holds: opening the file anew and closing it drops every
-//! POSIX lock this process holds on it, SQLite's included, and another process closing its last
-//! connection then takes the database for unused and deletes the live log.
+//! Before the checkpoint thread asks the writer to finish a round, it flushes both files, so the
+//! finish (whose checkpoint fsyncs the log, then the database) finds little left to write. The
+//! flush must go through the descriptors SQLite already holds: opening the file anew and closing
+//! it drops every POSIX lock this process holds on it, SQLite's included, and another process
+//! closing its last connection then takes the database for unused and deletes the live log.
 
 use rusqlite::{ffi, Connection};
 use std::os::raw::{c_int, c_void};
@@ -12,13 +12,16 @@ use std::os::raw::{c_int, c_void};
 /// Flushes the database file and, in WAL mode, its log, as `conn` has them open. The error
 /// names the file that could not be flushed; nothing is lost by one (SQLite syncs again where
 /// durability needs it).
-pub(super) fn flush(conn: &Connection) -> Result<(), String> {
+pub(super) fn flush(conn: &Connection) -> rusqlite::Result<()> {
     for (what, op) in
         [("log", ffi::SQLITE_FCNTL_JOURNAL_POINTER), ("database", ffi::SQLITE_FCNTL_FILE_POINTER)]
     {
         let rc = sync_file(conn, op);
         if rc != ffi::SQLITE_OK {
-            return Err(format!("flushing the {what}: {}", ffi::code_to_str(rc)));
+            return Err(rusqlite::Error::SqliteFailure(
+                ffi::Error::new(rc),
+                Some(format!("flushing the {what}")),
+            ));
         }
     }
     Ok(())
